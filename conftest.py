@@ -1,0 +1,26 @@
+"""Test set-up shared by every app: fast hashing, tasks run at once, SMS captured."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tactful.messaging.fake import InMemorySmsSender
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_contained(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def sms_outbox() -> Iterator[InMemorySmsSender]:
+    """Every SMS a test causes lands here instead of any gateway."""
+    from tactful.messaging.services import use_sms_sender
+
+    sender = InMemorySmsSender()
+    use_sms_sender(sender)
+    yield sender
+    use_sms_sender(None)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BorrowersConfig(AppConfig):
+    name = "tactful.borrowers"
+    verbose_name = "Borrowers"

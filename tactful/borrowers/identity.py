@@ -1,0 +1,98 @@
+"""Validate and normalise the identity data of a person: phone numbers and ID numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from zoneinfo import available_timezones
+
+import phonenumbers
+from phonenumbers import timezone as phone_timezones
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.id import nik
+from stdnum.in_ import aadhaar
+from stdnum.ke import pin
+from stdnum.us import ssn
+
+
+class IdentityError(ValueError):
+    """A phone number, ID number or time zone that cannot be accepted."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Country (ISO 3166 alpha-2, lower case) -> python-stdnum module that validates its
+# personal ID number. Countries without a module here store the number as given.
+NATIONAL_ID_FORMATS: dict[str, ModuleType] = {
+    "cn": ric,
+    "us": ssn,
+    "in": aadhaar,
+    "id": nik,
+    "ke": pin,
+}
+
+_UNKNOWN_ZONE = "Etc/Unknown"
+
+
+@dataclass(frozen=True)
+class PhoneDetails:
+    e164: str
+    region: str
+    time_zones: tuple[str, ...]
+
+    @property
+    def single_time_zone(self) -> str | None:
+        """Return the number's time zone when the numbering plan pins exactly one."""
+        return self.time_zones[0] if len(self.time_zones) == 1 else None
+
+
+def normalise_phone(raw: str, default_region: str | None = None) -> PhoneDetails:
+    """Parse, validate and normalise a phone number to E.164."""
+    try:
+        number = phonenumbers.parse(raw, default_region.upper() if default_region else None)
+    except phonenumbers.NumberParseException:
+        raise IdentityError("phone", f"{raw!r} is not a phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise IdentityError("phone", f"{raw!r} is not a valid phone number")
+    zones = tuple(z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
+    return PhoneDetails(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        region=(phonenumbers.region_code_for_number(number) or "").lower(),
+        time_zones=zones,
+    )
+
+
+def normalise_national_id(country: str, raw: str) -> str:
+    """Validate an ID number for its country and return its compact form."""
+    country = country.lower()
+    validator = NATIONAL_ID_FORMATS.get(country)
+    if validator is None:
+        compact = raw.strip()
+        if not compact:
+            raise IdentityError("national_id", "the ID number is empty")
+        return compact
+    try:
+        return str(validator.validate(raw))
+    except StdnumError as error:
+        raise IdentityError(
+            "national_id", f"not a valid {country.upper()} ID number: {error}"
+        ) from None
+
+
+def validate_time_zone(name: str) -> str:
+    if name not in _known_time_zones():
+        raise IdentityError("timezone", f"{name!r} is not an IANA time zone")
+    return name
+
+
+_ZONES: set[str] = set()
+
+
+def _known_time_zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES

@@ -1,0 +1,136 @@
+"""Write path for borrowers and their phone numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from tactful.audit.services import record_event
+from tactful.borrowers.identity import (
+    IdentityError,
+    PhoneDetails,
+    normalise_national_id,
+    normalise_phone,
+    validate_time_zone,
+)
+from tactful.borrowers.models import Borrower, Language, PhoneNumber
+from tactful.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class BorrowerDetails:
+    external_id: str
+    name: str
+    id_country: str
+    national_id: str
+    phones: list[str]
+    preferred_language: str = Language.SIMPLIFIED_CHINESE
+    timezone_override: str = ""
+    phone_region: str | None = None
+    problems: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def upsert_borrower(*, details: BorrowerDetails, actor: str) -> tuple[Borrower, bool]:
+    """Create or update the borrower with `details.external_id`; return it and whether it is new.
+
+    Everything is validated before anything is written: a bad field stores nothing.
+    The first phone number is the primary one.
+    """
+    national_id, phones = _validated(details)
+    with transaction.atomic():
+        borrower, created = Borrower.objects.select_for_update().get_or_create(
+            external_id=details.external_id,
+            defaults=_fields(details, national_id),
+        )
+        changed = _apply_changes(borrower, details, national_id) if not created else []
+        _replace_phones(borrower, phones)
+        record_event(
+            actor=actor,
+            action="borrower.created" if created else "borrower.updated",
+            target=borrower,
+            payload={"changed": changed} if not created else {},
+        )
+    return borrower, created
+
+
+def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
+    problems: dict[str, str] = {}
+    national_id = ""
+    phones: list[PhoneDetails] = []
+    if not details.external_id.strip():
+        problems["external_id"] = "must not be empty"
+    if not details.name.strip():
+        problems["name"] = "must not be empty"
+    if details.preferred_language not in Language.values:
+        problems["preferred_language"] = f"must be one of {', '.join(Language.values)}"
+    try:
+        national_id = normalise_national_id(details.id_country, details.national_id)
+    except IdentityError as error:
+        problems["national_id"] = error.message
+    if not details.phones:
+        problems["phones"] = "at least one phone number is required"
+    for index, raw in enumerate(details.phones):
+        try:
+            phones.append(normalise_phone(raw, details.phone_region))
+        except IdentityError as error:
+            problems[f"phones[{index}]"] = error.message
+    if details.timezone_override:
+        try:
+            validate_time_zone(details.timezone_override)
+        except IdentityError as error:
+            problems["timezone_override"] = error.message
+    problems.update(_numbers_of_someone_else(details.external_id, phones))
+    if problems:
+        raise InvalidInput(problems)
+    return national_id, phones
+
+
+def _numbers_of_someone_else(external_id: str, phones: list[PhoneDetails]) -> dict[str, str]:
+    taken = set(
+        PhoneNumber.objects.filter(e164__in=[phone.e164 for phone in phones])
+        .exclude(borrower__external_id=external_id)
+        .values_list("e164", flat=True)
+    )
+    return {
+        f"phones[{index}]": "this number is registered to another borrower"
+        for index, phone in enumerate(phones)
+        if phone.e164 in taken
+    }
+
+
+def _fields(details: BorrowerDetails, national_id: str) -> dict[str, str]:
+    return {
+        "name": details.name.strip(),
+        "id_country": details.id_country.lower(),
+        "national_id": national_id,
+        "preferred_language": details.preferred_language,
+        "timezone_override": details.timezone_override,
+    }
+
+
+def _apply_changes(borrower: Borrower, details: BorrowerDetails, national_id: str) -> list[str]:
+    changed = []
+    for name, value in _fields(details, national_id).items():
+        if getattr(borrower, name) != value:
+            setattr(borrower, name, value)
+            changed.append(name)
+    if changed:
+        borrower.save()
+    return changed
+
+
+def _replace_phones(borrower: Borrower, phones: list[PhoneDetails]) -> None:
+    wanted = [phone.e164 for phone in phones]
+    borrower.phone_numbers.exclude(e164__in=wanted).delete()
+    borrower.phone_numbers.update(is_primary=False)
+    for position, phone in enumerate(phones):
+        PhoneNumber.objects.update_or_create(
+            borrower=borrower,
+            e164=phone.e164,
+            defaults={
+                "region": phone.region,
+                "time_zone": phone.single_time_zone,
+                "is_primary": position == 0,
+            },
+        )

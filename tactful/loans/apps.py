@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LoansConfig(AppConfig):
+    name = "tactful.loans"
+    verbose_name = "Loans and ledger"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+
+class OutboxMessage(models.Model):
+    """A message the demo's fake gateway 'delivered': shown on the demo outbox page."""
+
+    to = models.CharField(max_length=20)
+    body = models.TextField()
+    purpose = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} at {self.sent_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def staff_login(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+def demo_outbox(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
