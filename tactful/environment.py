@@ -65,7 +65,9 @@ class Environment:
         if file_name:
             path = Path(file_name)
             if not path.is_file():
-                raise ImproperlyConfigured(f"{name}_FILE points to {file_name!r}, which is not a file")
+                raise ImproperlyConfigured(
+                    f"{name}_FILE points to {file_name!r}, which is not a file"
+                )
             return path.read_text().strip()
         value = self._values.get(name)
         if value:

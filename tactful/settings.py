@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tactful.environment import Environment
+from tactful.money.delinquency import BucketError, BucketScheme
 
 env = Environment()
 
@@ -156,7 +157,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env.integer("SESSION_MINUTES", 60, minimum=5) * 60
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("zh-hant", _("Traditional Chinese")), ("en", _("English"))]
+LANGUAGES = [
+    ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
@@ -164,6 +169,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns (and the tests treat warnings as errors) when the folder is missing.
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -185,6 +192,10 @@ BORROWER_CODE_MINUTES = env.integer("BORROWER_CODE_MINUTES", 10, minimum=1)
 BORROWER_CODE_ATTEMPTS = env.integer("BORROWER_CODE_ATTEMPTS", 5, minimum=1)
 
 DELINQUENCY_BUCKETS = env.text("DELINQUENCY_BUCKETS", "M0:0-0,M1:1-30,M2:31-60,M3+:61-")
+try:
+    BucketScheme.parse(DELINQUENCY_BUCKETS)
+except BucketError as error:
+    raise ImproperlyConfigured(f"DELINQUENCY_BUCKETS: {error}") from None
 
 LOGGING = {
     "version": 1,

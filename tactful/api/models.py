@@ -25,7 +25,11 @@ class ApiKey(models.Model):
 
 
 class IdempotentRequest(models.Model):
-    """The first response to a request made with an Idempotency-Key, replayed on retries."""
+    """The first response to a request made with an Idempotency-Key, replayed on retries.
+
+    A row with no `status_code` is a claim: a request with this key is running, or
+    crashed before it committed (then it left no effect, and the claim expires).
+    """
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE)
     key = models.CharField(max_length=200)
@@ -33,7 +37,10 @@ class IdempotentRequest(models.Model):
     path = models.CharField(max_length=300)
     body_digest = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    # The exact bytes first sent, so a replay is identical whatever the database does to JSON.
+    response_body = models.TextField(null=True)
+    claim_token = models.UUIDField(null=True)
+    claimed_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,11 +2,85 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import functools
+import json
+from http import HTTPStatus
+from typing import Any, NoReturn
 
-api = NinjaAPI(
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern, URLResolver, re_path
+from ninja import NinjaAPI, Swagger
+from ninja.parser import Parser
+from ninja.types import DictStrAny
+
+from tactful.api.errors import MalformedJson, error_body, error_response, install_error_handlers
+from tactful.borrowers.api import router as borrowers_router
+from tactful.loans.api import router as loans_router
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise MalformedJson(f"{name} is not a JSON value")
+
+
+class JsonBodyParser(Parser):
+    """Parse bodies as strict JSON: NaN and Infinity, which JSON has not, are malformed."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        try:
+            parsed: DictStrAny = json.loads(request.body, parse_constant=_refuse_constant)
+        # ValueError covers JSONDecodeError and UnicodeDecodeError; absurd nesting recurses.
+        except (ValueError, RecursionError) as error:
+            raise MalformedJson(type(error).__name__) from error
+        return parsed
+
+
+class TactfulApi(NinjaAPI):
+    """A NinjaAPI whose unknown paths and unsupported methods also answer with the error
+    contract, instead of Django's HTML page and ninja's plain text."""
+
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        answered = [_json_405(p) if isinstance(p, URLPattern) else p for p in patterns]
+        unknown = re_path(r"^.*$", _unknown_path, name="unknown-path")
+        return [*answered, unknown], app_name, namespace
+
+
+def _unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return error_response(404, error_body("not_found", "there is no such API path"))
+
+
+def _json_405(pattern: URLPattern) -> URLPattern:
+    view = pattern.callback
+
+    # wraps() also copies the `csrf_exempt` mark that ninja sets on its views.
+    @functools.wraps(view)
+    def answer_in_json(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase = view(request, *args, **kwargs)
+        if response.status_code != HTTPStatus.METHOD_NOT_ALLOWED:
+            return response
+        allowed = response.get("Allow", "")
+        refusal = error_response(
+            405, error_body("method_not_allowed", f"this path accepts only {allowed}")
+        )
+        refusal["Allow"] = allowed
+        return refusal
+
+    return URLPattern(pattern.pattern, answer_in_json, pattern.default_args, pattern.name)
+
+
+api = TactfulApi(
     title="Tactful API",
     version="1",
-    description="Loans, payments and (later) contact permits for integrators.",
+    description=(
+        "Loans, payments and (later) contact permits for integrators. "
+        "Authenticate with an API key; every error is `{code, message, fields}`."
+    ),
     urls_namespace="api",
+    parser=JsonBodyParser(),
+    # The bundled Swagger UI is served from our own static files: lenders run air-gapped.
+    docs=Swagger(settings={"persistAuthorization": False}),
 )
+install_error_handlers(api)
+api.add_router("/borrowers", borrowers_router, tags=["borrowers"])
+api.add_router("/loans", loans_router, tags=["loans"])

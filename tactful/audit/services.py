@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -30,7 +30,7 @@ def record_event(
         head = _locked_head()
         link = Link(
             sequence=head.last_sequence + 1,
-            occurred_at=(occurred_at or timezone.now()).astimezone(timezone.UTC),
+            occurred_at=(occurred_at or timezone.now()).astimezone(UTC),
             actor=actor,
             action=action,
             object_type=object_type,

@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Max
+
 from tactful.audit.chain import GENESIS_HASH, Link, payload_digest
 from tactful.audit.models import AuditEvent, ChainHead
 
 
 @dataclass(frozen=True)
 class ChainReport:
+    """The outcome of a walk: how many events verified, and the first problem, if any.
+
+    `sequence` names the event the problem is blamed on: the altered or inserted event,
+    or the first one of a run of deleted events.
+    """
+
     events_checked: int
     problem: str | None = None
     sequence: int | None = None
@@ -20,40 +28,84 @@ class ChainReport:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class _Head:
+    last_sequence: int
+    last_hash: str
+
+
 def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Check every event's digest, hash and link to its predecessor, then the head."""
-    events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=batch_size)
-    report = verify_events(events)
+    """Check every event up to the chain head, then that the head and the table agree.
+
+    The head is read first, so events appended while the walk runs are left for the
+    next run instead of being mistaken for deleted ones.
+    """
+    head = _read_head()
+    events = (
+        AuditEvent.objects.filter(sequence__lte=head.last_sequence)
+        .order_by("sequence")
+        .iterator(chunk_size=batch_size)
+    )
+    walk = _Walk()
+    report = walk.run(events)
     if not report.intact:
         return report
-    return _check_head(report)
+    return _check_head(report, head, walk.last_hash) or _check_beyond_head(report)
 
 
 def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    for event in events:
-        problem = _problem_with(event, expected_sequence, expected_previous)
-        if problem:
-            return ChainReport(checked, problem, event.sequence)
-        expected_previous = event.hash
-        expected_sequence += 1
-        checked += 1
-    return ChainReport(checked)
+    """Check that `events`, in sequence order, form an unbroken chain from the genesis hash."""
+    return _Walk().run(events)
 
 
-def _problem_with(event: AuditEvent, expected_sequence: int, expected_previous: str) -> str | None:
-    if event.sequence > expected_sequence:
-        return f"event(s) {expected_sequence}..{event.sequence - 1} deleted before this one"
-    if event.sequence < expected_sequence:
-        return "event inserted out of sequence"
-    if event.previous_hash != expected_previous:
-        return "link to the previous event is broken (an event was inserted, deleted or altered)"
+class _Walk:
+    """The running state of one pass over the chain."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self.last_hash = GENESIS_HASH
+        # The hash before the last one: an event that links to it skips an inserted event.
+        self.hash_before_last = GENESIS_HASH
+
+    def run(self, events: Iterable[AuditEvent]) -> ChainReport:
+        for event in events:
+            report = self._report_on(event)
+            if report is not None:
+                return report
+            self.checked += 1
+            self.hash_before_last, self.last_hash = self.last_hash, event.hash
+        return ChainReport(self.checked)
+
+    def _report_on(self, event: AuditEvent) -> ChainReport | None:
+        expected = self.checked + 1
+        if event.sequence > expected:
+            return ChainReport(self.checked, _deleted(expected, event.sequence - 1), expected)
+        if event.sequence < expected:
+            return ChainReport(self.checked, "event out of sequence", event.sequence)
+        if event.previous_hash != self.last_hash:
+            return self._broken_link(event)
+        problem = _problem_within(event)
+        return ChainReport(self.checked, problem, event.sequence) if problem else None
+
+    def _broken_link(self, event: AuditEvent) -> ChainReport:
+        if self.checked and event.previous_hash == self.hash_before_last:
+            return ChainReport(
+                self.checked - 1,
+                "event inserted: the event after it links to the one before it",
+                event.sequence - 1,
+            )
+        return ChainReport(
+            self.checked,
+            "link to the previous event is broken: an event was inserted, deleted or replaced",
+            event.sequence,
+        )
+
+
+def _problem_within(event: AuditEvent) -> str | None:
     if payload_digest(event.payload) != event.payload_digest:
         return "payload altered"
     if _link_of(event).hash() != event.hash:
-        return "event fields altered"
+        return "event altered: its fields no longer match its hash"
     return None
 
 
@@ -70,19 +122,38 @@ def _link_of(event: AuditEvent) -> Link:
     )
 
 
-def _check_head(report: ChainReport) -> ChainReport:
+def _read_head() -> _Head:
     head = ChainHead.objects.filter(pk=1).first()
-    last_sequence = head.last_sequence if head else 0
-    if last_sequence > report.events_checked:
+    if head is None:
+        return _Head(0, GENESIS_HASH)
+    return _Head(head.last_sequence, head.last_hash)
+
+
+def _check_head(report: ChainReport, head: _Head, last_hash: str) -> ChainReport | None:
+    checked = report.events_checked
+    if checked < head.last_sequence:
+        first = checked + 1
+        return ChainReport(checked, f"the newest {_deleted(first, head.last_sequence)}", first)
+    if last_hash != head.last_hash:
         return ChainReport(
-            report.events_checked,
-            f"the newest event(s) {report.events_checked + 1}..{last_sequence} were deleted",
-            report.events_checked + 1,
+            checked - 1, "the newest event was replaced: the chain head names another", checked
         )
-    if last_sequence < report.events_checked:
+    return None
+
+
+def _check_beyond_head(report: ChainReport) -> ChainReport:
+    # Read the newest event before the head: an append commits both together, so an
+    # event committed before the first read is covered by the head the second read sees.
+    newest = AuditEvent.objects.aggregate(newest=Max("sequence"))["newest"] or 0
+    head = _read_head()
+    if newest > head.last_sequence:
         return ChainReport(
             report.events_checked,
-            "events appended behind the chain head",
-            last_sequence + 1,
+            "event(s) stored beyond the chain head, not appended through the chain",
+            head.last_sequence + 1,
         )
     return report
+
+
+def _deleted(first: int, last: int) -> str:
+    return f"event {first} deleted" if first == last else f"events {first}..{last} deleted"

@@ -8,7 +8,6 @@ from django.db import models
 from tactful.audit.models import AppendOnlyModel
 from tactful.borrowers.models import Borrower
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
 
 
 class Loan(models.Model):
@@ -18,7 +17,7 @@ class Loan(models.Model):
     external_id = models.CharField(max_length=64, unique=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
     product = models.CharField(max_length=80)
-    principal = models.DecimalField(**AMOUNT)
+    principal = models.DecimalField(max_digits=18, decimal_places=2)
     annual_rate = models.DecimalField(max_digits=8, decimal_places=6)
     term_months = models.PositiveSmallIntegerField()
     method = models.CharField(max_length=20)
@@ -36,8 +35,8 @@ class Installment(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
     n = models.PositiveSmallIntegerField()
     due_date = models.DateField()
-    principal = models.DecimalField(**AMOUNT)
-    interest = models.DecimalField(**AMOUNT)
+    principal = models.DecimalField(max_digits=18, decimal_places=2)
+    interest = models.DecimalField(max_digits=18, decimal_places=2)
     # Projection, recomputed by replaying the ledger after every entry.
     paid_off_on = models.DateField(null=True, blank=True)
 
@@ -65,7 +64,7 @@ class LedgerEntry(AppendOnlyModel):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=10, choices=EntryKind.choices)
     value_date = models.DateField()
-    amount = models.DecimalField(**AMOUNT)
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
     installment_n = models.PositiveSmallIntegerField(null=True, blank=True)
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"

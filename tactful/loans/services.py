@@ -17,6 +17,11 @@ from tactful.loans.ledger_view import ledger_state
 from tactful.loans.models import EntryKind, Installment, LedgerEntry, Loan
 
 
+# What the columns of Loan can hold exactly.
+MAX_PRINCIPAL = Decimal(10) ** 15
+RATE_DECIMALS = 6
+
+
 @dataclass(frozen=True)
 class LoanTerms:
     external_id: str
@@ -116,7 +121,7 @@ def reverse_entry(*, loan: Loan, entry_reference: str, value_date: date, actor: 
 def _append(*, loan: Loan, actor: str, **fields: object) -> LedgerEntry:
     with transaction.atomic():
         Loan.objects.select_for_update().get(pk=loan.pk)
-        entry = LedgerEntry.objects.create(loan=loan, posted_by=actor, **fields)  # type: ignore[arg-type]
+        entry = LedgerEntry.objects.create(loan=loan, posted_by=actor, **fields)
         refresh_installments(loan)
         record_event(
             actor=actor,
@@ -147,6 +152,10 @@ def _schedule_for(terms: LoanTerms) -> list[money.ScheduledInstallment]:
         problems["currency"] = str(error)
     except money.AmountError as error:
         problems["principal"] = str(error)
+    if not problems and terms.principal >= MAX_PRINCIPAL:
+        problems["principal"] = f"must be below {MAX_PRINCIPAL:,}"
+    if _decimal_places(terms.annual_rate) > RATE_DECIMALS:
+        problems["annual_rate"] = f"must have at most {RATE_DECIMALS} decimal places"
     if terms.method not in set(money.Method):
         problems["method"] = f"must be one of {', '.join(money.Method)}"
     if problems:
@@ -162,6 +171,11 @@ def _schedule_for(terms: LoanTerms) -> list[money.ScheduledInstallment]:
         )
     except money.ScheduleError as error:
         raise InvalidInput({"terms": str(error)}) from None
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _ensure_same_terms(loan: Loan, borrower: Borrower, terms: LoanTerms) -> None:

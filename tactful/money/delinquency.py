@@ -105,7 +105,9 @@ def _check_coverage(buckets: Sequence[Bucket]) -> None:
 
 def _check_adjacent(before: Bucket, after: Bucket) -> None:
     if before.maximum is None:
-        raise BucketError(f"only the last bucket may be open-ended, {before} is followed by {after}")
+        raise BucketError(
+            f"only the last bucket may be open-ended, {before} is followed by {after}"
+        )
     if before.maximum < before.minimum:
         raise BucketError(f"bucket {before} ends before it starts")
     if after.minimum <= before.maximum:

@@ -20,6 +20,8 @@ from tactful.money.currency import has_minor_precision, minor_units, to_minor_pr
 
 MAX_ANNUAL_RATE = Decimal(10)
 MAX_MONTHS = 600
+# Rates are quoted to a few decimals; a cap keeps the exact arithmetic small on hostile input.
+MAX_RATE_DECIMALS = 12
 
 
 class Method(StrEnum):
@@ -30,11 +32,12 @@ class Method(StrEnum):
 
 
 class ScheduleError(ValueError):
-    """Loan terms that cannot produce a schedule; ``field`` names the bad term."""
+    """Loan terms that cannot produce a schedule; ``field`` names the bad term, ``reason`` why."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
         self.field = field
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,10 @@ def build_schedule(
     minor unit and the last installment repays whatever balance remains. If rounding
     up would repay the loan early (only possible for tiny principals), the
     installment that reaches zero repays just the balance and later ones are zero.
+
+    Raise ``ScheduleError`` naming the bad term unless principal > 0 with the
+    currency's precision, 0 <= annual_rate <= 10 with at most 12 decimals and
+    1 <= months <= 600; raise ``UnknownCurrency`` for an unknown currency.
     """
     checked_method = _validate(principal, annual_rate, months, method, currency)
     monthly_rate = Fraction(annual_rate) / 12
@@ -96,7 +103,9 @@ def build_schedule(
     return installments
 
 
-def _level_payment(principal: Fraction, monthly_rate: Fraction, months: int, currency: str) -> Decimal:
+def _level_payment(
+    principal: Fraction, monthly_rate: Fraction, months: int, currency: str
+) -> Decimal:
     if monthly_rate == 0:
         return _round(principal / months, currency)
     growth = (1 + monthly_rate) ** months
@@ -150,4 +159,8 @@ def _validate_rate(annual_rate: Decimal) -> None:
         raise ScheduleError(
             "annual_rate",
             f"must be between 0 and {MAX_ANNUAL_RATE} (a fraction: 0.18 is 18%), got {annual_rate}",
+        )
+    if annual_rate != annual_rate.quantize(Decimal(1).scaleb(-MAX_RATE_DECIMALS)):
+        raise ScheduleError(
+            "annual_rate", f"must have at most {MAX_RATE_DECIMALS} decimals, got {annual_rate}"
         )

@@ -17,7 +17,9 @@ class SignInCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["phone_digest", "created_at"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["phone_digest", "created_at"])
+        ]
 
     def __str__(self) -> str:
         return f"code {self.pk}"

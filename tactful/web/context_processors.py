@@ -9,8 +9,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
+from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.web.access import is_verified
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,12 @@ class NavItem:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": _items_for(request), "demo_mode": settings.DEMO_MODE}
+    return {
+        "nav_items": _items_for(request),
+        "demo_mode": settings.DEMO_MODE,
+        "signed_in_borrower": getattr(request, "borrower", None) is not None,
+        "signed_in_staff": isinstance(getattr(request, "user", None), User),
+    }
 
 
 def _items_for(request: HttpRequest) -> list[NavItem]:
@@ -28,10 +36,18 @@ def _items_for(request: HttpRequest) -> list[NavItem]:
     if getattr(request, "borrower", None) is not None:
         items.append(NavItem(_("My loans"), reverse("portal:home")))
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        items.append(NavItem(_("Staff"), reverse("web:staff-home")))
-        if user.is_superuser or user.has_role(Role.ADMIN):
-            items.append(NavItem(_("Administration"), reverse("admin:index")))
+    if isinstance(user, User):
+        items.extend(_staff_items(request, user))
     if settings.DEMO_MODE:
         items.append(NavItem(_("Demo outbox"), reverse("web:demo-outbox")))
+    return items
+
+
+def _staff_items(request: HttpRequest, user: User) -> list[NavItem]:
+    if not is_verified(request):
+        next_step = "web:staff-login" if user_has_device(user) else "web:staff-otp-setup"
+        return [NavItem(_("Finish signing in"), reverse(next_step))]
+    items = [NavItem(_("Staff home"), reverse("web:staff-home"))]
+    if user.has_role(Role.ADMIN):
+        items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -1,0 +1,231 @@
+"""Idempotency-Key: a retried request has its effect once and gets the first answer again.
+
+A request runs in two steps (docs/api.md, "Idempotency", says why):
+
+1. Claim. A short transaction inserts the key's row with no response and a random
+   claim token, and commits it. A retry now finds the row: with another body or
+   path it is refused (409 `idempotency_key_reused`); while the row has no response
+   it is refused (409 `request_in_progress`).
+2. Effect. One transaction locks the row, checks the claim is still ours, runs the
+   effect and writes the response into the row. Both commit, or neither does.
+
+A crash in step 2 leaves the claim alone, with no effect. After `CLAIM_LEASE` a retry
+takes the claim over and runs the effect, so nothing is lost and nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
+
+from tactful.api.errors import service_error_body
+from tactful.api.models import ApiKey, IdempotentRequest
+from tactful.errors import Conflict, ServiceError
+
+HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotent-Replayed"
+CLAIM_LEASE = timedelta(seconds=60)
+KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
+_KEY = re.compile(KEY_PATTERN)
+
+OPENAPI_EXTRA: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": True,
+            "description": (
+                "A unique value per intended effect (a UUID is ideal). Retries with the same "
+                "key and body get the first response again instead of a second effect."
+            ),
+            "schema": {"type": "string", "pattern": KEY_PATTERN, "maxLength": 200},
+        }
+    ]
+}
+
+
+class IdempotencyKeyRequired(ServiceError):
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__(
+            "idempotency_key_required",
+            f"send an {HEADER} header of 1 to 200 visible ASCII characters, e.g. a UUID",
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an effect answers: an HTTP status and a body, as `Schema.model_dump()` gives it."""
+
+    status: int
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Fingerprint:
+    method: str
+    path: str
+    body_digest: str
+
+
+@dataclass(frozen=True)
+class _Claim:
+    record_id: int
+    token: uuid.UUID
+
+
+def run_idempotently(
+    request: HttpRequest, *, api_key: ApiKey, effect: Callable[[], Outcome]
+) -> HttpResponse:
+    """Run `effect` once per Idempotency-Key of `api_key`; answer retries from the record.
+
+    A ServiceError from `effect` is a response too: it is stored and replayed, and
+    the effect's writes are rolled back. Any other exception stores nothing.
+    """
+    key = _key_of(request)
+    claimed = _claim(api_key, key, _fingerprint_of(request))
+    if isinstance(claimed, IdempotentRequest):
+        return _replay(claimed)
+    try:
+        return _run_claimed(claimed, effect)
+    except Exception:
+        _release(claimed)
+        raise
+
+
+def _key_of(request: HttpRequest) -> str:
+    key = request.headers.get(HEADER, "")
+    if not _KEY.fullmatch(key):
+        raise IdempotencyKeyRequired()
+    return key
+
+
+def _fingerprint_of(request: HttpRequest) -> _Fingerprint:
+    return _Fingerprint(
+        method=request.method or "",
+        path=request.path,
+        body_digest=hashlib.sha256(_canonical_body(request.body)).hexdigest(),
+    )
+
+
+def _canonical_body(body: bytes) -> bytes:
+    """Return the body as canonical JSON, so spacing and key order do not make it differ."""
+    try:
+        parsed = json.loads(body) if body else None
+    except ValueError:
+        return body
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _claim(api_key: ApiKey, key: str, fingerprint: _Fingerprint) -> _Claim | IdempotentRequest:
+    """Claim `key` for this request, or return the finished record to replay."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        record, created = IdempotentRequest.objects.get_or_create(
+            api_key=api_key,
+            key=key,
+            defaults={
+                "method": fingerprint.method,
+                "path": fingerprint.path,
+                "body_digest": fingerprint.body_digest,
+                "claim_token": token,
+                "claimed_at": timezone.now(),
+            },
+        )
+    if created:
+        return _Claim(record.pk, token)
+    _ensure_same_request(record, fingerprint)
+    if record.status_code is not None:
+        return record
+    return _take_over(record, token)
+
+
+def _ensure_same_request(record: IdempotentRequest, fingerprint: _Fingerprint) -> None:
+    if (record.method, record.path, record.body_digest) != (
+        fingerprint.method,
+        fingerprint.path,
+        fingerprint.body_digest,
+    ):
+        raise Conflict(
+            "idempotency_key_reused",
+            f"this {HEADER} was already used for a different request; use a new key",
+        )
+
+
+def _take_over(record: IdempotentRequest, token: uuid.UUID) -> _Claim | IdempotentRequest:
+    """Take over a claim whose request died; refuse while it may still be running."""
+    now = timezone.now()
+    if record.claimed_at is not None and now - record.claimed_at < CLAIM_LEASE:
+        raise _in_progress()
+    # Compare-and-set: of two retries racing for a dead claim, one wins.
+    taken = IdempotentRequest.objects.filter(
+        pk=record.pk, claim_token=record.claim_token, status_code__isnull=True
+    ).update(claim_token=token, claimed_at=now)
+    if taken:
+        return _Claim(record.pk, token)
+    record.refresh_from_db()
+    if record.status_code is None:
+        raise _in_progress()
+    return record
+
+
+def _run_claimed(claim: _Claim, effect: Callable[[], Outcome]) -> HttpResponse:
+    with transaction.atomic():
+        record = IdempotentRequest.objects.select_for_update().get(pk=claim.record_id)
+        if record.status_code is not None:
+            return _replay(record)
+        if record.claim_token != claim.token:
+            raise _in_progress()
+        outcome = _outcome_of(effect)
+        content = json.dumps(outcome.body, cls=NinjaJSONEncoder).encode()
+        record.status_code = outcome.status
+        record.response_body = content.decode()
+        record.save(update_fields=["status_code", "response_body"])
+    return _response(outcome.status, content)
+
+
+def _outcome_of(effect: Callable[[], Outcome]) -> Outcome:
+    try:
+        # A savepoint of its own, so a refused effect leaves none of its writes behind.
+        with transaction.atomic():
+            return effect()
+    except ServiceError as error:
+        return Outcome(error.status, service_error_body(error))
+
+
+def _release(claim: _Claim) -> None:
+    """Drop a claim whose effect failed unexpectedly, so the client may retry at once."""
+    IdempotentRequest.objects.filter(
+        pk=claim.record_id, claim_token=claim.token, status_code__isnull=True
+    ).delete()
+
+
+def _replay(record: IdempotentRequest) -> HttpResponse:
+    if record.status_code is None:
+        raise _in_progress()
+    response = _response(record.status_code, (record.response_body or "").encode())
+    response[REPLAY_HEADER] = "true"
+    return response
+
+
+def _response(status: int, content: bytes) -> HttpResponse:
+    return HttpResponse(content, status=status, content_type="application/json; charset=utf-8")
+
+
+def _in_progress() -> Conflict:
+    return Conflict(
+        "request_in_progress",
+        f"a request with this {HEADER} is still being processed; retry in a minute",
+    )

@@ -1,0 +1,67 @@
+"""The ``tactful audit`` command: check the audit trail's hash chain end to end."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from tactful.cli import USAGE_ERROR, setup_django
+
+if TYPE_CHECKING:
+    from tactful.audit.verification import ChainReport
+
+TAMPERED = 1
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register the ``audit`` command and its subcommands on `subparsers`."""
+    audit = subparsers.add_parser("audit", help="verify the hash-chained audit trail")
+    commands = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
+    verify = commands.add_parser(
+        "verify",
+        help="check every audit event; exit 1 if any was altered, inserted or deleted",
+        description=(
+            "Recompute each event's hash and its link to the previous one. Prints a summary, "
+            "or the sequence number of the first event that was altered, inserted or deleted."
+        ),
+    )
+    verify.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    verify.set_defaults(handler=handle_verify)
+
+
+def handle_verify(args: argparse.Namespace) -> int:
+    """Verify the chain in the configured database and print what was found."""
+    setup_django()
+    from django.db import DatabaseError
+
+    from tactful.audit.verification import verify_chain
+
+    try:
+        report = verify_chain()
+    except DatabaseError as error:
+        print(f"tactful audit verify: error: cannot read the audit chain: {error}", file=sys.stderr)
+        print("Has the database been migrated? (manage.py migrate)", file=sys.stderr)
+        return USAGE_ERROR
+    print(json.dumps(report_as_json(report)) if args.json else describe(report))
+    return 0 if report.intact else TAMPERED
+
+
+def report_as_json(report: ChainReport) -> dict[str, object]:
+    return {
+        "intact": report.intact,
+        "events_checked": report.events_checked,
+        "sequence": report.sequence,
+        "problem": report.problem,
+    }
+
+
+def describe(report: ChainReport) -> str:
+    """Return the report as one sentence for people."""
+    if report.intact:
+        return f"Audit chain intact: {report.events_checked} events checked."
+    return (
+        f"Audit chain BROKEN at event {report.sequence}: {report.problem}. "
+        f"{report.events_checked} events before it verified."
+    )

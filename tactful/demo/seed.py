@@ -1,0 +1,419 @@
+"""A fictional loan portfolio to try Tactful with: borrowers, loans and payment histories.
+
+Everything is written through the service layer, exactly as an integrator's data
+would be. The same seed and the same "today" always give the same portfolio, and
+seeding again changes nothing: a borrower or loan that exists is left alone.
+
+Who the borrowers are:
+- names from Faker's zh_CN locale, seeded per borrower;
+- valid Chinese resident ID numbers (region 110101, a fictional birth date, the
+  check digit computed by python-stdnum), which belong to no one we know of;
+- phone numbers from the North American fictional range +1 NXX 555-0100..0199,
+  reserved for fiction, so a demo can never reach a real person. They stand in for
+  Chinese mobile numbers, so each borrower's time zone is overridden to
+  Asia/Shanghai: quiet hours are then evaluated as they would be in China, not in
+  the time zone of the American area code.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+from stdnum.cn import ric
+
+from tactful.borrowers.models import Borrower, Language
+from tactful.borrowers.services import BorrowerDetails, upsert_borrower
+from tactful.demo.selectors import DEMO_BORROWER_PREFIX, PortfolioCounts, count_portfolio
+from tactful.demo.staff import DEMO_ACTOR, create_demo_staff
+from tactful.errors import Conflict, InvalidInput
+from tactful.loans.models import LedgerEntry, Loan
+from tactful.loans.services import LoanTerms, charge_fee, open_loan, post_payment, reverse_entry
+from tactful.money import Method
+
+# Geographic US area codes of the original plan (middle digit 0 or 1), all of which
+# python-phonenumbers accepts with a 555-01XX line; each yields 100 fictional numbers.
+AREA_CODES = (
+    201, 202, 203, 205, 206, 207, 208, 209, 210, 212, 213, 214, 215, 216, 217, 218, 219,
+    301, 302, 303, 304, 305, 307, 308, 309, 310, 312, 313, 314, 315, 316, 317, 318, 319,
+    401, 402, 404, 405, 406, 407, 408, 409, 410, 412, 413, 414, 415, 417, 419,
+    501, 502, 503, 504, 505, 507, 508, 509, 510, 512, 513, 515, 516, 517, 518,
+    601, 602, 603, 605, 606, 607, 608, 609, 610, 612, 614, 615, 616, 617, 618, 619,
+    701, 702, 703, 704, 706, 707, 708, 712, 713, 714, 715, 716, 717, 718, 719,
+    801, 802, 803, 804, 805, 806, 808, 810, 812, 813, 814, 815, 816, 817, 818,
+    901, 903, 904, 906, 907, 908, 909, 910, 912, 913, 914, 915, 916, 917, 918, 919,
+)  # fmt: skip
+NUMBERS_PER_AREA_CODE = 100
+MAX_BORROWERS = len(AREA_CODES) * NUMBERS_PER_AREA_CODE
+TIME_ZONE = "Asia/Shanghai"
+ID_REGION = "110101"  # 北京市东城区
+OLDEST_BIRTH_DATE = date(1965, 1, 1)
+YOUNGEST_BIRTH_DATE = date(2004, 12, 31)
+
+LANGUAGE_WEIGHTS = {
+    Language.SIMPLIFIED_CHINESE: 80,
+    Language.TRADITIONAL_CHINESE: 12,
+    Language.ENGLISH: 8,
+}
+PRODUCTS = ("消费分期", "现金贷")
+TERMS_IN_MONTHS = (3, 6, 9, 12, 18, 24)
+HISTORY_DAYS = 730
+CURRENCY = "CNY"
+CENT = Decimal("0.01")
+GRACE_DAYS = 3
+LATE_FEE_RATE = Decimal("0.05")
+MINIMUM_LATE_FEE = Decimal("20.00")
+RETURNED_PAYMENT_FEE = Decimal("30.00")
+# How long ago a stopped payer's first missed installment fell due, and how often.
+STOPPED_SINCE_DAYS = ((1, 30), (31, 60), (61, 360))
+STOPPED_SINCE_WEIGHTS = (4, 3, 3)
+
+
+class Behaviour(StrEnum):
+    """How a borrower has paid a loan so far."""
+
+    PROMPT = "prompt"  # every installment on or a little before its due date
+    LATE = "late"  # often days or weeks late, paying the late fee with the installment
+    PARTIAL = "partial"  # part of every installment, so arrears build up
+    STOPPED = "stopped"  # on time, then nothing from some installment on
+    BOUNCED = "bounced"  # on time, but one payment bounced and was paid again later
+
+
+BEHAVIOUR_WEIGHTS = {
+    Behaviour.PROMPT: 50,
+    Behaviour.LATE: 16,
+    Behaviour.PARTIAL: 9,
+    Behaviour.STOPPED: 20,
+    Behaviour.BOUNCED: 5,
+}
+
+
+@dataclass(frozen=True)
+class DueInstallment:
+    n: int
+    due_date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One ledger entry to write; `key` names it for a later reversal."""
+
+    kind: str  # "payment", "fee" or "reversal"
+    value_date: date
+    key: str
+    amount: Decimal = Decimal(0)
+    installment_n: int | None = None
+    reverses: str | None = None
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    seed: int
+    today: date
+    borrowers_created: int
+    counts: PortfolioCounts
+    staff_created: list[str] = field(default_factory=list)
+    demo_mode: bool = False
+
+    def describe(self) -> list[str]:
+        """Return the summary as lines for people."""
+        counts = self.counts
+        buckets = ", ".join(f"{label} {n}" for label, n in counts.loans_per_bucket.items())
+        staff = ", ".join(self.staff_created) or "none, they exist"
+        if not self.demo_mode:
+            staff = "skipped: TACTFUL_DEMO is off, and their password is public"
+        return [
+            f"Demo portfolio, seed {self.seed}, as of {self.today.isoformat()}:",
+            f"  borrowers: {counts.borrowers} ({self.borrowers_created} new)",
+            f"  loans:     {counts.loans}",
+            f"  entries:   {counts.entries}",
+            f"  loans per bucket: {buckets}",
+            f"  demo staff created: {staff}",
+        ]
+
+
+def demo_phone(index: int) -> str:
+    """Return the fictional phone number of the demo borrower at `index` (0-based)."""
+    area_code = AREA_CODES[index // NUMBERS_PER_AREA_CODE]
+    return f"+1{area_code}55501{index % NUMBERS_PER_AREA_CODE:02d}"
+
+
+def borrower_external_id(seed: int, index: int) -> str:
+    return f"{DEMO_BORROWER_PREFIX}{seed}-{index}"
+
+
+def seed_demo(
+    *,
+    borrowers: int,
+    seed: int,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> SeedSummary:
+    """Seed the portfolio, then the demo staff (in demo mode only); return what is there."""
+    day = _valid_today(today)
+    _validate_size(borrowers)
+    _ensure_no_other_seed(seed)
+    created = 0
+    for index in range(borrowers):
+        created += _seed_borrower(seed=seed, index=index, today=day)
+        done = index + 1
+        if progress is not None and _is_progress_step(done, borrowers):
+            progress(f"seeded {done}/{borrowers} borrowers ({done * 100 // borrowers}%)")
+    counts = count_portfolio(seed=seed, today=day)
+    return SeedSummary(seed, day, created, counts, create_demo_staff(), settings.DEMO_MODE)
+
+
+def _valid_today(today: date | None) -> date:
+    real_today = timezone.now().date()
+    if today is None:
+        return real_today
+    if today > real_today:
+        # Ledger entries cannot be valued in the future.
+        raise InvalidInput({"today": "must not be after the real date"})
+    return today
+
+
+def _validate_size(borrowers: int) -> None:
+    if not 1 <= borrowers <= MAX_BORROWERS:
+        raise InvalidInput({"borrowers": f"must be between 1 and {MAX_BORROWERS}"})
+
+
+def _ensure_no_other_seed(seed: int) -> None:
+    # Every seed uses the same fictional numbers, and a number belongs to one borrower.
+    others = Borrower.objects.filter(external_id__startswith=DEMO_BORROWER_PREFIX).exclude(
+        external_id__startswith=f"{DEMO_BORROWER_PREFIX}{seed}-"
+    )
+    if others.exists():
+        raise Conflict(
+            "other_demo_seed",
+            "this database holds the demo portfolio of another seed; use a fresh database",
+        )
+
+
+def _is_progress_step(done: int, total: int) -> bool:
+    step = max(total // 10, 1)
+    return done % step == 0 or done == total
+
+
+def _seed_borrower(*, seed: int, index: int, today: date) -> bool:
+    """Seed borrower `index` with loans and histories; return whether it was new."""
+    rng = random.Random(f"{seed}:{index}")
+    with transaction.atomic():
+        borrower, created = _borrower(seed, index, rng)
+        loan_count = 2 if rng.random() < 0.2 else 1
+        for number in range(loan_count):
+            terms = _loan_terms(f"demo-l-{seed}-{index}-{number}", rng, today)
+            behaviour = rng.choices(list(BEHAVIOUR_WEIGHTS), list(BEHAVIOUR_WEIGHTS.values()))[0]
+            _seed_loan(borrower, terms, behaviour, random.Random(terms.external_id), today)
+    return created
+
+
+def _borrower(seed: int, index: int, rng: random.Random) -> tuple[Borrower, bool]:
+    external_id = borrower_external_id(seed, index)
+    # Drawn even for a borrower that exists, so its loans draw the same numbers as before.
+    details = _borrower_details(external_id, seed=seed, index=index, rng=rng)
+    existing = Borrower.objects.filter(external_id=external_id).first()
+    if existing is not None:
+        # Seeding again writes nothing, not even an "updated" audit event.
+        return existing, False
+    return upsert_borrower(details=details, actor=DEMO_ACTOR)
+
+
+def _borrower_details(
+    external_id: str, *, seed: int, index: int, rng: random.Random
+) -> BorrowerDetails:
+    faker = _faker()
+    faker.seed_instance(f"{seed}:{index}")
+    language = rng.choices(list(LANGUAGE_WEIGHTS), list(LANGUAGE_WEIGHTS.values()))[0]
+    return BorrowerDetails(
+        external_id=external_id,
+        name=faker.name(),
+        id_country="cn",
+        national_id=fictional_resident_id(rng),
+        phones=[demo_phone(index)],
+        preferred_language=language,
+        timezone_override=TIME_ZONE,
+    )
+
+
+@cache
+def _faker() -> Faker:
+    # Building a Faker loads every provider; one instance, reseeded per borrower, is enough.
+    return Faker("zh_CN")
+
+
+def fictional_resident_id(rng: random.Random) -> str:
+    """Return a valid 18-character CN resident ID number with a fictional birth date."""
+    span = (YOUNGEST_BIRTH_DATE - OLDEST_BIRTH_DATE).days
+    born = OLDEST_BIRTH_DATE + timedelta(days=rng.randint(0, span))
+    body = f"{ID_REGION}{born:%Y%m%d}{rng.randint(1, 999):03d}"
+    # calc_check_digit reads all but the last character, so give it a placeholder.
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _loan_terms(external_id: str, rng: random.Random, today: date) -> LoanTerms:
+    return LoanTerms(
+        external_id=external_id,
+        product=rng.choice(PRODUCTS),
+        principal=Decimal(rng.randint(10, 500) * 100),
+        annual_rate=Decimal(rng.randint(12, 48)) * Decimal("0.005"),
+        term_months=rng.choice(TERMS_IN_MONTHS),
+        method=rng.choice(list(Method)).value,
+        disbursed_on=today - timedelta(days=rng.randint(10, HISTORY_DAYS)),
+        currency=CURRENCY,
+    )
+
+
+def _seed_loan(
+    borrower: Borrower, terms: LoanTerms, behaviour: Behaviour, rng: random.Random, today: date
+) -> None:
+    loan = Loan.objects.filter(external_id=terms.external_id).first()
+    if loan is None:
+        loan, _ = open_loan(borrower=borrower, terms=terms, actor=DEMO_ACTOR)
+    if loan.entries.exists():
+        return
+    dues = [
+        DueInstallment(row.n, row.due_date, row.principal + row.interest)
+        for row in loan.installments.order_by("n")
+    ]
+    _post_history(loan, plan_history(dues=dues, behaviour=behaviour, rng=rng, today=today))
+
+
+def plan_history(
+    *, dues: Sequence[DueInstallment], behaviour: Behaviour, rng: random.Random, today: date
+) -> list[Posting]:
+    """Return the ledger entries a borrower with `behaviour` made up to `today`, in date order."""
+    due = [installment for installment in dues if installment.due_date <= today]
+    postings = _PLANNERS[behaviour](due, rng, today)
+    # sorted() is stable: entries of one day keep their planned order.
+    return sorted((p for p in postings if p.value_date <= today), key=lambda p: p.value_date)
+
+
+def _prompt(dues: Sequence[DueInstallment], rng: random.Random, today: date) -> list[Posting]:
+    return [_payment(due, due.due_date - timedelta(days=rng.randint(0, 3))) for due in dues]
+
+
+def _late(dues: Sequence[DueInstallment], rng: random.Random, today: date) -> list[Posting]:
+    postings = []
+    for due in dues:
+        if rng.random() < 0.4:
+            postings.append(_payment(due, due.due_date))
+            continue
+        fee = late_fee(due.amount)
+        postings.append(_fee(due, due.due_date + timedelta(days=GRACE_DAYS), fee))
+        paid_on = due.due_date + timedelta(days=rng.randint(GRACE_DAYS + 1, 45))
+        postings.append(_payment(due, paid_on, due.amount + fee))
+    return postings
+
+
+def _partial(dues: Sequence[DueInstallment], rng: random.Random, today: date) -> list[Posting]:
+    share = Decimal(rng.randint(40, 85)) / 100
+    return [
+        _payment(due, due.due_date + timedelta(days=rng.randint(0, 5)), _cents(due.amount * share))
+        for due in dues
+    ]
+
+
+def _stopped(dues: Sequence[DueInstallment], rng: random.Random, today: date) -> list[Posting]:
+    overdue_since = today - timedelta(days=_days_past_due_to_aim_for(rng))
+    # Paid on time until the first installment that fell due after `overdue_since`.
+    paid = next((i for i, due in enumerate(dues) if due.due_date > overdue_since), len(dues))
+    postings = _prompt(dues[:paid], rng, today)
+    if paid < len(dues):
+        missed = dues[paid]
+        fee_on = missed.due_date + timedelta(days=GRACE_DAYS)
+        postings.append(_fee(missed, fee_on, late_fee(missed.amount)))
+    return postings
+
+
+def _days_past_due_to_aim_for(rng: random.Random) -> int:
+    # Most stopped payers stopped recently: a portfolio has more M1 than M3+.
+    low, high = rng.choices(STOPPED_SINCE_DAYS, STOPPED_SINCE_WEIGHTS)[0]
+    return rng.randint(low, high)
+
+
+def _bounced(dues: Sequence[DueInstallment], rng: random.Random, today: date) -> list[Posting]:
+    postings = _prompt(dues, rng, today)
+    if not dues:
+        return postings
+    which = rng.randrange(len(dues))
+    due, bounced = dues[which], postings[which]
+    returned_on = bounced.value_date + timedelta(days=2)
+    repaid_on = returned_on + timedelta(days=rng.randint(5, 30))
+    return [
+        *postings,
+        Posting("reversal", returned_on, key=f"bounce-{due.n}", reverses=bounced.key),
+        _fee(due, returned_on, RETURNED_PAYMENT_FEE),
+        _payment(due, repaid_on, due.amount + RETURNED_PAYMENT_FEE, key=f"repay-{due.n}"),
+    ]
+
+
+_Planner = Callable[[Sequence[DueInstallment], random.Random, date], list[Posting]]
+_PLANNERS: dict[Behaviour, _Planner] = {
+    Behaviour.PROMPT: _prompt,
+    Behaviour.LATE: _late,
+    Behaviour.PARTIAL: _partial,
+    Behaviour.STOPPED: _stopped,
+    Behaviour.BOUNCED: _bounced,
+}
+
+
+def late_fee(installment_amount: Decimal) -> Decimal:
+    return max(MINIMUM_LATE_FEE, _cents(installment_amount * LATE_FEE_RATE))
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT)
+
+
+def _payment(
+    due: DueInstallment, value_date: date, amount: Decimal | None = None, key: str = ""
+) -> Posting:
+    return Posting("payment", value_date, key=key or f"pay-{due.n}", amount=amount or due.amount)
+
+
+def _fee(due: DueInstallment, value_date: date, amount: Decimal) -> Posting:
+    return Posting("fee", value_date, key=f"fee-{due.n}", amount=amount, installment_n=due.n)
+
+
+def _post_history(loan: Loan, postings: Sequence[Posting]) -> None:
+    entries: dict[str, LedgerEntry] = {}
+    for posting in postings:
+        entries[posting.key] = _post(loan, posting, entries)
+
+
+def _post(loan: Loan, posting: Posting, earlier: dict[str, LedgerEntry]) -> LedgerEntry:
+    if posting.kind == "fee":
+        assert posting.installment_n is not None
+        return charge_fee(
+            loan=loan,
+            installment_n=posting.installment_n,
+            amount=posting.amount,
+            value_date=posting.value_date,
+            actor=DEMO_ACTOR,
+        )
+    if posting.kind == "reversal":
+        assert posting.reverses is not None
+        return reverse_entry(
+            loan=loan,
+            entry_reference=str(earlier[posting.reverses].reference),
+            value_date=posting.value_date,
+            actor=DEMO_ACTOR,
+        )
+    return post_payment(
+        loan=loan,
+        amount=posting.amount,
+        value_date=posting.value_date,
+        actor=DEMO_ACTOR,
+        external_reference=f"demo-{posting.key}",
+    )

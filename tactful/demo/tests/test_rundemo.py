@@ -1,0 +1,87 @@
+"""The parts of ``manage.py rundemo`` that can be checked without starting servers."""
+
+from __future__ import annotations
+
+import signal
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from tactful.borrowers.models import Borrower
+from tactful.demo.management.commands.rundemo import (
+    Command,
+    _as_exit_status,
+    demo_environment,
+    django_command,
+    needs_seeding,
+)
+from tactful.demo.seed import seed_demo
+
+
+@pytest.mark.django_db
+def test_a_database_without_borrowers_is_seeded():
+    assert needs_seeding()
+
+
+@pytest.mark.django_db
+def test_a_database_with_borrowers_is_not_seeded_again():
+    seed_demo(borrowers=1, seed=7, today=date(2025, 6, 30))
+
+    assert not needs_seeding()
+
+
+def test_children_run_in_demo_mode_by_default():
+    env = demo_environment({"PATH": "/bin"})
+
+    assert env["TACTFUL_DEMO"] == "true"
+    assert env["DJANGO_SETTINGS_MODULE"] == "tactful.settings"
+    assert env["PATH"] == "/bin"
+
+
+def test_an_explicit_demo_setting_is_kept():
+    env = demo_environment({"TACTFUL_DEMO": "false", "DJANGO_SETTINGS_MODULE": "x.settings"})
+
+    assert env["TACTFUL_DEMO"] == "false"
+    assert env["DJANGO_SETTINGS_MODULE"] == "x.settings"
+
+
+def test_children_are_django_commands_of_this_interpreter():
+    command = django_command("runserver", "127.0.0.1:8000", "--noreload")
+
+    assert command[1:] == ["-m", "django", "runserver", "127.0.0.1:8000", "--noreload"]
+
+
+def test_a_child_killed_by_a_signal_exits_like_a_shell_reports_it():
+    assert _as_exit_status(-signal.SIGTERM) == 128 + signal.SIGTERM
+    assert _as_exit_status(3) == 3
+    assert _as_exit_status(0) == 0
+
+
+@pytest.mark.django_db
+def test_the_banner_names_a_borrower_per_bucket_and_the_staff_logins(settings):
+    settings.DEMO_MODE = True
+    seed_demo(borrowers=60, seed=7, today=date(2025, 6, 30))
+
+    banner = Command()._banner("http://127.0.0.1:8123", {"TACTFUL_DEMO": "true"})
+
+    assert "http://127.0.0.1:8123/demo/outbox/" in banner
+    assert "http://127.0.0.1:8123/api/v1/docs" in banner
+    assert "collector, supervisor, compliance, admin; password tactful-demo" in banner
+    assert "manage.py demo_totp USERNAME" in banner
+    assert "+1201555010" in banner
+
+
+def test_the_banner_offers_no_staff_logins_outside_demo_mode(db):
+    banner = Command()._banner("http://127.0.0.1:8000", {"TACTFUL_DEMO": "false"})
+
+    assert "no demo accounts" in banner
+    assert "tactful-demo" not in banner
+
+
+@pytest.mark.django_db
+def test_seed_demo_command_seeds_and_summarises(capsys):
+    call_command("seed_demo", "--borrowers=2", "--seed=7", "--today=2025-06-30")
+
+    assert Borrower.objects.count() == 2
+    assert "borrowers: 2 (2 new)" in capsys.readouterr().out

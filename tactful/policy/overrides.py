@@ -1,0 +1,168 @@
+"""Lender overrides: tighten a pack, never loosen it.
+
+An override file names the pack it changes and lists rules. A rule whose id is in the pack
+may change its ``parameters`` and widen its ``applies_to``; every change is compared with
+the pack's value and refused if it loosens the rule. A rule with a new id is added whole
+(every rule only ever denies, so adding one cannot loosen the pack). Removing or disabling
+a rule is refused.
+
+```yaml
+pack: cn
+name: acme-2026-05            # optional; shows in the pack version recorded with decisions
+rules:
+  - id: cn.gbt45251.quiet_hours
+    parameters: {start: "09:00", end: "21:00"}
+  - id: acme.sms_daily_cap
+    kind: frequency_cap
+    category: frequency
+    applies_to: {channels: [sms]}
+    parameters: {outcomes: [delivered, failed, no_answer, connected], max: 2, days: 1,
+                 per_debt: false}
+    citation: "ACME collection policy 2026 §4"
+    confidence: H
+    messages: {en: "At most {max} messages a day.", zh-Hans: "每天最多 {max} 条短信。"}
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from tactful.policy.schema import (
+    KINDS,
+    SCOPE_KEYS,
+    PackError,
+    PackSpec,
+    RuleSpec,
+    Scope,
+    check_messages,
+    check_rule_set,
+    read_parameters,
+    read_rule,
+    read_scope,
+)
+
+_OVERRIDE_KEYS = frozenset({"pack", "name", "description", "rules"})
+_CHANGE_KEYS = frozenset({"id", "parameters", "applies_to"})
+_REMOVAL_KEYS = frozenset({"remove", "removed", "delete", "enabled", "disabled"})
+
+
+def override_digest(data: object) -> str:
+    """Return a stable digest of an override document, for caching and versions."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def apply_override(base: PackSpec, data: object, source: str) -> PackSpec:
+    """Return `base` tightened by the override document `data`, or raise PackError."""
+    if not isinstance(data, dict):
+        raise PackError(source, "an override must be a mapping with pack and rules")
+    unknown = sorted(str(key) for key in data if key not in _OVERRIDE_KEYS)
+    if unknown:
+        raise PackError(
+            source, "is not an override field (expected: pack, name, rules)", field=unknown[0]
+        )
+    if data.get("pack") != base.name:
+        raise PackError(source, f"must name the pack it overrides ({base.name!r})", field="pack")
+    entries = data.get("rules")
+    if not isinstance(entries, list) or not entries:
+        raise PackError(source, "must be a non-empty list of rules", field="rules")
+    rules = {rule.id: rule for rule in base.rules}
+    added: list[RuleSpec] = []
+    changed: set[str] = set()
+    for index, entry in enumerate(entries):
+        if isinstance(entry, dict) and entry.get("id") in rules:
+            rule_id = str(entry["id"])
+            if rule_id in changed:
+                raise PackError(source, "is changed twice", rule=rule_id, field="id")
+            changed.add(rule_id)
+            rules[rule_id] = tighten_rule(rules[rule_id], entry, source)
+        else:
+            added.append(read_rule(entry, source, index))
+    merged = (*rules.values(), *added)
+    check_rule_set(merged, source)
+    return replace(base, version=_version(base.version, data), rules=merged, source=source)
+
+
+def tighten_rule(rule: RuleSpec, entry: Mapping[str, Any], source: str) -> RuleSpec:
+    """Return `rule` changed as `entry` says, refusing any change that loosens it."""
+    removal = sorted(key for key in entry if key in _REMOVAL_KEYS)
+    if removal:
+        raise PackError(
+            source,
+            "an override may not remove or disable a rule (that would loosen the pack)",
+            rule=rule.id,
+            field=removal[0],
+        )
+    other = sorted(str(key) for key in entry if key not in _CHANGE_KEYS)
+    if other:
+        raise PackError(
+            source,
+            "an override may change only parameters and applies_to; add a new rule instead",
+            rule=rule.id,
+            field=other[0],
+        )
+    parameters = _tighter_parameters(rule, entry.get("parameters", {}), source)
+    scope = _wider_scope(rule, entry.get("applies_to", {}), source)
+    tightened = replace(rule, parameters=parameters, applies_to=scope)
+    check_messages(tightened, source)
+    return tightened
+
+
+def _tighter_parameters(rule: RuleSpec, raw: object, source: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise PackError(source, "must be a mapping", rule=rule.id, field="parameters")
+    new = read_parameters(raw, rule.kind, source, rule.id, complete=False)
+    params = KINDS[rule.kind].params
+    for name, value in new.items():
+        param, old = params[name], rule.parameters[name]
+        if not param.stricter(old, value):
+            raise PackError(
+                source,
+                f"loosens the rule: {param.show(old)} -> {param.show(value)} "
+                f"({param.direction}; an override may only make a pack stricter)",
+                rule=rule.id,
+                field=f"parameters.{name}",
+            )
+    merged = {**rule.parameters, **new}
+    _check_window(merged, rule, source)
+    return merged
+
+
+def _check_window(values: Mapping[str, Any], rule: RuleSpec, source: str) -> None:
+    # A start moved later and an end moved earlier may cross.
+    start, end = values.get("start"), values.get("end")
+    if start is not None and end is not None and start >= end:
+        raise PackError(
+            source, "the window must start before it ends", rule=rule.id, field="parameters.end"
+        )
+
+
+def _wider_scope(rule: RuleSpec, raw: object, source: str) -> Scope:
+    new = read_scope(raw, source, rule.id)
+    assert isinstance(raw, dict)
+    for key in SCOPE_KEYS:
+        if key not in raw:
+            continue
+        dropped = rule.applies_to.get(key) - new.get(key)
+        if dropped:
+            raise PackError(
+                source,
+                f"loosens the rule: it would no longer apply to {', '.join(sorted(dropped))} "
+                "(an override may only widen where a rule applies)",
+                rule=rule.id,
+                field=f"applies_to.{key}",
+            )
+    values = {key: new.get(key) if key in raw else rule.applies_to.get(key) for key in SCOPE_KEYS}
+    return Scope(**values)
+
+
+def _version(base_version: str, data: Mapping[str, Any]) -> str:
+    label = data.get("name")
+    if not isinstance(label, str) or not label.strip():
+        label = "override-" + override_digest(data)[:10]
+    return f"{base_version}+{label.strip()}"

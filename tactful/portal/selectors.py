@@ -1,0 +1,95 @@
+"""What a signed-in borrower sees: their own loans, each with status, schedule and payments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from tactful.borrowers.models import Borrower
+from tactful.loans.models import EntryKind, LedgerEntry, Loan
+from tactful.loans.selectors import LoanStatus, ledger_entries, loan_status, loans_of_borrower
+from tactful.money import InstallmentState
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    n: int
+    due_date: date
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    paid_off_on: date | None
+    is_due: bool
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    value_date: date
+    kind: str
+    amount: Decimal
+    is_reversed: bool
+    reverses_date: date | None
+
+
+@dataclass(frozen=True)
+class LoanPage:
+    status: LoanStatus
+    schedule: list[ScheduleRow]
+    ledger: list[LedgerRow]
+
+
+def borrower_today(borrower: Borrower, *, now: datetime) -> date:
+    """Return the date it is for the borrower: their zone, else UTC when it is not known."""
+    zone = borrower.time_zone
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
+
+
+def loan_statuses(borrower: Borrower, *, as_of: date) -> list[LoanStatus]:
+    return [loan_status(loan, as_of=as_of) for loan in loans_of_borrower(borrower.pk)]
+
+
+def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
+    """Return the loan only if it is this borrower's: anyone else's reads as not found."""
+    return Loan.objects.filter(borrower=borrower, reference=reference).first()
+
+
+def loan_page(loan: Loan, *, as_of: date) -> LoanPage:
+    status = loan_status(loan, as_of=as_of)
+    schedule = [_schedule_row(row, as_of) for row in status.state.installments]
+    return LoanPage(status=status, schedule=schedule, ledger=_ledger_rows(loan))
+
+
+def _schedule_row(row: InstallmentState, as_of: date) -> ScheduleRow:
+    return ScheduleRow(
+        n=row.n,
+        due_date=row.due_date,
+        principal=row.principal_due,
+        interest=row.interest_due,
+        fees=row.fees_due,
+        paid=row.fees_paid + row.interest_paid + row.principal_paid,
+        outstanding=row.outstanding,
+        paid_off_on=row.paid_off_on,
+        is_due=row.due_date <= as_of,
+    )
+
+
+def _ledger_rows(loan: Loan) -> list[LedgerRow]:
+    entries = list(ledger_entries(loan))
+    reversed_ids = {entry.reverses_id for entry in entries if entry.reverses_id is not None}
+    return [_ledger_row(entry, entry.pk in reversed_ids) for entry in entries]
+
+
+def _ledger_row(entry: LedgerEntry, is_reversed: bool) -> LedgerRow:
+    original = entry.reverses if entry.kind == EntryKind.REVERSAL else None
+    return LedgerRow(
+        value_date=entry.value_date,
+        kind=entry.kind,
+        amount=entry.amount,
+        is_reversed=is_reversed,
+        reverses_date=original.value_date if original is not None else None,
+    )

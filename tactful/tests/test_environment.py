@@ -1,0 +1,70 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tactful.environment import Environment
+
+
+def test_flag_reads_common_spellings():
+    env = Environment({"A": "true", "B": "0", "C": "Yes"})
+    assert (env.flag("A", False), env.flag("B", True), env.flag("C", False)) == (True, False, True)
+
+
+def test_flag_rejects_anything_else_with_the_variable_name():
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        Environment({"DEBUG": "maybe"}).flag("DEBUG", False)
+
+
+def test_integer_rejects_text_and_values_below_minimum():
+    with pytest.raises(ImproperlyConfigured, match="AXES_FAILURE_LIMIT must be an integer"):
+        Environment({"AXES_FAILURE_LIMIT": "five"}).integer("AXES_FAILURE_LIMIT", 5)
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        Environment({"N": "0"}).integer("N", 5, minimum=1)
+
+
+def test_choice_names_the_allowed_values():
+    with pytest.raises(ImproperlyConfigured, match="SMS_BACKEND must be one of outbox"):
+        Environment({"SMS_BACKEND": "carrier-pigeon"}).choice("SMS_BACKEND", "outbox", ("outbox",))
+
+
+def test_secret_reads_a_file_and_fails_on_a_missing_one(tmp_path):
+    secret_file = tmp_path / "key"
+    secret_file.write_text("s3cret\n")
+    assert Environment({"KEY_FILE": str(secret_file)}).secret("KEY") == "s3cret"
+    with pytest.raises(ImproperlyConfigured, match="KEY_FILE"):
+        Environment({"KEY_FILE": str(tmp_path / "missing")}).secret("KEY")
+
+
+def test_settings_module_fails_at_start_on_a_bad_value(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import tactful.settings"],
+        env={**os.environ, "DEBUG": "perhaps", "TACTFUL_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be true or false, got 'perhaps'" in result.stderr
+
+
+def test_settings_module_rejects_overlapping_buckets(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import tactful.settings"],
+        env={
+            **os.environ,
+            "DELINQUENCY_BUCKETS": "M0:0-0,M1:1-40,M2:31-60,M3+:61-",
+            "TACTFUL_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DELINQUENCY_BUCKETS" in result.stderr

@@ -1,0 +1,65 @@
+"""Who may open a staff page: a verified second factor and a staff role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from tactful.accounts.models import User
+from tactful.accounts.roles import STAFF_ROLES, Role
+
+P = ParamSpec("P")
+StaffView = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def staff_required(*roles: Role) -> Callable[[StaffView[P]], StaffView[P]]:
+    """Let through staff who passed both factors and hold one of `roles` (any staff role if none).
+
+    Visitors who are not signed in (borrowers included) go to the staff sign-in; staff who
+    signed in with a password only go to enrol or to sign in again with their code; a
+    verified member of staff without the role gets 403.
+    """
+    allowed = roles or STAFF_ROLES
+
+    def decorator(view: StaffView[P]) -> StaffView[P]:
+        @wraps(view)
+        def guarded(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            refusal = _refusal(request, allowed)
+            if refusal is not None:
+                return refusal
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorator
+
+
+def _refusal(request: HttpRequest, allowed: tuple[Role, ...]) -> HttpResponse | None:
+    user = request.user
+    if not isinstance(user, User):
+        return redirect_to_login(request.get_full_path(), reverse("web:staff-login"))
+    if not is_verified(request):
+        return _second_factor_missing(request, user)
+    if not user.has_role(*allowed):
+        raise PermissionDenied("this page needs another staff role")
+    return None
+
+
+def is_verified(request: HttpRequest) -> bool:
+    """Tell whether the signed-in user also passed the second factor in this session."""
+    check = getattr(request.user, "is_verified", None)
+    return bool(check and check())
+
+
+def _second_factor_missing(request: HttpRequest, user: User) -> HttpResponse:
+    if user_has_device(user, confirmed=True):
+        return redirect_to_login(request.get_full_path(), reverse("web:staff-login"))
+    return redirect("web:staff-otp-setup")

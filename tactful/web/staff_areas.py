@@ -1,0 +1,74 @@
+"""What each staff role can do, as shown on the staff home page.
+
+Each later part of Tactful (workbench, oversight, ...) adds its pages here, so the home
+page never links to a page that does not exist yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tactful.accounts.models import User
+from tactful.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    label: str | Promise
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class StaffArea:
+    role: Role
+    title: str | Promise
+    description: str | Promise
+    links: tuple[StaffLink, ...] = ()
+
+
+STAFF_AREAS: tuple[StaffArea, ...] = (
+    StaffArea(
+        role=Role.COLLECTOR,
+        title=_("Collector"),
+        description=_(
+            "You work the accounts that the strategy gave you. Tactful offers only the "
+            "contacts that the rules permit at that moment."
+        ),
+    ),
+    StaffArea(
+        role=Role.SUPERVISOR,
+        title=_("Supervisor"),
+        description=_(
+            "You follow your team's work, review the outcomes of contacts and coach collectors."
+        ),
+    ),
+    StaffArea(
+        role=Role.COMPLIANCE,
+        title=_("Compliance officer"),
+        description=_(
+            "You review quality findings and complaints, approve rule changes and prepare "
+            "reports for regulators."
+        ),
+    ),
+    StaffArea(
+        role=Role.ADMIN,
+        title=_("Administrator"),
+        description=_(
+            "You manage staff accounts and roles, rule packs, message templates and integrations."
+        ),
+        links=(StaffLink(_("Administration"), "admin:index"),),
+    ),
+)
+
+
+def areas_for(user: User) -> list[StaffArea]:
+    """Return the areas of the roles `user` holds (all of them for a superuser)."""
+    return [area for area in STAFF_AREAS if user.has_role(area.role)]
