@@ -202,4 +202,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at INFO on every start, CLI commands included.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -78,7 +78,8 @@ api = TactfulApi(
     ),
     urls_namespace="api",
     parser=JsonBodyParser(),
-    # The bundled Swagger UI is served from our own static files: lenders run air-gapped.
+    # Swagger UI comes from ninja's bundled static files (ninja is an installed app), never
+    # a CDN: lenders run air-gapped. A key typed into it is not kept in the browser.
     docs=Swagger(settings={"persistAuthorization": False}),
 )
 install_error_handlers(api)

@@ -6,9 +6,8 @@ import json
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.http import HttpResponse
 from django.test import Client
 
 from tactful.api.keys import SCOPES, issue_key
@@ -16,6 +15,10 @@ from tactful.borrowers.models import Borrower
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
 from tactful.loans.models import Loan
 from tactful.loans.services import LoanTerms, open_loan
+
+if TYPE_CHECKING:
+    # The test client's response, with .json(); django-stubs names it, Django does not.
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 API = "/api/v1"
 # A valid, fictional PRC resident ID number (the example of GB 11643).
@@ -85,20 +88,20 @@ class ApiClient:
         self.client = Client()
         self.token = token
 
-    def get(self, path: str, **params: str) -> HttpResponse:
-        return self.client.get(f"{API}{path}", params, headers=self._headers())  # type: ignore[return-value]
+    def get(self, path: str, **params: str) -> TestResponse:
+        return self.client.get(f"{API}{path}", params, headers=self._headers())
 
-    def put(self, path: str, body: Any) -> HttpResponse:
-        return self.client.put(  # type: ignore[return-value]
+    def put(self, path: str, body: Any) -> TestResponse:
+        return self.client.put(
             f"{API}{path}", _json(body), content_type="application/json", headers=self._headers()
         )
 
-    def post(self, path: str, body: Any, *, key: str | None = "fresh") -> HttpResponse:
+    def post(self, path: str, body: Any, *, key: str | None = "fresh") -> TestResponse:
         """POST `body`; `key` is the Idempotency-Key ("fresh" for a new one, None for none)."""
         headers = self._headers()
         if key is not None:
             headers["Idempotency-Key"] = str(uuid.uuid4()) if key == "fresh" else key
-        return self.client.post(  # type: ignore[return-value]
+        return self.client.post(
             f"{API}{path}", _json(body), content_type="application/json", headers=headers
         )
 

@@ -12,14 +12,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.services import create_staff_user
-from tactful.audit.services import record_event
 from tactful.errors import Conflict, NotFound
 
 DEMO_PASSWORD = "tactful-demo"
@@ -68,23 +66,16 @@ def create_demo_staff() -> list[str]:
 
 
 def _create(staff: DemoStaff) -> None:
-    with transaction.atomic():
-        user = create_staff_user(
-            username=staff.username,
-            password=DEMO_PASSWORD,
-            roles=[staff.role],
-            totp_key_hex=staff.totp_key_hex,
-            actor=DEMO_ACTOR,
-        )
-        if staff.superuser:
-            _grant_superuser(user)
-
-
-def _grant_superuser(user: User) -> None:
-    # accounts.services cannot make a superuser yet; the demo administrator needs it
-    # to see anything in the Django admin, whose groups carry no model permissions.
-    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
-    record_event(actor=DEMO_ACTOR, action="staff.superuser_granted", target=user)
+    # The demo administrator is a superuser: the role groups carry no model permissions,
+    # and without them the Django admin would show nothing.
+    create_staff_user(
+        username=staff.username,
+        password=DEMO_PASSWORD,
+        roles=[staff.role],
+        totp_key_hex=staff.totp_key_hex,
+        superuser=staff.superuser,
+        actor=DEMO_ACTOR,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from tactful.audit.models import AppendOnlyModel
 from tactful.borrowers.models import Borrower
 
 
-
 class Loan(models.Model):
     """The contract: what was lent, on what terms. Terms never change after creation."""
 

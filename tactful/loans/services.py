@@ -16,7 +16,6 @@ from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.loans.ledger_view import ledger_state
 from tactful.loans.models import EntryKind, Installment, LedgerEntry, Loan
 
-
 # What the columns of Loan can hold exactly.
 MAX_PRINCIPAL = Decimal(10) ** 15
 RATE_DECIMALS = 6
@@ -170,7 +169,8 @@ def _schedule_for(terms: LoanTerms) -> list[money.ScheduledInstallment]:
             currency=terms.currency,
         )
     except money.ScheduleError as error:
-        raise InvalidInput({"terms": str(error)}) from None
+        field = {"months": "term_months", "start": "disbursed_on"}.get(error.field, error.field)
+        raise InvalidInput({field: error.reason}) from None
 
 
 def _decimal_places(value: Decimal) -> int:

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 from django.db import connection
-from django.http import HttpResponse
 
 from tactful.api.testing import ApiClient, create_loan, issue_test_key
 from tactful.loans.models import LedgerEntry
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
 
 THREADS = 8
 PAYMENT = {"amount": "500.00", "value_date": "2025-03-01"}
 
 
-def pay(token: str, start: threading.Barrier, responses: list[HttpResponse]) -> None:
+def pay(token: str, start: threading.Barrier, responses: list[TestResponse]) -> None:
     try:
         start.wait()
         responses.append(ApiClient(token).post("/loans/l-1/payments", PAYMENT, key="same-key"))
@@ -29,7 +32,7 @@ def test_parallel_retries_with_one_key_post_the_payment_once() -> None:
     create_loan("l-1")
     token = issue_test_key("payments:write")
     start = threading.Barrier(THREADS)
-    responses: list[HttpResponse] = []
+    responses: list[TestResponse] = []
     threads = [threading.Thread(target=pay, args=(token, start, responses)) for _ in range(THREADS)]
     for thread in threads:
         thread.start()
