@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tactful.demo.seed import (
+from tactful.demo.histories import (
     GRACE_DAYS,
     RETURNED_PAYMENT_FEE,
     Behaviour,
