@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tactful.audit.models import AuditEvent
+from tactful.audit.models import AuditEvent, ChainHead
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -26,3 +26,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("sequence", "occurred_at", "actor", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor")
+
+
+@admin.register(ChainHead)
+class ChainHeadAdmin(ReadOnlyAdmin):
+    list_display = ("last_sequence", "last_hash")

@@ -29,3 +29,10 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 class DelinquencySnapshotAdmin(ReadOnlyAdmin):
     list_display = ("loan", "as_of", "days_past_due", "bucket")
     list_filter = ("bucket",)
+
+
+@admin.register(Installment)
+class InstallmentAdmin(ReadOnlyAdmin):
+    """The contractual schedule: fixed when the loan opens, `paid_off_on` derived."""
+
+    list_display = ("loan", "n", "due_date", "principal", "interest", "paid_off_on")
