@@ -10,6 +10,7 @@ allowed now and when each next is. The contract is in docs/gate.md.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,6 @@ from tactful.policy import (
     pack_names,
     parse_scenario,
 )
-from tactful.policy.packs import Override
 from tactful.policy.scenario import RequestId, parse_instant
 from tactful.policy.types import LANGUAGES, PURPOSES, Language, Purpose
 
@@ -83,18 +83,19 @@ class PackBox:
     """Compiled packs by name, with the lender override applied to the pack it names."""
 
     def __init__(self, override: Path | None) -> None:
-        self._override_for: str | None = None
-        self._override: Override | None = None
-        if override is not None:
-            data = _override_document(override)
-            self._override_for = str(data.get("pack"))
-            self._override = data
+        self._override = override
+        self._override_for = _pack_named_by(override) if override is not None else None
+        self._packs: dict[str, CompiledPack] = {}
+        if self._override_for is not None:
             self.get(self._override_for)  # refuse a bad override before any line is read
 
     def get(self, name: str) -> CompiledPack:
         """Return the compiled pack `name` (raises PackError when there is none)."""
-        override = self._override if name == self._override_for else None
-        return load_pack(name, override=override)
+        found = self._packs.get(name)
+        if found is None:
+            override = self._override if name == self._override_for else None
+            found = self._packs[name] = load_pack(name, override=override)
+        return found
 
 
 def handle_decide(args: argparse.Namespace) -> int:
@@ -103,15 +104,25 @@ def handle_decide(args: argparse.Namespace) -> int:
         packs = PackBox(Path(args.override) if args.override else None)
         if args.pack is not None:
             packs.get(args.pack)
-        stream = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
+        stream = _open_input(args.file)
     except (PackError, OSError) as error:
         print(f"tactful gate decide: {error}", file=sys.stderr)
         return USAGE_ERROR
     try:
         return decide_lines(stream, packs=packs, default_pack=args.pack, language=args.language)
     finally:
-        if stream is not sys.stdin:
+        if args.file:
             stream.close()
+
+
+def _open_input(path: str | None) -> IO[str]:
+    # Undecodable bytes become U+FFFD: that line is then malformed, not the whole run.
+    if path:
+        return open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        return sys.stdin
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
 
 
 def decide_lines(
@@ -148,7 +159,7 @@ def decide_line(
     except (ValueError, RecursionError) as error:
         request_id: RequestId = error.request_id if isinstance(error, MalformedScenario) else None
         return _error(request_id, _describe(error))
-    name = scenario.pack or default_pack
+    name = scenario.pack if scenario.pack is not None else default_pack
     if name is None:
         return _error(scenario.id, "no pack: give --pack or a pack field on the line")
     try:
@@ -161,7 +172,7 @@ def decide_line(
 def _decision(scenario: Scenario, pack: CompiledPack, language: Language) -> dict[str, Any]:
     try:
         decision = decide(scenario.attempt, scenario.facts, scenario.now, pack, language=language)
-    except Exception as error:  # noqa: BLE001 - the gate answers every line, never with allow
+    except Exception as error:  # the gate answers every line, and never with allow
         return _error(scenario.id, f"could not decide: {error}")
     return {"id": scenario.id, **decision.to_json()}
 
@@ -178,7 +189,7 @@ def _error(request_id: RequestId, message: str) -> dict[str, Any]:
     return {"id": request_id, "error": message}
 
 
-def _override_document(path: Path) -> dict[str, Any]:
+def _pack_named_by(path: Path) -> str:
     import yaml
 
     try:
@@ -187,9 +198,10 @@ def _override_document(path: Path) -> dict[str, Any]:
         raise PackError(path.name, f"cannot be read: {error.strerror}") from None
     except yaml.YAMLError as error:
         raise PackError(path.name, f"is not valid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("pack"), str):
+    name = data.get("pack") if isinstance(data, dict) else None
+    if not isinstance(name, str):
         raise PackError(path.name, "an override must be a mapping that names its pack")
-    return data
+    return name
 
 
 # --- plan --------------------------------------------------------------------------------

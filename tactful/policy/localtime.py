@@ -7,7 +7,7 @@ costly so that ``decide()`` stays in microseconds.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -73,11 +73,6 @@ def day_start_timestamp(zone: ZoneInfo, day: date) -> float:
     return found
 
 
-def local_day_of(timestamp: float, zone: ZoneInfo) -> date:
-    """Return the local calendar date in `zone` of the POSIX time `timestamp`."""
-    return datetime.fromtimestamp(timestamp, zone).date()
-
-
 @lru_cache(maxsize=256)
 def holidays_of(country: str, year: int) -> frozenset[date]:
     """Return the public holidays of `country` in `year`, as the `holidays` package lists them."""
@@ -87,13 +82,3 @@ def holidays_of(country: str, year: int) -> frozenset[date]:
 def is_holiday(country: str, day: date) -> bool:
     """Return True when `day` is a public holiday of `country`."""
     return day in holidays_of(country, day.year)
-
-
-def days_between(first: date, last: date) -> int:
-    """Return how many days `last` is after `first`."""
-    return (last - first).days
-
-
-def add_days(day: date, count: int) -> date:
-    """Return the date `count` days after `day`."""
-    return day + timedelta(days=count)

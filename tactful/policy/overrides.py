@@ -41,6 +41,7 @@ from tactful.policy.schema import (
     Scope,
     check_messages,
     check_rule_set,
+    check_window_order,
     read_parameters,
     read_rule,
     read_scope,
@@ -129,17 +130,9 @@ def _tighter_parameters(rule: RuleSpec, raw: object, source: str) -> dict[str, A
                 field=f"parameters.{name}",
             )
     merged = {**rule.parameters, **new}
-    _check_window(merged, rule, source)
-    return merged
-
-
-def _check_window(values: Mapping[str, Any], rule: RuleSpec, source: str) -> None:
     # A start moved later and an end moved earlier may cross.
-    start, end = values.get("start"), values.get("end")
-    if start is not None and end is not None and start >= end:
-        raise PackError(
-            source, "the window must start before it ends", rule=rule.id, field="parameters.end"
-        )
+    check_window_order(merged, source, rule.id)
+    return merged
 
 
 def _wider_scope(rule: RuleSpec, raw: object, source: str) -> Scope:

@@ -165,10 +165,22 @@ def _read_override(override: Override) -> tuple[str, object]:
         return "<override>", dict(override)
     path = Path(override)
     try:
-        text = path.read_text(encoding="utf-8")
+        status = path.stat()
     except OSError as error:
         raise PackError(path.name, f"cannot be read: {error.strerror}") from None
-    return path.name, _parse_yaml(text, path.name)
+    # Keyed on size and modification time: a changed file is read again, an unchanged
+    # one is not read on every decision.
+    return path.name, _override_file(str(path.resolve()), status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=32)
+def _override_file(path: str, mtime_ns: int, size: int) -> object:
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PackError(source.name, f"cannot be read: {error.strerror}") from None
+    return _parse_yaml(text, source.name)
 
 
 def _parse_yaml(text: str, source: str) -> object:

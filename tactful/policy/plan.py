@@ -146,36 +146,64 @@ def read_accounts(path: str | Path) -> pl.DataFrame:
     raise AccountsError("-", f"{source.name}: the accounts file must end in .csv or .parquet")
 
 
+@dataclass(frozen=True)
+class _Check:
+    """A test for bad cells in `column`, evaluated together with the cleaning."""
+
+    column: str
+    reason: str
+    bad: pl.Expr
+
+
 def clean_accounts(accounts: pl.DataFrame, needed: dict[str, int]) -> pl.DataFrame:
     """Return the typed columns the planner uses, or raise AccountsError on bad input."""
     missing = [c for c in (*REQUIRED_COLUMNS, *needed) if c not in accounts.columns]
     if missing:
         raise AccountsError(missing[0], "is missing from the accounts file")
+    accounts = _split_daily_counts(accounts, needed)
+    checks = [_Check("account", "account must not be empty", pl.col("account").is_null())]
     columns = [
         _text(accounts, "account").alias("account"),
         _text(accounts, "recipient_timezone").alias("_zone"),
-        _whole(accounts, "days_past_due").alias("_days_past_due"),
+        _whole(accounts, "days_past_due", checks).alias("_days_past_due"),
         _has_hold(accounts).alias("_hold"),
-        _flag(accounts, "opted_out").fill_null(False).alias("_opted_out"),
-        _flag(accounts, "collector_certified").alias("_certified"),
+        _flag(accounts, "opted_out", checks).fill_null(False).alias("_opted_out"),
+        _flag(accounts, "collector_certified", checks).alias("_certified"),
     ]
     for column, days in sorted(needed.items()):
-        columns.extend(_daily_counts(accounts, column, days))
-    cleaned = accounts.select(columns)
-    _refuse_nulls(cleaned, "account", "account")
-    return cleaned
+        columns.extend(_daily_counts(accounts, column, days, checks))
+    flags = [check.bad.fill_null(True).alias(f"_bad_{n}") for n, check in enumerate(checks)]
+    cleaned = accounts.select(*columns, *flags)
+    for n, check in enumerate(checks):
+        bad = cleaned.get_column(f"_bad_{n}")
+        if bad.any():
+            raise AccountsError(check.column, check.reason, row=int(bad.arg_true()[0]) + 1)
+    return cleaned.drop([f"_bad_{n}" for n in range(len(checks))])
+
+
+def _split_daily_counts(frame: pl.DataFrame, needed: dict[str, int]) -> pl.DataFrame:
+    """Split each text column of daily counts once, into a struct of its first days."""
+    # Split here, not inside the expressions that read each day: those would split the
+    # same cell again for every day and every check.
+    splits = [
+        pl.col(column)
+        .str.replace_all(" ", "", literal=True)
+        .str.split_exact(";", days - 1)
+        .alias(f"_split_{column}")
+        for column, days in needed.items()
+        if frame.schema[column] == pl.String
+    ]
+    return frame.with_columns(splits) if splits else frame
 
 
 def _text(frame: pl.DataFrame, column: str) -> pl.Expr:
     dtype = frame.schema[column]
-    if dtype == pl.String or dtype == pl.Null:
-        return pl.col(column).cast(pl.String)
-    if dtype.is_integer():
+    if dtype == pl.String or dtype == pl.Null or dtype.is_integer():
         return pl.col(column).cast(pl.String)
     raise AccountsError(column, f"has type {dtype}; expected text")
 
 
-def _whole(frame: pl.DataFrame, column: str) -> pl.Expr:
+def _whole(frame: pl.DataFrame, column: str, checks: list[_Check]) -> pl.Expr:
     dtype = frame.schema[column]
     if dtype.is_integer() or dtype == pl.Null:
         return pl.col(column).cast(pl.Int64)
@@ -183,13 +211,13 @@ def _whole(frame: pl.DataFrame, column: str) -> pl.Expr:
         raise AccountsError(column, f"has type {dtype}; expected whole numbers")
     raw = pl.col(column).str.strip_chars()
     parsed = raw.cast(pl.Int64, strict=False)
-    _first_bad(
-        frame, column, raw.is_not_null() & (raw != "") & parsed.is_null(), "not a whole number"
+    checks.append(
+        _Check(column, "not a whole number", raw.is_not_null() & (raw != "") & parsed.is_null())
     )
     return parsed
 
 
-def _flag(frame: pl.DataFrame, column: str) -> pl.Expr:
+def _flag(frame: pl.DataFrame, column: str, checks: list[_Check]) -> pl.Expr:
     dtype = frame.schema[column]
     if dtype == pl.Boolean or dtype == pl.Null:
         return pl.col(column).cast(pl.Boolean)
@@ -204,7 +232,7 @@ def _flag(frame: pl.DataFrame, column: str) -> pl.Expr:
         .otherwise(pl.lit(None, dtype=pl.Boolean))
     )
     bad = raw.is_not_null() & (raw != "") & parsed.is_null()
-    _first_bad(frame, column, bad, "expected true or false")
+    checks.append(_Check(column, "expected true or false", bad))
     return parsed
 
 
@@ -220,39 +248,25 @@ def _has_hold(frame: pl.DataFrame) -> pl.Expr:
     return pl.col("holds").str.replace_all(r"[;\s]", "").str.len_chars().fill_null(0) > 0
 
 
-def _daily_counts(frame: pl.DataFrame, column: str, days: int) -> list[pl.Expr]:
+def _daily_counts(
+    frame: pl.DataFrame, column: str, days: int, checks: list[_Check]
+) -> list[pl.Expr]:
     dtype = frame.schema[column]
     if isinstance(dtype, pl.List) and dtype.inner is not None and dtype.inner.is_integer():
-        lists = pl.col(column)
+        cells = [pl.col(column).list.get(day, null_on_oob=True) for day in range(days)]
+        too_short = cells[-1].is_null()
+        counts = [cell.cast(pl.Int64) for cell in cells]
     elif dtype == pl.String:
-        lists = pl.col(column).str.strip_chars().str.split(";")
+        split = pl.col(f"_split_{column}")  # by _split_daily_counts
+        cells = [split.struct.field(f"field_{day}") for day in range(days)]
+        too_short = cells[-1].is_null() | (cells[-1] == "")
+        counts = [cell.cast(pl.Int64, strict=False) for cell in cells]
     else:
         raise AccountsError(column, f"has type {dtype}; expected ;-separated daily counts")
-    length = lists.list.len()
-    _first_bad(
-        frame,
-        column,
-        lists.is_null() | (length < days),
-        f"needs at least {days} daily count(s), today first",
-    )
-    values = [
-        lists.list.get(day, null_on_oob=True).cast(pl.String).str.strip_chars()
-        for day in range(days)
-    ]
-    parsed = [value.cast(pl.Int64, strict=False) for value in values]
-    bad = pl.any_horizontal(*[value.is_null() | (value < 0) for value in parsed])
-    _first_bad(frame, column, bad, "counts must be whole numbers of at least 0")
-    return [value.alias(f"_{column}_{day}") for day, value in enumerate(parsed)]
-
-
-def _first_bad(frame: pl.DataFrame, column: str, bad: pl.Expr, reason: str) -> None:
-    found = frame.select(bad.fill_null(True).arg_true().first()).item()
-    if found is not None:
-        raise AccountsError(column, reason, row=int(found) + 1)
-
-
-def _refuse_nulls(frame: pl.DataFrame, column: str, label: str) -> None:
-    _first_bad(frame, column, pl.col(column).is_null(), f"{label} must not be empty")
+    checks.append(_Check(column, f"needs at least {days} daily count(s), today first", too_short))
+    bad = pl.any_horizontal(*[count.is_null() | (count < 0) for count in counts])
+    checks.append(_Check(column, "counts must be whole numbers of at least 0", bad))
+    return [count.alias(f"_{column}_{day}") for day, count in enumerate(counts)]
 
 
 # --- the plan -----------------------------------------------------------------------------

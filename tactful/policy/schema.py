@@ -208,7 +208,7 @@ def _consent_names(value: object) -> frozenset[str]:
 
 
 def _show_set(values: frozenset[str]) -> str:
-    return ", ".join(sorted(values))
+    return ", ".join(sorted(values)) or "none"
 
 
 def _show_bool(value: bool) -> str:
@@ -240,7 +240,10 @@ _START = Param(_clock, _at_least, "the start may only move later", _show_clock)
 _END = Param(_clock, _at_most, "the end may only move earlier", _show_clock)
 _DAYS_IN_WINDOW = Param(_positive_int, _at_least, "the window may only grow longer")
 _PER_DEBT = Param(
-    _boolean, _not_looser_flag, "counting per debt may only become counting over all debts"
+    _boolean,
+    _not_looser_flag,
+    "counting per debt may only become counting over all debts",
+    _show_bool,
 )
 
 KINDS: dict[str, Kind] = {
@@ -438,11 +441,12 @@ def read_parameters(
             values[name] = param.read(raw[name])
         except ValueError as error:
             raise PackError(source, str(error), rule=rule, field=f"parameters.{name}") from None
-    _check_window_order(values, source, rule)
+    check_window_order(values, source, rule)
     return values
 
 
-def _check_window_order(values: Mapping[str, Any], source: str, rule: str) -> None:
+def check_window_order(values: Mapping[str, Any], source: str, rule: str) -> None:
+    """Refuse a window that does not start before it ends."""
     start, end = values.get("start"), values.get("end")
     if start is not None and end is not None and start >= end:
         raise PackError(

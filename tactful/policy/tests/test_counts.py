@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from tactful.policy import format_instant
+from tactful.policy import HistoryEntry, format_instant
 from tactful.policy.tests.builders import attempt, call, calls, decide_in, facts, local
 
 CHICAGO = "America/Chicago"
@@ -14,7 +15,7 @@ SECOND = timedelta(seconds=1)
 class TestChinaDailyCaps:
     now = local("2026-05-11 15:00")
 
-    def _decide(self, *history: object, **attempt_changes: object):  # type: ignore[no-untyped-def]
+    def _decide(self, *history: object, **attempt_changes: object):
         return decide_in("cn", self.now, attempt(**attempt_changes), facts(history=history))
 
     def test_two_connected_calls_today_leave_room_for_a_third(self) -> None:
@@ -95,19 +96,21 @@ class TestChinaDailyCaps:
         assert unreachable.categories == ("frequency",)
 
 
-def _chicago(day: int, clock: str = "10:00") -> object:
+def _chicago(day: int, clock: str = "10:00") -> datetime:
     return local(f"2026-05-{day:02d} {clock}", CHICAGO)
 
 
 class TestUnitedStatesSevenInSeven:
     now = local("2026-05-11 10:00", CHICAGO)
 
-    def _decide(self, history, **changes):  # type: ignore[no-untyped-def]
+    def _decide(self, history, **changes):
         a = attempt(recipient_timezone=CHICAGO, **changes)
         return decide_in("us", self.now, a, facts(history=tuple(history)))
 
-    def _daily(self, first: int, last: int, outcome: str = "no_answer", **kw: object) -> list:  # type: ignore[type-arg]
-        return [call(_chicago(day), outcome, **kw) for day in range(first, last + 1)]  # type: ignore[arg-type]
+    def _daily(
+        self, first: int, last: int, outcome: str = "no_answer", **kw: Any
+    ) -> list[HistoryEntry]:
+        return [call(_chicago(day), outcome, **kw) for day in range(first, last + 1)]
 
     def test_six_calls_in_seven_days_allow_a_seventh(self) -> None:
         assert self._decide(self._daily(5, 10)).allowed
@@ -149,17 +152,17 @@ class TestUnitedStatesSevenInSeven:
 class TestUnitedStatesCoolingOff:
     now = local("2026-05-11 10:00", CHICAGO)
 
-    def _decide(self, *history: object, **changes: object):  # type: ignore[no-untyped-def]
+    def _decide(self, *history: object, **changes: object):
         a = attempt(recipient_timezone=CHICAGO, **changes)
         return decide_in("us", self.now, a, facts(history=history))
 
     def test_a_conversation_six_days_ago_blocks_until_the_seventh_day_after(self) -> None:
-        decision = self._decide(call(_chicago(5, "09:00"), "connected"))  # type: ignore[arg-type]
+        decision = self._decide(call(_chicago(5, "09:00"), "connected"))
         assert decision.categories == ("cooling_off",)
         assert format_instant(decision.next_allowed_at) == "2026-05-12T13:00:00Z"
 
     def test_a_conversation_seven_days_ago_no_longer_blocks(self) -> None:
-        assert self._decide(call(_chicago(4, "23:00"), "connected")).allowed  # type: ignore[arg-type]
+        assert self._decide(call(_chicago(4, "23:00"), "connected")).allowed
 
     def test_a_conversation_today_blocks_for_seven_days_counting_today(self) -> None:
         decision = self._decide(call(self.now - timedelta(hours=1), "connected"))
@@ -172,8 +175,8 @@ class TestUnitedStatesCoolingOff:
         assert self._decide(call(self.now, "connected", debt="D-9")).allowed
 
     def test_cap_and_pause_together_wait_for_the_later_of_the_two(self) -> None:
-        history = [call(_chicago(day)) for day in range(5, 10)]  # type: ignore[arg-type]
-        history += [call(_chicago(10), "connected"), call(self.now)]  # type: ignore[arg-type]
+        history = [call(_chicago(day)) for day in range(5, 10)]
+        history += [call(_chicago(10), "connected"), call(self.now)]
         decision = self._decide(*history)
         assert decision.categories == ("cooling_off", "frequency")
         assert format_instant(decision.next_allowed_at) == "2026-05-17T13:00:00Z"

@@ -39,8 +39,12 @@ TABLE: list[tuple[str, str, str, dict[str, Any], tuple[str, ...]]] = [
     ("us", TP, "collection", {}, ("third_party",)),
     ("us", EC, "reminder", {}, ("third_party",)),
     # in, ph, ke: neither emergency contacts nor third parties
-    *[(p, role, purpose, BOTH, ("third_party",)) for p in ("in", "ph", "ke")
-      for role in (EC, TP) for purpose in ("locate", "collection", "reminder")],
+    *[
+        (p, role, purpose, BOTH, ("third_party",))
+        for p in ("in", "ph", "ke")
+        for role in (EC, TP)
+        for purpose in ("locate", "collection", "reminder")
+    ],
     # id: emergency contacts only to locate, and only with their consent
     ("id", EC, "locate", CONSENTED, ()),
     ("id", EC, "locate", UNREACHABLE, ("consent",)),
@@ -51,7 +55,7 @@ TABLE: list[tuple[str, str, str, dict[str, Any], tuple[str, ...]]] = [
     ("uk", EC, "locate", {}, ()),
     ("uk", EC, "collection", {}, ("third_party",)),
     ("uk", TP, "locate", {}, ("third_party",)),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("pack", "role", "purpose", "known", "expected"), TABLE)
