@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.environment import Environment
 from tactful.money.delinquency import BucketError, BucketScheme
+from tactful.policy import PackError, load_pack
+from tactful.privacy.keys import KeyringError, parse_keyring
 
 env = Environment()
 
@@ -62,6 +64,12 @@ INSTALLED_APPS = [
     "tactful.messaging",
     "tactful.api",
     "tactful.portal",
+    "tactful.contacts",
+    "tactful.consent",
+    "tactful.callqa",
+    "tactful.complaints",
+    "tactful.repayment",
+    "tactful.treatments",
     "tactful.web",
     "tactful.demo",
 ]
@@ -196,6 +204,33 @@ try:
     BucketScheme.parse(DELINQUENCY_BUCKETS)
 except BucketError as error:
     raise ImproperlyConfigured(f"DELINQUENCY_BUCKETS: {error}") from None
+
+# Personal data at rest: AES-GCM keys (first one encrypts) and the blind-index key.
+# docs/privacy.md describes the format and the rotation procedure.
+try:
+    PII_KEYRING = parse_keyring(
+        env.secret("PII_KEYS", default=""),
+        env.secret("PII_INDEX_KEY", default=""),
+        secret_key=SECRET_KEY,
+    )
+except KeyringError as error:
+    raise ImproperlyConfigured(f"PII_KEYS / PII_INDEX_KEY: {error}") from None
+# The public "Is this message really from us?" page: look-ups per client address per hour.
+VERIFY_PAGE_LOOKUPS_PER_HOUR = env.integer("VERIFY_PAGE_LOOKUPS_PER_HOUR", 20, minimum=1)
+
+# The contact gate: the jurisdiction's rule pack, and a lender file that may only tighten it.
+GATE_PACK = env.text("GATE_PACK", "cn")
+GATE_PACK_OVERRIDE = env.text("GATE_PACK_OVERRIDE", "") or None
+try:
+    load_pack(GATE_PACK, override=GATE_PACK_OVERRIDE)
+except PackError as error:
+    raise ImproperlyConfigured(f"GATE_PACK / GATE_PACK_OVERRIDE: {error}") from None
+
+# Call QA's speech engine: "whisper" (faster-whisper, the `speech` extra) or "fake" (demo).
+# ASR_MODEL_DIR: any CTranslate2 Whisper model; empty = Whisper base from the packages.
+ASR_ENGINE = env.choice("ASR_ENGINE", "whisper", ("whisper", "fake"))
+ASR_MODEL_DIR = env.text("ASR_MODEL_DIR", "")
+RECORDING_MAX_MEGABYTES = env.integer("RECORDING_MAX_MEGABYTES", 200, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -23,7 +23,19 @@ from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput, NotFound
 
 # What a key may be allowed to do. Append new scopes; never rename one in use.
-SCOPES: tuple[str, ...] = ("borrowers:write", "loans:write", "loans:read", "payments:write")
+SCOPES: tuple[str, ...] = (
+    "borrowers:write",
+    "loans:write",
+    "loans:read",
+    "payments:write",
+    "permits:write",
+    "permits:read",
+    "recordings:write",
+    "repayment:read",
+    "repayment:write",
+    "mandates:write",
+    "complaints:write",
+)
 
 KEY_MARK = "tk"
 _PREFIX_BYTES = 4

@@ -15,7 +15,11 @@ from ninja.types import DictStrAny
 
 from tactful.api.errors import MalformedJson, error_body, error_response, install_error_handlers
 from tactful.borrowers.api import router as borrowers_router
+from tactful.callqa.api import router as recordings_router
+from tactful.complaints.api import router as complaints_router
+from tactful.contacts.api import router as contacts_router
 from tactful.loans.api import router as loans_router
+from tactful.repayment.api import router as repayment_router
 
 
 def _refuse_constant(name: str) -> NoReturn:
@@ -85,3 +89,8 @@ api = TactfulApi(
 install_error_handlers(api)
 api.add_router("/borrowers", borrowers_router, tags=["borrowers"])
 api.add_router("/loans", loans_router, tags=["loans"])
+api.add_router("/recordings", recordings_router, tags=["recordings"])
+api.add_router("/repayment", repayment_router, tags=["repayment"])
+api.add_router("/complaints", complaints_router, tags=["complaints"])
+# Permits, recipients' next allowed time, and borrowers' recipients: paths under several roots.
+api.add_router("", contacts_router, tags=["permits"])

@@ -29,6 +29,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     verify.add_argument("--json", action="store_true", help="print the result as one JSON object")
     verify.set_defaults(handler=handle_verify)
+    export = commands.add_parser(
+        "verify-export",
+        help="check a contact-ledger export against the chain; exit 1 on a mismatch",
+        description=(
+            "Check that every entry of a contact-ledger JSON export matches its stored audit "
+            "event and permit, and that the chain verifies. Exit 2 for a malformed file."
+        ),
+    )
+    export.add_argument("file", help="the contact-ledger JSON file the portal exported")
+    export.set_defaults(handler=handle_verify_export)
 
 
 def handle_verify(args: argparse.Namespace) -> int:
@@ -46,6 +56,25 @@ def handle_verify(args: argparse.Namespace) -> int:
         return USAGE_ERROR
     print(json.dumps(report_as_json(report)) if args.json else describe(report))
     return 0 if report.intact else TAMPERED
+
+
+def handle_verify_export(args: argparse.Namespace) -> int:
+    """Check a contact-ledger export against the configured database's audit chain."""
+    setup_django()
+    from tactful.consent.evidence import MalformedExport, verify_export
+
+    try:
+        with open(args.file, encoding="utf-8") as file:
+            report = verify_export(json.load(file))
+    except (OSError, ValueError, MalformedExport) as error:
+        print(f"tactful audit verify-export: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    if report.matches:
+        print(f"Export matches the audit chain: {report.entries_checked} entries checked.")
+        return 0
+    where = f"entry {report.entry}" if report.entry else "the chain"
+    print(f"Export does NOT match at {where}: {report.problem}.")
+    return TAMPERED
 
 
 def report_as_json(report: ChainReport) -> dict[str, object]:

@@ -93,6 +93,31 @@ def charge_fee(
     )
 
 
+def waive_fee(
+    *,
+    loan: Loan,
+    installment_n: int,
+    amount: Decimal,
+    value_date: date,
+    actor: str,
+    external_reference: str = "",
+) -> LedgerEntry:
+    """Forgive fees of an installment; the fee's own rows stay (waivers never refund)."""
+    amount = _valid_amount(amount, loan.currency)
+    _ensure_value_date(loan, value_date)
+    if not loan.installments.filter(n=installment_n).exists():
+        raise InvalidInput({"installment": f"loan has no installment {installment_n}"})
+    return _append(
+        loan=loan,
+        actor=actor,
+        kind=EntryKind.WAIVER,
+        value_date=value_date,
+        amount=amount,
+        installment_n=installment_n,
+        external_reference=external_reference,
+    )
+
+
 def reverse_entry(*, loan: Loan, entry_reference: str, value_date: date, actor: str) -> LedgerEntry:
     """Cancel a payment, fee or waiver by appending a reversal; the original row stays."""
     _ensure_value_date(loan, value_date)

@@ -7,7 +7,13 @@ attempt never pays for loading Polars.
 
 from __future__ import annotations
 
-from tactful.policy.content import INTERIM_CHECKER, ContentChecker, InterimDebtMentionChecker
+from tactful.policy.content import (
+    DEFAULT_CHECKER,
+    INTERIM_CHECKER,
+    CheckedWords,
+    ContentChecker,
+    InterimDebtMentionChecker,
+)
 from tactful.policy.engine import decide
 from tactful.policy.packs import CompiledPack, load_pack, pack_names
 from tactful.policy.scenario import MalformedScenario, Scenario, parse_facts, parse_scenario
@@ -24,7 +30,9 @@ from tactful.policy.types import (
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_CHECKER",
     "INTERIM_CHECKER",
+    "CheckedWords",
     "Attempt",
     "CompiledPack",
     "ContentChecker",

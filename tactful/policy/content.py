@@ -1,4 +1,4 @@
-"""What the gate asks of message text, and the interim answer until the text checker lands.
+"""What the gate asks of message text: the checker of `tactful.inspection`, plus the interim rule.
 
 The gate depends only on the `ContentChecker` protocol. The interim checker here enforces
 the one content rule the gate cannot wait for: no mention of a debt, a loan, an amount owed
@@ -90,3 +90,30 @@ def mentions_debt(text: str) -> bool:
 
 
 INTERIM_CHECKER: ContentChecker = InterimDebtMentionChecker()
+
+
+class CheckedWords:
+    """The gate's content rule: the collection-language checker of `tactful.inspection`.
+
+    The interim debt-mention rule stays in force beside it (the union of both findings):
+    a message that names the debt to a third party is blocked even if the checker's own
+    lexicon missed the wording. The checker is built on first use, so deciding attempts
+    without content never loads its lexicon.
+    """
+
+    def __init__(self) -> None:
+        self._checker: ContentChecker | None = None
+
+    def check(self, text: str, recipient_role: str) -> tuple[str, ...]:
+        if self._checker is None:
+            # Imported here: loading the lexicon and OpenCC's tables costs tens of
+            # milliseconds that attempts without content should not pay.
+            from tactful.inspection.gate import InspectionContentChecker
+
+            self._checker = InspectionContentChecker()
+        found = set(self._checker.check(text, recipient_role))
+        found.update(INTERIM_CHECKER.check(text, recipient_role))
+        return tuple(sorted(found))
+
+
+DEFAULT_CHECKER: ContentChecker = CheckedWords()

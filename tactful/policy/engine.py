@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tactful.policy.content import INTERIM_CHECKER, ContentChecker
+from tactful.policy.content import DEFAULT_CHECKER, ContentChecker
 from tactful.policy.localtime import zone_named
 from tactful.policy.next_allowed import next_allowed_at
 from tactful.policy.packs import CompiledPack
@@ -32,7 +32,7 @@ def decide(
     pack: CompiledPack,
     *,
     language: Language = "en",
-    content_checker: ContentChecker = INTERIM_CHECKER,
+    content_checker: ContentChecker = DEFAULT_CHECKER,
 ) -> Decision:
     """Decide whether `attempt` may happen at `now` under `pack`, and explain why not.
 

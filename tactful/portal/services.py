@@ -4,6 +4,10 @@ Neither the phone number nor the code is stored, only keyed digests of them. A c
 is created for every well-formed number, registered or not, and a text is sent only to a
 borrower's number: rate limits, expiry and attempt counting then behave the same for any
 number, so no response tells whether a number belongs to a borrower.
+
+The text goes through the contact gate like every message Tactful sends (purpose
+``service``): outside the local hours of the pack no code is sent, and the page says
+for every number alike when codes are sent (`sign_in_code_hours`).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,11 +25,12 @@ from django.utils.translation import ngettext
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import IdentityError, normalise_phone
-from tactful.borrowers.models import Borrower
+from tactful.borrowers.models import Borrower, PhoneNumber
 from tactful.borrowers.selectors import borrower_by_phone
+from tactful.contacts.gate import opening_hours
+from tactful.contacts.selectors import latest_loan
+from tactful.contacts.services import recipient_for_number, send_sms_with_permit
 from tactful.errors import InvalidInput, ServiceError
-from tactful.messaging.ports import SmsMessage
-from tactful.messaging.services import send_sms_on_commit
 from tactful.portal.models import SignInCode
 
 CODE_DIGITS = 6
@@ -71,11 +76,30 @@ def request_sign_in_code(
             created_at=moment,
             expires_at=moment + timedelta(minutes=settings.BORROWER_CODE_MINUTES),
         )
-        borrower = borrower_by_phone(e164)
-        if borrower is not None:
-            body = _sign_in_text(code, borrower.preferred_language)
-            send_sms_on_commit(SmsMessage(to=e164, body=body, purpose="sign_in_code"))
+        number = PhoneNumber.objects.select_related("borrower").filter(e164=e164).first()
+        if number is not None:
+            _text_code(number, code, moment)
     return e164
+
+
+def sign_in_code_hours() -> tuple[time, time] | None:
+    """Return the local hours within which sign-in codes are sent (None: at any hour)."""
+    return opening_hours("sms", "debtor", "service")
+
+
+def _text_code(number: PhoneNumber, code: str, moment: datetime) -> None:
+    """Text `code` to the borrower's `number` if the gate permits it now; else send nothing."""
+    borrower = number.borrower
+    send_sms_with_permit(
+        loan=latest_loan(borrower),
+        recipient=recipient_for_number(number=number),
+        purpose="service",
+        body=_sign_in_text(code, borrower.preferred_language),
+        language=borrower.preferred_language,
+        message_purpose="sign_in_code",
+        actor="portal",
+        now=moment,
+    )
 
 
 def verify_sign_in_code(*, phone: str, code: str, now: datetime | None = None) -> Borrower:

@@ -82,7 +82,14 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 
 def _code_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
-    context = {"form": form, "code_minutes": settings.BORROWER_CODE_MINUTES}
+    # The same words for every number, registered or not, at any hour: a page that
+    # said "not sent now" only for borrowers would tell strangers who is one.
+    hours = services.sign_in_code_hours()
+    context = {
+        "form": form,
+        "code_minutes": settings.BORROWER_CODE_MINUTES,
+        "code_hours": [f"{clock:%H:%M}" for clock in hours] if hours else None,
+    }
     return render(request, "portal/sign_in_code.html", context)
 
 

@@ -35,6 +35,10 @@ def _items_for(request: HttpRequest) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("web:home"))]
     if getattr(request, "borrower", None) is not None:
         items.append(NavItem(_("My loans"), reverse("portal:home")))
+        items.append(NavItem(_("Help to repay"), reverse("repayment:help")))
+        items.append(NavItem(_("My complaints"), reverse("portal-complaints:list")))
+        items.append(NavItem(_("My consents"), reverse("consent:privacy")))
+        items.append(NavItem(_("Contacts about me"), reverse("consent:ledger")))
     user = getattr(request, "user", None)
     if isinstance(user, User):
         items.extend(_staff_items(request, user))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.treatments.links import PLAN_LINK_LABEL, PLAN_URL_NAME
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,12 @@ class StaffArea:
     links: tuple[StaffLink, ...] = ()
 
 
+CONTACTS = StaffLink(_("Contacts and permits"), "web:staff-contacts")
+RECORDINGS = StaffLink(_("Call recordings"), "web:recordings")
+PLAN = StaffLink(PLAN_LINK_LABEL, PLAN_URL_NAME)
+COMPLAINTS = StaffLink(_("Complaints"), "web:complaints")
+PHONE_COMPLAINT = StaffLink(_("Record a complaint made by phone"), "web:complaint-new")
+
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
         role=Role.COLLECTOR,
@@ -42,6 +49,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You work the accounts that the strategy gave you. Tactful offers only the "
             "contacts that the rules permit at that moment."
         ),
+        links=(PLAN, CONTACTS, RECORDINGS, PHONE_COMPLAINT),
     ),
     StaffArea(
         role=Role.SUPERVISOR,
@@ -49,6 +57,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You follow your team's work, review the outcomes of contacts and coach collectors."
         ),
+        links=(PLAN, CONTACTS, RECORDINGS),
     ),
     StaffArea(
         role=Role.COMPLIANCE,
@@ -57,6 +66,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You review quality findings and complaints, approve rule changes and prepare "
             "reports for regulators."
         ),
+        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS),
     ),
     StaffArea(
         role=Role.ADMIN,
@@ -64,7 +74,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You manage staff accounts and roles, rule packs, message templates and integrations."
         ),
-        links=(StaffLink(_("Administration"), "admin:index"),),
+        links=(StaffLink(_("Administration"), "admin:index"), PLAN, CONTACTS, COMPLAINTS),
     ),
 )
 

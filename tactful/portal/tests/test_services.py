@@ -1,11 +1,13 @@
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
 from tactful.audit.models import AuditEvent
+from tactful.contacts.models import ContactAttempt
+from tactful.contacts.testing import move_to_night
 from tactful.errors import InvalidInput
 from tactful.portal.models import SignInCode
 from tactful.portal.services import (
@@ -13,9 +15,12 @@ from tactful.portal.services import (
     SignInRefused,
     TooManyCodes,
     request_sign_in_code,
+    sign_in_code_hours,
     verify_sign_in_code,
 )
-from tactful.web.tests.personas import CN_PHONE, FIRST_PHONE, SECOND_PHONE, make_borrower
+from tactful.portal.tests.people import make_borrower
+from tactful.web.tests import personas
+from tactful.web.tests.personas import CN_PHONE, FIRST_PHONE, SECOND_PHONE, make_overdue_loan
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +232,49 @@ def test_a_malformed_code_is_refused_without_using_an_attempt(sms_outbox, commit
 
     assert refused.value.code == "invalid_code"
     assert SignInCode.objects.get().failed_attempts == 0
+
+
+class TestThroughTheGate:
+    def test_the_text_carries_the_verification_code_of_its_permit(self, sms_outbox, commit):
+        make_borrower(external_id="b-1", phone=FIRST_PHONE)
+
+        with commit():
+            request_sign_in_code(phone=FIRST_PHONE)
+
+        permit = ContactAttempt.objects.get()
+        assert (permit.channel, permit.purpose, permit.decision) == ("sms", "service", "allow")
+        assert permit.loan is None
+        assert permit.verification_code in sms_outbox.sent[0].body
+
+    def test_the_permit_is_about_the_borrowers_latest_loan(self, sms_outbox, commit):
+        borrower = make_borrower(external_id="b-1", phone=FIRST_PHONE)
+        make_overdue_loan(borrower, external_id="l-old", days_ago=200)
+        make_overdue_loan(borrower, external_id="l-new", days_ago=20)
+
+        with commit():
+            request_sign_in_code(phone=FIRST_PHONE)
+
+        assert ContactAttempt.objects.get().loan.external_id == "l-new"
+
+    def test_at_night_in_the_borrowers_zone_no_text_is_sent_but_the_code_counts(
+        self, sms_outbox, commit
+    ):
+        move_to_night(personas.make_borrower(external_id="b-1", phone=FIRST_PHONE))
+
+        with commit():
+            e164 = request_sign_in_code(phone=FIRST_PHONE)
+
+        assert e164 == FIRST_PHONE
+        assert sms_outbox.sent == []
+        assert SignInCode.objects.count() == 1
+        assert ContactAttempt.objects.get().categories == ["time_window"]
+
+    def test_an_unknown_number_asks_the_gate_nothing(self, sms_outbox, commit):
+        with commit():
+            request_sign_in_code(phone=SECOND_PHONE)
+
+        assert ContactAttempt.objects.count() == 0
+        assert sms_outbox.sent == []
+
+    def test_the_hours_come_from_the_configured_pack(self):
+        assert sign_in_code_hours() == (time(8), time(22))

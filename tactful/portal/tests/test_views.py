@@ -5,14 +5,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tactful.contacts.testing import move_to_night
 from tactful.loans.selectors import loan_status
 from tactful.portal.middleware import SESSION_KEY
 from tactful.portal.models import SignInCode
 from tactful.portal.selectors import borrower_today
+from tactful.portal.tests.people import make_borrower
+from tactful.web.tests import personas
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
-    make_borrower,
     make_overdue_loan,
     pay_and_reverse,
     sign_in_borrower,
@@ -78,6 +80,25 @@ class TestSignIn:
             return re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
 
         assert comparable(registered, FIRST_PHONE) == comparable(unknown, SECOND_PHONE)
+
+    def test_at_night_a_borrower_gets_no_text_and_the_same_page_as_an_unknown_number(
+        self, client, sms_outbox, commit
+    ):
+        move_to_night(personas.make_borrower(external_id="b-1", phone=FIRST_PHONE))
+        with commit():
+            registered = ask_for_code(client, FIRST_PHONE).content.decode()
+        with commit():
+            unknown = ask_for_code(client, SECOND_PHONE).content.decode()
+
+        assert sms_outbox.sent == []
+
+        def comparable(page: str, phone: str) -> str:
+            page = page.replace(phone, "PHONE")
+            page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+            return re.sub(r'"X-CSRFToken": "[^"]+"', "", page)
+
+        assert comparable(registered, FIRST_PHONE) == comparable(unknown, SECOND_PHONE)
+        assert "验证码仅在您当地时间 08:00 至 22:00 之间发送" in registered
 
     def test_a_malformed_number_is_a_form_error_and_nothing_is_stored(self, client, sms_outbox):
         response = ask_for_code(client, phone="12345")

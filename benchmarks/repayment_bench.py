@@ -1,0 +1,324 @@
+"""Benchmark help to repay: restructuring offers priced per second, and one daily auto-debit
+run over many mandates with the fake payment processor (wall time and peak memory).
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/repayment_bench.py [--mandates 100000] [--spread-days 1]
+
+The run uses its own database: a fresh SQLite file in a temporary directory, or the
+database named by DATABASE_URL (give it a name of its own; its tables are created). The
+portfolio is seeded with bulk inserts (setting up 100,000 loans through the services
+would take longer than the run itself); everything the run does goes through
+`tactful.repayment.services.run_auto_debits`, as in production.
+
+Each loan is a 12-month CNY 12,000.00 loan at 18% whose first installment falls due on
+the run day. ``--spread-days 1`` (the default, the worst day) gives every mandate the run
+day as its debit day, so every one of them collects; ``--spread-days 28`` spreads debit
+days over the month, as borrowers choosing their payday would, so about 1/28 collect.
+About ``--failure-rate`` of the accounts answer "insufficient funds".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+OUTPUT = Path(__file__).resolve().parent / "output"
+TARGET_SECONDS = 60.0
+PRINCIPAL = Decimal("12000.00")
+RATE = Decimal("0.18")
+BATCH = 5000
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the portfolio size, the debit-day spread and the seed."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--mandates", type=int, default=100_000)
+    parser.add_argument("--spread-days", type=int, default=1, choices=range(1, 29))
+    parser.add_argument("--failure-rate", type=float, default=0.05)
+    parser.add_argument("--offers", type=int, default=20_000, help="offers to price")
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def set_up_django() -> None:
+    """Point Django at a private database before anything imports the settings."""
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["TACTFUL_VAR_DIR"] = tempfile.mkdtemp(prefix="repayment-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tactful.settings")
+    # Result notices are queued for workers; the run itself only enqueues them.
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def run_day() -> date:
+    """Return the latest day up to today that a mandate can name (days 1 to 28)."""
+    today = datetime.now(UTC).date()
+    return today if today.day <= 28 else today.replace(day=28)
+
+
+# --- offers ------------------------------------------------------------------------------
+
+
+def bench_offers(count: int, seed: int) -> tuple[float, float]:
+    """Return (single offers priced per second, seven-length menus priced per second)."""
+    from tactful.money.restructuring import Caps, CarriedBalance, PlanTerms, price_menu, price_offer
+
+    caps = Caps(
+        max_months=36,
+        max_annual_rate=Decimal("0.24"),
+        max_fee_rate=Decimal("0.03"),
+        max_apr=Decimal("0.24"),
+    )
+    rng = random.Random(seed)
+    start = date(2026, 3, 10)
+    balances = [
+        CarriedBalance(Decimal(rng.randint(50_000, 5_000_000)) / 100, Decimal("120.50"), Decimal(0))
+        for _ in range(count)
+    ]
+    months = [rng.choice((3, 6, 9, 12, 18, 24, 36)) for _ in range(count)]
+    started = time.perf_counter()
+    for balance, length in zip(balances, months, strict=True):
+        terms = PlanTerms(months=length, annual_rate=Decimal("0.18"), fee=Decimal(0), start=start)
+        price_offer(balance=balance, terms=terms, currency="CNY", caps=caps)
+    single = count / (time.perf_counter() - started)
+    menus = max(1, count // 20)
+    started = time.perf_counter()
+    for balance in balances[:menus]:
+        price_menu(
+            balance=balance,
+            months_options=(3, 6, 9, 12, 18, 24, 36),
+            annual_rate=Decimal("0.18"),
+            fee_rate=Decimal("0.01"),
+            start=start,
+            currency="CNY",
+            caps=caps,
+        )
+    return single, menus / (time.perf_counter() - started)
+
+
+# --- the portfolio -----------------------------------------------------------------------
+
+
+def seed_portfolio(count: int, spread_days: int, failure_rate: float, seed: int) -> Any:
+    """Insert ``count`` borrowers, loans, schedules and mandates; return the fake processor."""
+    from django.utils import timezone
+
+    from tactful.borrowers.models import Borrower
+    from tactful.loans.models import Installment, Loan
+    from tactful.money.calendar import add_months
+    from tactful.money.schedule import Method, build_schedule
+    from tactful.repayment.models import DebitMandate, MandateConsent
+    from tactful.repayment.payments import ChargeResult, FakeProcessor
+
+    day = run_day()
+    disbursed = add_months(day, -1)
+    schedule = build_schedule(
+        principal=PRINCIPAL,
+        annual_rate=RATE,
+        months=12,
+        method=Method.EQUAL_INSTALLMENT,
+        start=disbursed,
+    )
+    rng = random.Random(seed)
+    processor = FakeProcessor()
+    now = timezone.now()
+    for first in range(0, count, BATCH):
+        ids = range(first, min(count, first + BATCH))
+        borrowers = Borrower.objects.bulk_create(
+            Borrower(
+                external_id=f"bench-b-{i}",
+                name="测试",
+                id_country="cn",
+                national_id="11010519491231002X",
+                timezone_override="Asia/Shanghai",
+            )
+            for i in ids
+        )
+        loans = Loan.objects.bulk_create(
+            Loan(
+                external_id=f"bench-l-{i}",
+                borrower=borrower,
+                product="bench",
+                principal=PRINCIPAL,
+                annual_rate=RATE,
+                term_months=12,
+                method="equal_installment",
+                disbursed_on=disbursed,
+                currency="CNY",
+            )
+            for i, borrower in zip(ids, borrowers, strict=True)
+        )
+        Installment.objects.bulk_create(
+            Installment(
+                loan=loan,
+                n=row.n,
+                due_date=row.due_date,
+                principal=row.principal,
+                interest=row.interest,
+            )
+            for loan in loans
+            for row in schedule
+        )
+        consents = MandateConsent.objects.bulk_create(
+            MandateConsent(
+                borrower=loan.borrower,
+                loan=loan,
+                wording_version="bench",
+                wording_digest="0" * 64,
+                language="zh-hans",
+                given_at=now,
+                given_via="api",
+            )
+            for loan in loans
+        )
+        mandates = []
+        for loan, consent in zip(loans, consents, strict=True):
+            token = f"fake_acct_bench_{loan.pk}"
+            if rng.random() < failure_rate:
+                processor.fail_accounts[token] = ChargeResult(False, failure_code="insufficient")
+            debit_day = day.day if spread_days == 1 else rng.randint(1, 28)
+            mandates.append(
+                DebitMandate(
+                    loan=loan,
+                    consent=consent,
+                    account_token=token,
+                    account_hint="0000",
+                    max_amount=Decimal("5000.00"),
+                    debit_day=debit_day,
+                    created_at=now,
+                    created_by="bench",
+                )
+            )
+        DebitMandate.objects.bulk_create(mandates)
+        print(f"  seeded {min(count, first + BATCH):,} / {count:,}", flush=True)
+    return processor
+
+
+def bench_run(processor: Any) -> tuple[float, Any, float]:
+    """Run one daily auto-debit; return (seconds, report, seconds spent posting to the ledger).
+
+    Posting goes through `tactful.loans.services.post_payment`, one entry at a time (a
+    replay of the loan and an audit event each); it is timed apart to show the run's own
+    share of the work.
+    """
+    from tactful.loans import services as loans
+    from tactful.repayment.services import run_auto_debits
+
+    posting = [0.0]
+    original = loans.post_payment
+
+    def timed_post_payment(**kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return original(**kwargs)
+        finally:
+            posting[0] += time.perf_counter() - started
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % max(1, total // 10) < 500:
+            print(f"  {done:,} / {total:,} mandates", flush=True)
+
+    loans.post_payment = timed_post_payment
+    try:
+        started = time.perf_counter()
+        report = run_auto_debits(as_of=run_day(), port=processor, progress=progress)
+        seconds = time.perf_counter() - started
+    finally:
+        loans.post_payment = original
+    return seconds, report, posting[0]
+
+
+def peak_rss_mib() -> float:
+    """Return the peak resident memory of this process in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def check_once(processor: Any) -> bool:
+    """Tell whether every charge was posted exactly once to the ledger."""
+    from tactful.loans.models import LedgerEntry
+
+    posted = list(
+        LedgerEntry.objects.filter(external_reference__startswith="ad-").values_list(
+            "external_reference", flat=True
+        )
+    )
+    charged = [charge.idempotency_key for charge in processor.charges]
+    return sorted(posted) == sorted(charged) and len(set(posted)) == len(posted)
+
+
+def chart(seconds: float, posting: float, report: Any, args: argparse.Namespace) -> Path | None:
+    """Draw the run's wall time against the 60 s target (needs the bench extra: matplotlib)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    OUTPUT.mkdir(exist_ok=True)
+    figure, axis = plt.subplots(figsize=(6, 3))
+    own = seconds - posting
+    axis.barh(["run"], [own], color="#1f5f8b", label="claim, charge, record")
+    axis.barh(["run"], [posting], left=[own], color="#9bb7d4", label="ledger posting")
+    axis.axvline(TARGET_SECONDS, color="#b03a2e", linestyle="--", label="target 60 s")
+    axis.set_xlabel("seconds")
+    axis.set_title(f"Auto-debit run: {args.mandates:,} mandates, {report.attempts:,} collections")
+    axis.legend()
+    figure.tight_layout()
+    path = OUTPUT / f"repayment_run_{args.mandates}_{args.spread_days}.png"
+    figure.savefig(path, dpi=120)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both benchmarks and print their figures; return 1 if anything was charged twice."""
+    args = parse_args(argv)
+    set_up_django()
+    print(f"pricing {args.offers:,} restructuring offers …", flush=True)
+    single, menus = bench_offers(args.offers, args.seed)
+    print(f"seeding {args.mandates:,} loans with mandates …", flush=True)
+    started = time.perf_counter()
+    processor = seed_portfolio(args.mandates, args.spread_days, args.failure_rate, args.seed)
+    seeding = time.perf_counter() - started
+    before = peak_rss_mib()
+    print(f"daily auto-debit run on {run_day()} …", flush=True)
+    seconds, report, posting = bench_run(processor)
+    once = check_once(processor)
+    drawn = chart(seconds, posting, report, args)
+    print(f"offers priced/s        {single:,.0f}")
+    print(f"menus (7 lengths)/s    {menus:,.0f}")
+    print(f"mandates               {args.mandates:,} (debit days over {args.spread_days})")
+    print(f"seeding seconds        {seeding:,.1f} (bulk inserts, not measured below)")
+    print(f"mandates due today     {report.mandates:,}")
+    print(f"collections            {report.collected:,} ok, {report.failed:,} failed")
+    print(f"amount collected       {report.amount_collected:,}")
+    print(f"run seconds            {seconds:,.1f} (target {TARGET_SECONDS:.0f})")
+    print(f"  ledger posting       {posting:,.1f} (loans.services.post_payment, per entry)")
+    print(f"  claim/charge/record  {seconds - posting:,.1f} (the run's own work)")
+    print(f"run collections/s      {report.attempts / seconds:,.0f}")
+    print(f"peak RSS before run    {before:,.0f} MiB")
+    print(f"peak RSS after run     {peak_rss_mib():,.0f} MiB")
+    print(f"each charge posted once {once}")
+    if drawn is not None:
+        print(f"chart                  {drawn}")
+    return 0 if once else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

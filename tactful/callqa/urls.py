@@ -1,0 +1,13 @@
+"""Call QA's staff pages, included under /staff/recordings/ in the web app's namespace."""
+
+from django.urls import path
+
+from tactful.callqa import views
+
+urlpatterns = [
+    path("", views.recordings, name="recordings"),
+    path("<uuid:reference>/", views.recording, name="recording"),
+    path("<uuid:reference>/audio/", views.recording_audio, name="recording-audio"),
+    path("findings/<int:finding_id>/review/", views.review_finding, name="finding-review"),
+    path("alerts/<int:alert_id>/acknowledge/", views.acknowledge_alert, name="alert-acknowledge"),
+]

@@ -1,0 +1,195 @@
+"""Filing a complaint: holds in the same transaction, linked contacts, bad input stores nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tactful.audit.models import AuditEvent
+from tactful.complaints.models import (
+    Attachment,
+    Complaint,
+    ComplaintEvent,
+    ComplaintHold,
+    LinkedAttempt,
+    Status,
+)
+from tactful.complaints.services import Intake, TooManyComplaints, file_complaint
+from tactful.complaints.tests.conftest import NOW
+from tactful.contacts.models import Hold, Recipient, RecipientRole
+from tactful.contacts.services import request_permit
+from tactful.errors import InvalidInput
+
+LATER = NOW + timedelta(minutes=5)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _intake(**overrides):
+    fields = {
+        "channel": "public",
+        "category": "harassment",
+        "description": "他们一天打了十次电话。",
+    }
+    fields.update(overrides)
+    return Intake(**fields)
+
+
+def _nothing_stored():
+    assert not Complaint.objects.exists()
+    assert not Hold.objects.exists()
+    assert not ComplaintEvent.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_complaint_with_a_code_holds_the_debt_and_the_next_call_is_denied(
+    call, loan, recipient, collector, sms_outbox
+):
+    filed = file_complaint(
+        intake=_intake(verification_codes=[call.verification_code]), actor="t", now=NOW
+    )
+
+    complaint = filed.complaint
+    assert filed.created
+    assert [link.attempt for link in complaint.attempts.all()] == [call]
+    [link] = ComplaintHold.objects.filter(complaint=complaint)
+    assert link.hold.kind == "complaint"
+    assert link.hold.loan == loan
+    # The reason names the complaint, never the complainant.
+    assert link.hold.reason == f"complaint {complaint.number}"
+    after = request_permit(
+        loan=loan,
+        recipient=recipient,
+        channel="call",
+        purpose="collection",
+        collector=collector,
+        actor="test",
+        now=LATER,
+    )
+    assert after.decision == "deny"
+    assert "hold" in after.categories
+    assert AuditEvent.objects.filter(action="complaint.received").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_third_party_contacted_is_held_as_a_person(borrower, loan, sms_outbox):
+    contact = Recipient.objects.create(borrower=borrower, role=RecipientRole.EMERGENCY_CONTACT)
+    permit = request_permit(
+        loan=loan, recipient=contact, channel="call", purpose="locate", actor="t", now=NOW
+    )
+    complaint = file_complaint(
+        intake=_intake(
+            category="contacted_others", verification_codes=[permit.verification_code.lower()]
+        ),
+        actor="t",
+        now=NOW,
+    ).complaint
+
+    holds = {(hold.loan_id, hold.recipient_id) for hold in Hold.objects.filter(kind="complaint")}
+    assert holds == {(loan.pk, None), (None, contact.pk)}
+    assert complaint.complainant_kind == "anonymous"
+    assert complaint.reply_to is None  # no one to acknowledge: the status stays received
+    assert complaint.status == Status.RECEIVED
+
+
+@pytest.mark.django_db
+def test_an_identified_number_is_held_across_every_borrower_it_belongs_to(recipient, loan):
+    complaint = file_complaint(
+        intake=_intake(complainant_phone=recipient.phone_number.e164), actor="t", now=NOW
+    ).complaint
+
+    assert complaint.complainant_kind == "borrower"
+    assert complaint.borrower == recipient.borrower
+    assert Hold.objects.filter(recipient=recipient, kind="complaint").exists()
+    assert Hold.objects.filter(loan=loan, kind="complaint").exists()
+    assert complaint.complainant_digest
+    assert recipient.phone_number.e164 not in str(
+        Complaint.objects.filter(pk=complaint.pk).values().get()
+    )
+
+
+@pytest.mark.django_db
+def test_the_complainant_is_acknowledged_at_once_through_a_service_permit(
+    borrower, loan, recipient, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_complaint(
+            intake=_intake(channel="portal", borrower=borrower, complainant_kind="borrower"),
+            actor="t",
+            now=NOW,
+        ).complaint
+
+    assert complaint.status == Status.ACKNOWLEDGED
+    [message] = sms_outbox.sent
+    assert complaint.number in message.body
+    assert "核验码" in message.body
+    assert message.purpose == "complaint_acknowledgement"
+
+
+@pytest.mark.django_db
+def test_the_same_submission_twice_files_one_complaint(call):
+    first = file_complaint(intake=_intake(submission_key="k-1"), actor="t", now=NOW)
+    second = file_complaint(intake=_intake(submission_key="k-1"), actor="t", now=NOW)
+
+    assert first.created
+    assert not second.created
+    assert second.complaint == first.complaint
+    assert Complaint.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"description": "   "}, "description"),
+        ({"description": "长" * 5001}, "description"),
+        ({"category": "nonsense"}, "category"),
+        ({"verification_codes": ["ZZZZZZZZ"]}, "verification_codes"),
+        ({"verification_codes": ["not-a-code"]}, "verification_codes"),
+        ({"attachments": [SimpleUploadedFile("x.exe", b"MZ")]}, "attachments"),
+        ({"attachments": [SimpleUploadedFile("x.png", b"GIF89a....")]}, "attachments"),
+        ({"attachments": [SimpleUploadedFile("x.png", b"")]}, "attachments"),
+        (
+            {"attachments": [SimpleUploadedFile("x.png", PNG + b"0" * 5 * 1024 * 1024)]},
+            "attachments",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_bad_input_is_refused_and_nothing_is_stored(call, overrides, field, sms_outbox):
+    with pytest.raises(InvalidInput) as refused:
+        file_complaint(intake=_intake(**overrides), actor="t", now=NOW)
+
+    assert field in refused.value.fields
+    _nothing_stored()
+    assert not LinkedAttempt.objects.exists()
+    assert sms_outbox.sent == []
+
+
+@pytest.mark.django_db
+def test_a_picture_is_kept_under_a_random_name():
+    upload = SimpleUploadedFile("张伟的截图.png", PNG)
+    complaint = file_complaint(intake=_intake(attachments=[upload]), actor="t", now=NOW).complaint
+
+    [attachment] = complaint.attachments.all()
+    assert attachment.content_type == "image/png"
+    assert "张伟" not in attachment.file.name
+
+
+@pytest.mark.django_db
+def test_the_public_page_is_rate_limited_per_source(db):
+    for _ in range(5):
+        file_complaint(intake=_intake(source="203.0.113.9"), actor="t", now=NOW)
+
+    with pytest.raises(TooManyComplaints):
+        file_complaint(intake=_intake(source="203.0.113.9"), actor="t", now=NOW)
+    assert Complaint.objects.count() == 5
+    file_complaint(intake=_intake(source="203.0.113.10"), actor="t", now=NOW)
+
+
+@pytest.mark.django_db
+def test_the_deadline_follows_the_pack(db, settings):
+    complaint = file_complaint(intake=_intake(), actor="t", now=NOW).complaint
+    assert complaint.pack == "cn"
+    assert complaint.due_on.isoformat() == "2026-03-17"

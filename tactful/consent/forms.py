@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tactful.consent.models import ConsentPurpose, Relationship
+from tactful.portal.forms import PhoneForm
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code in the message"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    scope = forms.CharField(required=False, max_length=120)
+
+
+class EmergencyContactForm(PhoneForm):
+    relationship = forms.ChoiceField(label=_("Relationship to you"), choices=Relationship.choices)
+    name = forms.CharField(label=_("Their name (optional)"), required=False, max_length=100)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tactful.contacts.tests.conftest import borrower, collector, loan, recipient  # noqa: F401
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists():
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _send_at_once(monkeypatch):
+    """Run on-commit sends at once: these tests run inside a transaction that never commits."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(
+        "tactful.messaging.services.transaction", SimpleNamespace(on_commit=lambda send: send())
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from tactful.consent import views
+
+app_name = "consent"
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/stop/", views.verify_stop, name="verify-stop"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("portal/privacy/", views.privacy, name="privacy"),
+    path("portal/privacy/withdraw/", views.withdraw, name="withdraw"),
+    path("portal/privacy/contacts/", views.add_contact, name="add-contact"),
+    path("portal/privacy/ledger/", views.ledger, name="ledger"),
+    path("portal/privacy/ledger/evidence.json", views.ledger_json, name="ledger-json"),
+    path("portal/privacy/ledger/evidence.pdf", views.ledger_pdf, name="ledger-pdf"),
+]

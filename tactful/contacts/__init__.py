@@ -1,0 +1,1 @@
+"""Contacts: recipients, holds, opt-outs and the permits the contact gate issues."""

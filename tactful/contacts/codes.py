@@ -1,0 +1,29 @@
+"""Verification codes: the short code every permit gets and every message carries.
+
+Anyone who receives a message or a call can give the code on the public page to check
+that it is genuine. Codes use an alphabet without look-alikes (no 0/O, 1/I/L), so they
+survive being read aloud or copied by hand.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+LENGTH = 8
+
+
+def new_verification_code() -> str:
+    """Return a fresh random code of LENGTH characters from ALPHABET."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def with_verification_code(body: str, code: str, language: str) -> str:
+    """Return `body` with the verification code appended, worded in `language`."""
+    with translation.override(language):
+        # Translators: appended to every text message Tactful sends; keep %(code)s as is.
+        template = gettext("%(message)s Verification code: %(code)s")
+    return template % {"message": body, "code": code}

@@ -1,0 +1,90 @@
+"""Decide one permit request: gather the facts, ask the pure gate, fail closed on any error.
+
+`decide_request` is shared by the recorded path (`services.request_permit`) and the dry
+run (`preview_permit`), so both give the same answer for the same records.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tactful.contacts.facts import Gathered, PermitRequest, gather_facts
+from tactful.contacts.gate import configured_pack, decide_in_every_language, fail_closed
+from tactful.contacts.models import RecipientRole
+from tactful.policy import CompiledPack, Decision
+from tactful.policy.types import Language
+
+logger = logging.getLogger(__name__)
+
+# Channels that need the recipient's phone number.
+_PHONE_CHANNELS = frozenset({"call", "sms"})
+
+
+@dataclass(frozen=True)
+class Decided:
+    """The gate's answer to a request, with the facts as recorded."""
+
+    decision: Decision
+    by_language: dict[Language, Decision]
+    facts: dict[str, Any]
+    checked_at: datetime
+
+
+def decide_request(
+    request: PermitRequest,
+    *,
+    now: datetime,
+    pack: CompiledPack | None = None,
+    person: list[int] | None = None,
+) -> Decided:
+    """Return the gate's decision on `request` at `now`; any trouble is a data-gap denial.
+
+    `person` lists the ids of the recipients that reach the same person, when the caller
+    has them already (it locked them).
+    """
+    pack = pack or configured_pack()
+    missing = _missing_address(request)
+    if missing is not None:
+        return _denied_for_gap(pack, missing, {"error": f"no {missing}"}, now)
+    gathered = _gather_or_none(request, now, pack, person)
+    if gathered is None:
+        return _denied_for_gap(pack, "facts", {"error": "facts could not be gathered"}, now)
+    decision, by_language = decide_in_every_language(gathered.attempt, gathered.facts, now, pack)
+    return Decided(decision, by_language, gathered.record, now)
+
+
+def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> Decided:
+    """Return what the gate would answer now, recording nothing (a dry run)."""
+    return decide_request(request, now=now or timezone.now())
+
+
+def _gather_or_none(
+    request: PermitRequest, now: datetime, pack: CompiledPack, person: list[int] | None
+) -> Gathered | None:
+    try:
+        # A savepoint: a failed query must not spoil the transaction that records the denial.
+        with transaction.atomic():
+            return gather_facts(request, now=now, pack=pack, person=person)
+    except Exception as error:  # the gate fails closed on anything at all
+        # The stack without the message: a message may quote personal data.
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        logger.error("permit facts could not be gathered: %s\n%s", type(error).__name__, stack)
+        return None
+
+
+def _missing_address(request: PermitRequest) -> str | None:
+    recipient = request.recipient
+    dropped = recipient.role == RecipientRole.DEBTOR and recipient.phone_number_id is None
+    return "phone_number" if dropped and request.channel in _PHONE_CHANNELS else None
+
+
+def _denied_for_gap(pack: CompiledPack, fact: str, facts: dict[str, Any], now: datetime) -> Decided:
+    by_language = fail_closed(pack, fact)
+    return Decided(by_language["en"], by_language, facts, now)

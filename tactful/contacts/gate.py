@@ -1,0 +1,100 @@
+"""The configured rule pack, and decisions written the way permits store them.
+
+The pure engine (`tactful.policy`) decides; this module only picks the pack from the
+settings and puts a decision's reasons into the form kept on a permit: every reason
+with its message in each language the packs carry, so a page can show it in the
+reader's language later.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from tactful.policy import Attempt, CompiledPack, Decision, Facts, decide, load_pack
+from tactful.policy.types import LANGUAGES, Language
+
+STORED_LANGUAGE: Language = "en"
+_DAY_SECONDS = 24 * 3600
+
+
+def configured_pack() -> CompiledPack:
+    """Return the pack named by GATE_PACK, tightened by GATE_PACK_OVERRIDE (compiled once)."""
+    return _pack(settings.GATE_PACK, settings.GATE_PACK_OVERRIDE)
+
+
+@lru_cache(maxsize=8)
+def _pack(name: str, override: str | None) -> CompiledPack:
+    return load_pack(name, override=override)
+
+
+def opening_hours(channel: str, role: str, purpose: str) -> tuple[time, time] | None:
+    """Return the local hours within which such a contact may happen.
+
+    None when there are no hours to tell: no time window, or windows that never open.
+    """
+    window = configured_pack().route(channel, role, purpose).window
+    if window is None or (window.start, window.end) == (0, _DAY_SECONDS):
+        return None
+    return _clock(window.start), _clock(window.end)
+
+
+def _clock(seconds: int) -> time:
+    # A window may end at midnight (86400 s), which a clock shows as 00:00.
+    seconds %= _DAY_SECONDS
+    return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
+
+
+def decide_in_every_language(
+    attempt: Attempt, facts: Facts, now: datetime, pack: CompiledPack
+) -> tuple[Decision, dict[Language, Decision]]:
+    """Decide once per language of the pack's messages; return the stored one and all."""
+    decisions = {
+        language: decide(attempt, facts, now, pack, language=language) for language in LANGUAGES
+    }
+    return decisions[STORED_LANGUAGE], decisions
+
+
+def fail_closed(pack: CompiledPack, fact: str) -> dict[Language, Decision]:
+    """Return the data-gap denial, in every language, for a fact that could not be had."""
+    return {
+        language: Decision(
+            "deny",
+            (pack.fail_closed.gap_reason(fact, language),),
+            ("data_gap",),
+            None,
+            pack.name,
+            pack.version,
+        )
+        for language in LANGUAGES
+    }
+
+
+def stored_reasons(decisions: dict[Language, Decision]) -> list[dict[str, Any]]:
+    """Return the reasons as a permit keeps them: the contract's fields plus `messages`."""
+    stored = decisions[STORED_LANGUAGE].reasons
+    return [
+        {
+            **reason.to_json(),
+            "messages": {
+                language: decision.reasons[index].message
+                for language, decision in decisions.items()
+            },
+        }
+        for index, reason in enumerate(stored)
+    ]
+
+
+def reader_language() -> Language:
+    """Return the pack language closest to the active one (packs have no zh-Hant text)."""
+    return "en" if translation.get_language() == "en" else "zh-Hans"
+
+
+def message_for_reader(reason: dict[str, Any]) -> str:
+    """Return a stored reason's message in the reader's language (English if there is none)."""
+    messages: dict[str, str] = reason.get("messages") or {}
+    return messages.get(reader_language()) or str(reason.get("message", ""))

@@ -1,0 +1,280 @@
+"""Who Tactful may contact, what pauses contact, and every permit the gate decided.
+
+Holds, lifts, opt-outs, certifications, permits and outcomes are append-only: a regulator
+may ask about any of them, so corrections are new rows and current state is derived
+(`tactful.contacts.selectors`). Recipients are a directory, not a record of events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tactful.audit.models import AppendOnlyModel
+from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.loans.models import Loan
+
+
+class RecipientRole(models.TextChoices):
+    DEBTOR = "debtor", _("Debtor")
+    GUARANTOR = "guarantor", _("Guarantor")
+    EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
+    THIRD_PARTY = "third_party", _("Third party")
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Call")
+    SMS = "sms", _("Text message")
+    PUSH = "push", _("Push notification")
+    EMAIL = "email", _("E-mail")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+
+
+class Purpose(models.TextChoices):
+    COLLECTION = "collection", _("Collection")
+    REMINDER = "reminder", _("Reminder")
+    LOCATE = "locate", _("Restore contact with the debtor")
+    SERVICE = "service", _("Service (the person's own request)")
+
+
+class Verdict(models.TextChoices):
+    ALLOW = "allow", _("Allowed")
+    DENY = "deny", _("Denied")
+
+
+class Outcome(models.TextChoices):
+    CONNECTED = "connected", _("Connected")
+    NO_ANSWER = "no_answer", _("No answer")
+    FAILED = "failed", _("Failed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class HoldKind(models.TextChoices):
+    """The kinds Tactful knows. A hold of any other kind is accepted and blocks too."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    DISPUTE = "dispute", _("Dispute")
+    CEASE = "cease", _("Cease request")
+    HARDSHIP = "hardship", _("Hardship")
+    LEGAL = "legal", _("Legal proceedings")
+    DISASTER = "disaster", _("Disaster")
+    DECEASED = "deceased", _("Deceased")
+    BANKRUPTCY = "bankruptcy", _("Bankruptcy")
+    ATTORNEY = "attorney", _("Represented by an attorney")
+
+
+class Recipient(models.Model):
+    """Someone Tactful may contact about a borrower's debts, at one address.
+
+    Own numbers: role ``debtor`` and `phone_number` set (one recipient per number). The
+    consent issue adds emergency contacts: role ``emergency_contact``, `phone_number`
+    empty, linked to its designation record by a field it adds here.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    borrower = models.ForeignKey(
+        Borrower, on_delete=models.PROTECT, related_name="contact_recipients"
+    )
+    role = models.CharField(max_length=20, choices=RecipientRole.choices)
+    # SET_NULL: a borrower update may drop a number; the recipient and its history stay.
+    phone_number = models.ForeignKey(
+        PhoneNumber,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recipients",
+    )
+    # Emergency contacts: the designation (number, consent) lives in the consent app.
+    emergency_contact = models.OneToOneField(
+        "consent.EmergencyContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recipient",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["phone_number"],
+                condition=Q(phone_number__isnull=False),
+                name="one_recipient_per_own_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.public_id}"
+
+    @property
+    def is_own_number(self) -> bool:
+        """Return True for the borrower's own numbers: all of them reach the same person."""
+        return self.role == RecipientRole.DEBTOR
+
+    @property
+    def time_zone(self) -> str | None:
+        """Return the zone the gate reads local time in; None when nobody knows it.
+
+        The borrower's stated zone wins; else the zone the number's numbering plan pins.
+        A number whose region spans several zones stays unknown: the gate then denies.
+        """
+        if self.emergency_contact is not None:
+            # Another person: the borrower's stated zone says nothing about theirs.
+            return self.emergency_contact.time_zone
+        if self.borrower.timezone_override:
+            return self.borrower.timezone_override
+        return self.phone_number.time_zone if self.phone_number is not None else None
+
+
+class Hold(AppendOnlyModel):
+    """A pause on contact about a loan, or with a recipient, from `starts_at` to `ends_at`.
+
+    Active while started, not ended and not lifted (`HoldLift`). Kinds outside `HoldKind`
+    are stored as given and block like any other: the gate fails closed.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40)
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="contact_holds"
+    )
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="holds"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=80)
+    reason = models.TextField(blank=True)
+    placed_at = models.DateTimeField()
+    placed_by = models.CharField(max_length=80)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=(Q(loan__isnull=False) & Q(recipient__isnull=True))
+                | (Q(loan__isnull=True) & Q(recipient__isnull=False)),
+                name="hold_on_a_loan_or_a_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="hold_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} hold {self.reference}"
+
+
+class HoldLift(AppendOnlyModel):
+    """The explicit end of a hold before its `ends_at`: who lifted it, when and why."""
+
+    hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="lift")
+    lifted_at = models.DateTimeField()
+    lifted_by = models.CharField(max_length=80)
+    reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"lift of {self.hold_id}"
+
+
+class OptOut(AppendOnlyModel):
+    """A recipient's request not to be contacted any more (from `recorded_at` on)."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="opt_outs")
+    source = models.CharField(max_length=80)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"opt-out of {self.recipient_id}"
+
+
+class CollectorCertification(AppendOnlyModel):
+    """A collector's certificate, valid from `valid_from` (included) to `valid_until`."""
+
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certifications"
+    )
+    certificate_number = models.CharField(max_length=64)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=80)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=F("valid_from")),
+                name="certification_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"certificate {self.certificate_number}"
+
+
+class ContactAttempt(AppendOnlyModel):
+    """A permit request and the gate's decision, with the facts it was decided on.
+
+    Denials are kept too. `facts` holds no personal data: ids, counts, days past due,
+    hold kinds, flags, and the history as (time, channel, outcome) triples.
+    """
+
+    permit_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    loan = models.ForeignKey(
+        Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="contact_attempts"
+    )
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="attempts")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_attempts",
+    )
+    automated = models.BooleanField(default=False)
+    content = models.TextField(null=True, blank=True)
+    attempt = models.JSONField()
+    facts = models.JSONField()
+    decision = models.CharField(max_length=5, choices=Verdict.choices)
+    categories = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    next_allowed_at = models.DateTimeField(null=True, blank=True)
+    pack = models.CharField(max_length=32)
+    pack_version = models.CharField(max_length=32)
+    verification_code = models.CharField(max_length=8, unique=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=80)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["recipient", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.channel} permit {self.verification_code}"
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == Verdict.ALLOW
+
+
+class ContactOutcome(AppendOnlyModel):
+    """How a permitted contact ended, reported once by whoever made it."""
+
+    attempt = models.OneToOneField(ContactAttempt, on_delete=models.PROTECT, related_name="outcome")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    permanent_failure = models.BooleanField(default=False)
+    reported_at = models.DateTimeField()
+    reported_by = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"{self.outcome} for {self.attempt_id}"

@@ -1,0 +1,107 @@
+"""Read paths of the contacts app: recipients, active holds, opt-outs, certifications, permits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from tactful.accounts.models import User
+from tactful.borrowers.models import Borrower
+from tactful.contacts.models import (
+    CollectorCertification,
+    ContactAttempt,
+    Hold,
+    OptOut,
+    Recipient,
+    RecipientRole,
+)
+from tactful.loans.models import Loan
+
+
+def recipient_by_public_id(public_id: UUID) -> Recipient | None:
+    return (
+        Recipient.objects.select_related("borrower", "phone_number")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def same_person(recipient: Recipient) -> QuerySet[Recipient]:
+    """Return every recipient that reaches the same person as `recipient`, itself included.
+
+    The borrower's own numbers all reach the borrower: caps, holds and opt-outs count
+    for the person, not per number, or a second number would double every cap.
+    """
+    if recipient.is_own_number:
+        borrower_id = recipient.borrower_id
+        return Recipient.objects.filter(borrower_id=borrower_id, role=RecipientRole.DEBTOR)
+    return Recipient.objects.filter(pk=recipient.pk)
+
+
+def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
+    """Return the recipients of the borrower's current numbers, primary number first."""
+    return (
+        Recipient.objects.select_related("borrower", "phone_number")
+        .filter(borrower=borrower, role=RecipientRole.DEBTOR, phone_number__isnull=False)
+        .order_by("-phone_number__is_primary", "pk")
+    )
+
+
+def active_holds(*, loan: Loan | None, recipient_ids: list[int], now: datetime) -> QuerySet[Hold]:
+    """Return the holds on `loan` or on these recipients that are in force at `now`."""
+    scope = Q(recipient_id__in=recipient_ids)
+    if loan is not None:
+        scope |= Q(loan=loan)
+    return (
+        Hold.objects.filter(scope, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
+        .order_by("starts_at", "pk")
+    )
+
+
+def holds_of_borrower(borrower: Borrower, *, now: datetime) -> QuerySet[Hold]:
+    """Return the holds in force at `now` on the borrower's loans or recipients."""
+    return (
+        Hold.objects.filter(Q(loan__borrower=borrower) | Q(recipient__borrower=borrower))
+        .filter(starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
+        .select_related("loan", "recipient__phone_number")
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def opted_out(*, recipient_ids: list[int], now: datetime) -> bool:
+    return OptOut.objects.filter(recipient_id__in=recipient_ids, recorded_at__lte=now).exists()
+
+
+def holds_valid_certification(collector: User, *, now: datetime) -> bool:
+    """Return True when `collector` holds a certificate valid at `now`."""
+    return CollectorCertification.objects.filter(
+        collector=collector, valid_from__lte=now, valid_until__gt=now
+    ).exists()
+
+
+def permit_by_id(permit_id: UUID) -> ContactAttempt | None:
+    return ContactAttempt.objects.filter(permit_id=permit_id).first()
+
+
+def permits_of_borrower(borrower: Borrower, *, limit: int = 100) -> QuerySet[ContactAttempt]:
+    """Return the newest permits (allowed and denied) to any recipient of `borrower`."""
+    return (
+        ContactAttempt.objects.filter(recipient__borrower=borrower)
+        .select_related("recipient__phone_number", "loan", "collector", "outcome")
+        .order_by("-requested_at", "-pk")[:limit]
+    )
+
+
+def latest_loan(borrower: Borrower) -> Loan | None:
+    """Return the borrower's most recently disbursed loan, if any."""
+    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk").first()
+
+
+def loans_of(borrower: Borrower) -> QuerySet[Loan]:
+    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk")

@@ -1,0 +1,70 @@
+"""The cast of the contacts tests: a borrower in Shanghai with an overdue loan, a collector.
+
+Times are passed in explicitly (`NOW` is a Monday, 13:30 in Shanghai), so no test depends
+on the hour at which it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from tactful.accounts.roles import Role
+from tactful.api.testing import create_loan
+from tactful.contacts.channels.voice import InMemoryVoiceDialer, use_voice_dialer
+from tactful.contacts.services import certify_collector, recipients_for_borrower
+from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_staff
+
+NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
+NIGHT = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 23:00 in Asia/Shanghai
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists():
+    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def borrower(db):
+    return make_borrower(external_id="b-1", phone=FIRST_PHONE)
+
+
+@pytest.fixture
+def loan(borrower):
+    """A 12-month loan disbursed 2025-01-15, nothing repaid: long overdue at NOW."""
+    return create_loan("l-1", borrower)
+
+
+@pytest.fixture
+def recipient(borrower):
+    [own_number] = recipients_for_borrower(borrower=borrower)
+    return own_number
+
+
+@pytest.fixture
+def collector(db):
+    """A collector certified from before NOW until a year after the real clock's now."""
+    user = make_staff("wang.collector", Role.COLLECTOR)
+    certify_collector(
+        collector=user,
+        certificate_number="CBA-2026-0001",
+        valid_from=min(NOW, timezone.now()) - timedelta(days=30),
+        valid_until=max(NOW, timezone.now()) + timedelta(days=365),
+        actor="test",
+    )
+    return user
+
+
+@pytest.fixture
+def voice_calls() -> Iterator[InMemoryVoiceDialer]:
+    """Every call a test causes lands here."""
+    dialer = InMemoryVoiceDialer()
+    use_voice_dialer(dialer)
+    yield dialer
+    use_voice_dialer(None)

@@ -1,0 +1,61 @@
+"""Caps hold under concurrency: parallel requests for one person never exceed the cap.
+
+Each thread has its own database connection. On PostgreSQL the person's recipient rows
+are locked; on SQLite the IMMEDIATE transaction serializes writers.
+"""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection
+
+from tactful.contacts.models import ContactAttempt
+from tactful.contacts.services import request_permit
+from tactful.contacts.tests.conftest import NOW
+
+THREADS = 50
+CN_CONNECTED_CALLS_PER_DAY = 3
+
+
+def ask(loan, recipient, collector, start, decisions, errors) -> None:
+    try:
+        start.wait()
+        permit = request_permit(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+            actor="dialer",
+            now=NOW,
+        )
+        decisions.append(permit.decision)
+    except Exception as error:  # the assertion below reports it
+        errors.append(error)
+    finally:
+        # Each thread has its own connection; leave none open for the database's teardown.
+        connection.close()
+
+
+@pytest.mark.db_concurrency
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_requests_for_one_person_yield_exactly_the_cap(loan, recipient, collector):
+    start = threading.Barrier(THREADS)
+    decisions: list[str] = []
+    errors: list[Exception] = []
+    threads = [
+        threading.Thread(target=ask, args=(loan, recipient, collector, start, decisions, errors))
+        for _ in range(THREADS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Counter(decisions) == {"allow": CN_CONNECTED_CALLS_PER_DAY, "deny": THREADS - 3}
+    assert ContactAttempt.objects.count() == THREADS
+    assert ContactAttempt.objects.filter(decision="allow").count() == CN_CONNECTED_CALLS_PER_DAY
+    denied = ContactAttempt.objects.filter(decision="deny")
+    assert {tuple(attempt.categories) for attempt in denied} == {("frequency",)}

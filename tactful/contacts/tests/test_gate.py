@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+from datetime import time
+
+import pytest
+from django.conf import settings
+
+from tactful.contacts.gate import configured_pack, opening_hours
+
+
+def test_the_configured_pack_is_cn_by_default():
+    pack = configured_pack()
+
+    assert (pack.name, pack.version) == ("cn", "2026.05")
+
+
+def test_the_pack_follows_the_setting(settings):
+    settings.GATE_PACK = "us"
+
+    assert configured_pack().name == "us"
+
+
+def test_opening_hours_come_from_the_pack():
+    assert opening_hours("sms", "debtor", "service") == (time(8), time(22))
+    assert opening_hours("letter", "debtor", "service") is None
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"GATE_PACK": "atlantis"}, "GATE_PACK"),
+        ({"GATE_PACK_OVERRIDE": "/nonexistent/override.yaml"}, "cannot be read"),
+    ],
+)
+def test_a_bad_gate_setting_stops_the_process_at_start(variables, message):
+    environment = {**os.environ, "TACTFUL_VAR_DIR": str(settings.VAR_DIR), **variables}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import tactful.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=60,
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr

@@ -1,0 +1,115 @@
+"""The collection-language checker: findings and signals for one utterance.
+
+Pipeline: normalise → lexicon and pattern matches → filters (recipient, benign context,
+negation) → optional learned model for what the rules missed → overlapping matches merged
+→ offsets mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tactful.inspection.detectors import Hit, LexiconMatcher, PatternMatcher, counts
+from tactful.inspection.model import AbuseModel
+from tactful.inspection.normalise import Normalised, normalise
+from tactful.inspection.rules import RuleBook, default_rule_book
+from tactful.inspection.types import (
+    CATEGORIES,
+    CLEAN,
+    SIGNAL_KINDS,
+    Category,
+    Finding,
+    Inspection,
+    Signal,
+    SignalKind,
+)
+
+# Recipients to whom the debt may be named; anyone else (whatever the role) may not.
+DEBT_PARTIES = frozenset({"debtor", "guarantor"})
+
+
+class TextChecker:
+    """Inspect utterances with the shipped rules and, when given, a learned model."""
+
+    def __init__(self, rules: RuleBook | None = None, model: AbuseModel | None = None) -> None:
+        self._rules = rules or default_rule_book()
+        self._lexicon = LexiconMatcher(self._rules)
+        self._patterns = PatternMatcher(self._rules)
+        self._model = model
+
+    def inspect(self, text: str, recipient_role: str = "debtor") -> Inspection:
+        """Return the findings and signals in `text`, said or sent to `recipient_role`."""
+        if not text.strip():
+            return CLEAN
+        folded = normalise(text)
+        hits = self._standing_hits(folded.text, non_party=recipient_role not in DEBT_PARTIES)
+        findings = _findings(folded, [hit for hit in hits if not hit.rule.is_signal])
+        if self._model is not None:
+            findings = self._model.add_findings(folded, findings)
+        signals = _signals(folded, [hit for hit in hits if hit.rule.is_signal])
+        return Inspection(findings=findings, signals=signals)
+
+    @property
+    def has_model(self) -> bool:
+        return self._model is not None
+
+    def check(self, text: str, recipient_role: str) -> tuple[str, ...]:
+        """Return the labels of `text` (the gate's `ContentChecker` protocol)."""
+        return tuple(self.inspect(text, recipient_role).labels)
+
+    def _standing_hits(self, text: str, *, non_party: bool) -> list[Hit]:
+        negation = self._rules.negation
+        found = [*self._lexicon.hits(text), *self._patterns.hits(text)]
+        return [hit for hit in found if counts(hit, text, non_party=non_party, negation=negation)]
+
+
+def _findings(folded: Normalised, hits: list[Hit]) -> tuple[Finding, ...]:
+    findings = []
+    for hit in _merged(hits):
+        start, end = folded.span(hit.start, hit.end)
+        findings.append(
+            Finding(
+                category=_category(hit.rule.label),
+                start=start,
+                end=end,
+                evidence=folded.original[start:end],
+                source=hit.source,
+                score=hit.rule.score,
+                rule=hit.rule.id,
+            )
+        )
+    return tuple(findings)
+
+
+def _signals(folded: Normalised, hits: list[Hit]) -> tuple[Signal, ...]:
+    signals = []
+    for hit in _merged(hits):
+        start, end = folded.span(hit.start, hit.end)
+        evidence = folded.original[start:end]
+        signals.append(Signal(_kind(hit.rule.label), start, end, evidence, hit.rule.id))
+    return tuple(signals)
+
+
+def _merged(hits: Iterable[Hit]) -> list[Hit]:
+    """Keep, per label, the strongest of overlapping hits (then the longest); order by start."""
+    kept: list[Hit] = []
+    ranked = sorted(hits, key=lambda hit: (-hit.rule.score, hit.start - hit.end, hit.start))
+    for hit in ranked:
+        if not any(
+            other.rule.label == hit.rule.label and other.start < hit.end and hit.start < other.end
+            for other in kept
+        ):
+            kept.append(hit)
+    return sorted(kept, key=lambda hit: (hit.start, hit.end, hit.rule.label))
+
+
+_CATEGORY_OF: dict[str, Category] = {category: category for category in CATEGORIES}
+_KIND_OF: dict[str, SignalKind] = {kind: kind for kind in SIGNAL_KINDS}
+
+
+def _category(label: str) -> Category:
+    return _CATEGORY_OF[label]
+
+
+def _kind(label: str) -> SignalKind:
+    return _KIND_OF[label]

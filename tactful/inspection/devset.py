@@ -1,0 +1,53 @@
+"""The labelled development set of collection language (data/devset.jsonl).
+
+Fictional utterances in simplified and traditional Chinese and English, each with the
+finding categories and signal kinds a careful reviewer gives it, and many hard negatives:
+empathy, installment offers, lawful legal statements, negated promises, benign 死机 / 笑死.
+Every fourth line (`split: holdout`) was kept aside while the rules were tuned.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    split: str
+    lang: str
+    recipient_role: str
+    text: str
+    labels: frozenset[str]
+    signals: frozenset[str]
+    note: str
+
+
+def load_devset(path: Path | None = None) -> list[Example]:
+    """Return the examples of `path`, or of the development set that ships with Tactful."""
+    if path is None:
+        source = resources.files("tactful.inspection") / "data" / "devset.jsonl"
+        text = source.read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    return [_example(json.loads(line)) for line in text.splitlines() if line.strip()]
+
+
+def _example(row: dict[str, object]) -> Example:
+    return Example(
+        id=str(row["id"]),
+        split=str(row.get("split", "dev")),
+        lang=str(row.get("lang", "")),
+        recipient_role=str(row.get("recipient_role", "debtor")),
+        text=str(row["text"]),
+        labels=frozenset(_strings(row.get("labels"))),
+        signals=frozenset(_strings(row.get("signals"))),
+        note=str(row.get("note", "")),
+    )
+
+
+def _strings(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list) else []

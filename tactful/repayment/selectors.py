@@ -1,0 +1,342 @@
+"""Read paths of help-to-repay: a loan's account status with pauses and re-ageing applied,
+offers, promises, mandates and points.
+
+Two day counts are kept apart on purpose (docs/repayment.md, "Two day counts"):
+
+* ``contact_days_past_due``: how late the loan's own schedule is now, paused days left
+  out. This is what matters before anyone is contacted.
+* ``days_past_due``: the same, re-aged as the pack says after a restructuring (it may
+  carry the days the old schedule had). This is what buckets and reports show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from tactful.borrowers.models import Borrower
+from tactful.loans.ledger_view import bucket_scheme
+from tactful.loans.models import EntryKind, LedgerEntry, Loan
+from tactful.loans.selectors import LoanStatus, loan_status
+from tactful.money.pauses import Pause, days_past_due_paused, resumed
+from tactful.money.points import PointsBalance
+from tactful.money.points import PointsEntry as PurePointsEntry
+from tactful.money.points import PointsKind as PurePointsKind
+from tactful.money.points import balance as points_balance_of
+from tactful.money.promises import Promise, PromiseState, paid_towards, promise_state
+from tactful.money.reageing import ReageMode, Watch, WatchState, reaged_days_past_due, watch
+from tactful.money.restructuring import CarriedBalance
+from tactful.repayment.models import (
+    Acceptance,
+    DebitAttempt,
+    DebitMandate,
+    HardshipPause,
+    PointsEntry,
+    PromiseToPay,
+    RestructuringOffer,
+)
+from tactful.repayment.rules import RepaymentRules
+
+ZERO = Decimal(0)
+# Ledger entries Tactful itself posts that are not money from the borrower: the closing
+# entry of a restructuring and a points redemption. Promises do not count them.
+RESTRUCTURE_REFERENCE = "restructure:"
+POINTS_REFERENCE = "points:"
+INTERNAL_REFERENCES = (RESTRUCTURE_REFERENCE, POINTS_REFERENCE)
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """A loan as help-to-repay sees it on ``as_of``."""
+
+    loan: Loan
+    as_of: date
+    status: LoanStatus
+    contact_days_past_due: int
+    days_past_due: int
+    bucket: str
+    pauses: tuple[Pause, ...]
+    active_pause: HardshipPause | None
+    plan: Acceptance | None
+    watch: Watch | None
+    restructured: Acceptance | None
+
+    @property
+    def is_closed(self) -> bool:
+        """Tell whether the loan was moved into a plan and takes no more payments."""
+        return self.restructured is not None
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status.is_settled
+
+
+# --- pauses ------------------------------------------------------------------------------
+
+
+def pauses_of(loan: Loan) -> QuerySet[HardshipPause]:
+    return (
+        HardshipPause.objects.filter(loan=loan)
+        .select_related("resumption")
+        .order_by("starts_on", "pk")
+    )
+
+
+def pause_interval(row: HardshipPause) -> Pause | None:
+    """Return the days ``row`` pauses, after any early resumption (None: no day at all)."""
+    planned = Pause(row.starts_on, row.ends_on)
+    resumption = getattr(row, "resumption", None)
+    return resumed(planned, resumption.resumes_on) if resumption is not None else planned
+
+
+def effective_pauses(loan: Loan) -> list[Pause]:
+    intervals = (pause_interval(row) for row in pauses_of(loan))
+    return [interval for interval in intervals if interval is not None]
+
+
+def active_pause(loan: Loan, *, on: date) -> HardshipPause | None:
+    """Return the pause covering ``on``, if any."""
+    for row in pauses_of(loan):
+        interval = pause_interval(row)
+        if interval is not None and interval.covers(on):
+            return row
+    return None
+
+
+# --- restructuring -----------------------------------------------------------------------
+
+
+def plan_acceptance(loan: Loan) -> Acceptance | None:
+    """Return the acceptance that opened ``loan`` as a restructured plan, if it is one."""
+    return Acceptance.objects.filter(plan_loan=loan).select_related("offer").first()
+
+
+def closing_acceptance(loan: Loan) -> Acceptance | None:
+    """Return the acceptance that moved ``loan`` into a plan, if it was restructured."""
+    return Acceptance.objects.filter(old_loan=loan).select_related("plan_loan").first()
+
+
+def carried_balance(status: LoanStatus) -> CarriedBalance:
+    """Return what a plan starting on ``status.as_of`` would carry over.
+
+    Principal still owed, interest of installments already due and unpaid, and unpaid
+    fees. Interest of installments not yet due is not carried: the plan charges its own.
+    """
+    rows = status.state.installments
+    return CarriedBalance(
+        principal=status.state.principal_outstanding,
+        interest=sum(
+            (i.interest_due - i.interest_paid for i in rows if i.due_date <= status.as_of),
+            start=ZERO,
+        ),
+        fees=sum((i.fees_due - i.fees_paid for i in rows), start=ZERO),
+    )
+
+
+def last_entry_id(loan: Loan) -> int:
+    newest = LedgerEntry.objects.filter(loan=loan).order_by("-id").values_list("id", flat=True)
+    return newest.first() or 0
+
+
+def offers_of(loan: Loan) -> QuerySet[RestructuringOffer]:
+    return RestructuringOffer.objects.filter(loan=loan).order_by("-priced_on", "months", "pk")
+
+
+def open_offers(loan: Loan, *, today: date) -> list[RestructuringOffer]:
+    """Return the offers that could still be accepted ``today``: unexpired and not stale."""
+    if Acceptance.objects.filter(old_loan=loan).exists():
+        return []
+    newest = last_entry_id(loan)
+    rows = offers_of(loan).filter(expires_on__gte=today, last_entry_id=newest)
+    return list(rows.order_by("months", "pk"))
+
+
+def offer_by_reference(reference: UUID) -> RestructuringOffer | None:
+    return (
+        RestructuringOffer.objects.select_related("loan__borrower")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+# --- account status ----------------------------------------------------------------------
+
+
+def account_status(loan: Loan, *, as_of: date) -> AccountStatus:
+    """Return ``loan`` on ``as_of`` with its pauses and any re-ageing applied."""
+    status = loan_status(loan, as_of=as_of)
+    pauses = tuple(effective_pauses(loan))
+    own_days = days_past_due_paused(status.state.installments, as_of, pauses)
+    plan = plan_acceptance(loan)
+    state = (
+        watch(status.state.installments, plan.watch_installments, as_of, pauses) if plan else None
+    )
+    days = _reaged(plan, state, own_days)
+    return AccountStatus(
+        loan=loan,
+        as_of=as_of,
+        status=status,
+        contact_days_past_due=own_days,
+        days_past_due=days,
+        bucket=bucket_scheme().bucket_for(days).label,
+        pauses=pauses,
+        active_pause=active_pause(loan, on=as_of),
+        plan=plan,
+        watch=state,
+        restructured=closing_acceptance(loan),
+    )
+
+
+def _reaged(plan: Acceptance | None, state: Watch | None, own_days: int) -> int:
+    if plan is None or state is None:
+        return own_days
+    return reaged_days_past_due(
+        ReageMode(plan.reage_mode),
+        plan_days_past_due=own_days,
+        carried_days_past_due=plan.carried_days_past_due,
+        state=state,
+    )
+
+
+def effective_days_past_due(loan: Loan, *, as_of: date) -> int:
+    """Return the days past due buckets and reports should show (pauses, re-ageing)."""
+    return account_status(loan, as_of=as_of).days_past_due
+
+
+def last_reset(loan: Loan, *, as_of: date) -> date:
+    """Return the latest day the loan's days past due were reset: its start or a re-ageing.
+
+    A pause may not be backdated before it: days before a reset were already judged.
+    """
+    plan = plan_acceptance(loan)
+    if plan is None or plan.reage_mode != ReageMode.AFTER_WATCH:
+        return loan.disbursed_on
+    state = watch(
+        loan_status(loan, as_of=as_of).state.installments,
+        plan.watch_installments,
+        as_of,
+        effective_pauses(loan),
+    )
+    if state.state is WatchState.PASSED and state.decided_on is not None:
+        return max(loan.disbursed_on, state.decided_on)
+    return loan.disbursed_on
+
+
+# --- promises ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    row: PromiseToPay
+    state: PromiseState
+    paid: Decimal
+
+
+def borrower_payments(loan: Loan, *, as_of: date) -> list[tuple[date, Decimal]]:
+    """Return the live payments from the borrower valued on or before ``as_of``.
+
+    Reversed payments are left out once their reversal is valued; Tactful's own closing
+    and points entries are not money from the borrower and never count.
+    """
+    rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)
+    reversed_ids = set(rows.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True))
+    payments = rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
+    return [
+        (row.value_date, row.amount)
+        for row in payments
+        if not row.external_reference.startswith(INTERNAL_REFERENCES)
+    ]
+
+
+def promises_of(loan: Loan, *, as_of: date) -> list[PromiseView]:
+    payments = borrower_payments(loan, as_of=as_of)
+    return [_promise_view(row, payments, as_of) for row in PromiseToPay.objects.filter(loan=loan)]
+
+
+def pending_promise(loan: Loan, *, today: date) -> PromiseView | None:
+    return next(
+        (view for view in promises_of(loan, as_of=today) if view.state is PromiseState.PENDING),
+        None,
+    )
+
+
+def _promise_view(
+    row: PromiseToPay, payments: list[tuple[date, Decimal]], as_of: date
+) -> PromiseView:
+    promise = Promise(amount=row.amount, made_on=row.made_on, due_on=row.due_on)
+    return PromiseView(
+        row=row,
+        state=promise_state(promise, payments, as_of),
+        paid=paid_towards(promise, payments),
+    )
+
+
+def contact_suppressed_until(loan: Loan, *, today: date) -> date | None:
+    """Return the promised day while a promise stands: strategies should not chase before it."""
+    pending = pending_promise(loan, today=today)
+    return pending.row.due_on if pending is not None and pending.row.due_on > today else None
+
+
+# --- mandates ----------------------------------------------------------------------------
+
+
+def active_mandate(loan: Loan) -> DebitMandate | None:
+    return (
+        DebitMandate.objects.filter(loan=loan, cancellation__isnull=True)
+        .select_related("consent")
+        .first()
+    )
+
+
+def uncollectable_loans(loan_ids: list[int], *, on: date) -> set[int]:
+    """Return the loans nothing is collected from on ``on``: paused, or moved into a plan."""
+    paused = HardshipPause.objects.filter(
+        loan_id__in=loan_ids, starts_on__lte=on, ends_on__gt=on
+    ).filter(Q(resumption__isnull=True) | Q(resumption__resumes_on__gt=on))
+    closed = Acceptance.objects.filter(old_loan_id__in=loan_ids)
+    return set(paused.values_list("loan_id", flat=True)) | set(
+        closed.values_list("old_loan_id", flat=True)
+    )
+
+
+def mandates_of(loan: Loan) -> QuerySet[DebitMandate]:
+    return DebitMandate.objects.filter(loan=loan).select_related("cancellation").order_by("-pk")
+
+
+def mandate_by_reference(reference: UUID) -> DebitMandate | None:
+    return DebitMandate.objects.select_related("loan__borrower").filter(reference=reference).first()
+
+
+def attempts_of(mandate: DebitMandate, *, limit: int = 50) -> QuerySet[DebitAttempt]:
+    return (
+        DebitAttempt.objects.filter(mandate=mandate)
+        .select_related("result")
+        .order_by("-scheduled_on", "-pk")[:limit]
+    )
+
+
+# --- points ------------------------------------------------------------------------------
+
+
+def points_entries(borrower: Borrower) -> QuerySet[PointsEntry]:
+    return (
+        PointsEntry.objects.filter(borrower=borrower).select_related("loan").order_by("-on", "-pk")
+    )
+
+
+def points_balance(borrower: Borrower, *, as_of: date, rules: RepaymentRules) -> PointsBalance:
+    rows = PointsEntry.objects.filter(borrower=borrower).values_list("kind", "points", "on")
+    entries = [PurePointsEntry(PurePointsKind(kind), points, on) for kind, points, on in rows]
+    return points_balance_of(entries, rules.points, as_of)
+
+
+def borrower_loans(borrower: Borrower) -> QuerySet[Loan]:
+    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk")
+
+
+def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
+    return Loan.objects.filter(borrower=borrower, reference=reference).first()

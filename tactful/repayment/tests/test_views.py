@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tactful.contacts.testing import move_to_daytime
+from tactful.repayment.models import (
+    Acceptance,
+    DebitMandate,
+    HardshipPause,
+    PointsEntry,
+    PromiseToPay,
+    RestructuringOffer,
+)
+from tactful.web.tests.personas import (
+    SECOND_PHONE,
+    make_borrower,
+    make_overdue_loan,
+    sign_in_borrower,
+)
+
+D = Decimal
+
+
+@pytest.fixture
+def client(borrower) -> Client:
+    client = Client()
+    sign_in_borrower(client, borrower)
+    return client
+
+
+def url(name: str, *args: object) -> str:
+    return reverse(f"repayment:{name}", args=args)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_every_page_opens_in_every_language(client, loan, language) -> None:
+    client.cookies["django_language"] = language
+    pages = [
+        url("help"),
+        url("budget"),
+        url("points"),
+        url("plans", loan.reference),
+        url("hardship", loan.reference),
+        url("promise", loan.reference),
+        url("auto-debit", loan.reference),
+    ]
+    for page in pages:
+        response = client.get(page, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, page
+        assert f'lang="{ {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}[language] }"' in (
+            response.content.decode()
+        )
+
+
+def test_the_pages_are_translated(client, loan) -> None:
+    page = client.get(url("help"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "还款帮助" in page
+    page = client.get(url("help"), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "還款幫助" in page
+
+
+def test_pages_need_a_signed_in_borrower(loan) -> None:
+    response = Client().get(url("plans", loan.reference))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:sign-in")
+
+
+def test_another_borrowers_loan_reads_as_not_found(client, loan, db) -> None:
+    stranger = make_borrower(external_id="b-other", phone=SECOND_PHONE)
+    theirs = make_overdue_loan(stranger, external_id="l-other")
+    for name in ("plans", "hardship", "promise", "auto-debit"):
+        assert client.get(url(name, theirs.reference)).status_code == 404
+    assert client.post(url("hardship", theirs.reference), {"reason": "illness"}).status_code == 404
+    assert not HardshipPause.objects.exists()
+
+
+def test_the_budget_planner_shows_the_sum_and_its_assumptions(client) -> None:
+    response = client.post(
+        url("budget"),
+        {
+            "salary": "8000",
+            "obligations": "1000",
+            "expense_housing": "2500",
+            "expense_food": "1500",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    page = response.content.decode()
+    assert 'data-affordable="1800.00"' in page
+    assert "How this was worked out" in page
+    assert client.session["repayment_affordable"] == "1800.00"
+
+
+def test_a_malformed_budget_is_refused_kindly(client) -> None:
+    response = client.post(url("budget"), {"salary": "-5"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Enter an amount of zero or more." in response.content.decode()
+    assert "repayment_affordable" not in client.session
+
+
+def test_a_plan_is_chosen_and_accepted_with_a_texted_code(
+    client, loan, sms_outbox, django_capture_on_commit_callbacks
+) -> None:
+    client.post(url("budget"), {"salary": "6000"})
+    client.post(url("plans", loan.reference))
+    page = client.get(url("plans", loan.reference)).content.decode()
+    assert 'data-fits="yes"' in page
+    offer = RestructuringOffer.objects.get(loan=loan, months=12)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("offer", offer.reference))
+    [text] = sms_outbox.sent
+    found = re.search(r"\b(\d{6})\b", text.body)
+    assert found is not None
+    code = found.group(1)
+    wrong = client.post(url("accept", offer.reference), {"code": "000000"})
+    assert wrong.status_code == 400
+    assert not Acceptance.objects.exists()
+    response = client.post(url("accept", offer.reference), {"code": code})
+    acceptance = Acceptance.objects.get()
+    assert response["Location"] == reverse("portal:loan", args=[acceptance.plan_loan.reference])
+
+
+def test_a_hardship_pause_from_the_portal(client, loan) -> None:
+    today = timezone.now().date()
+    response = client.post(
+        url("hardship", loan.reference),
+        {
+            "reason": "job_loss",
+            "starts_on": (today - timedelta(days=3)).isoformat(),
+            "length": "60",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert 'id="pause-recorded"' in response.content.decode()
+    pause = HardshipPause.objects.get()
+    assert (pause.ends_on - pause.starts_on).days == 60
+    assert pause.requested_via == "portal"
+    client.post(url("resume", loan.reference))
+    assert HardshipPause.objects.get().resumption is not None
+
+
+def test_a_pause_too_far_back_is_refused_and_nothing_stored(client, loan) -> None:
+    too_early = (timezone.now().date() - timedelta(days=45)).isoformat()
+    response = client.post(
+        url("hardship", loan.reference),
+        {"reason": "illness", "starts_on": too_early, "length": "30"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "A pause can start at most 30 days ago." in response.content.decode()
+    assert not HardshipPause.objects.exists()
+
+
+def test_a_promise_from_the_portal(client, loan) -> None:
+    day = (timezone.now().date() + timedelta(days=5)).isoformat()
+    client.post(url("promise", loan.reference), {"amount": "500", "due_on": day})
+    assert PromiseToPay.objects.get().channel == "portal"
+    refused = client.post(url("promise", loan.reference), {"amount": "1.001", "due_on": day})
+    assert refused.status_code == 400
+    assert PromiseToPay.objects.count() == 1
+
+
+def test_auto_debit_set_up_and_cancelled_from_the_portal(client, loan, processor) -> None:
+    body = {
+        "bank_code": "ICBC",
+        "account_number": "6222020200112233445",
+        "max_amount": "2000",
+        "debit_day": "15",
+        "consent": "on",
+    }
+    without_consent = client.post(url("auto-debit", loan.reference), {**body, "consent": ""})
+    assert without_consent.status_code == 400
+    assert not DebitMandate.objects.exists()
+    client.post(url("auto-debit", loan.reference), body, HTTP_ACCEPT_LANGUAGE="en")
+    mandate = DebitMandate.objects.get()
+    assert mandate.consent.language == "en"
+    page = client.get(url("auto-debit", loan.reference), HTTP_ACCEPT_LANGUAGE="en").content
+    assert b"ending 3445" in page
+    assert b"6222020200112233445" not in page
+    client.post(url("auto-debit-cancel", loan.reference))
+    assert DebitMandate.objects.get().cancellation.reason == "borrower"
+
+
+def test_points_are_shown_and_used(client, borrower, loan) -> None:
+    PointsEntry.objects.create(
+        borrower=borrower,
+        kind="bonus",
+        points=1000,
+        on=timezone.now().date(),
+        source="test",
+        recorded_at=timezone.now(),
+        recorded_by="t",
+    )
+    page = client.get(url("points"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have 1000 points." in page
+    client.post(url("points"), {"loan": str(loan.reference), "points": "500"})
+    assert PointsEntry.objects.filter(kind="redeem").get().points == 500
+    too_many = client.post(url("points"), {"loan": str(loan.reference), "points": "5000"})
+    assert too_many.status_code == 400
+    assert PointsEntry.objects.filter(kind="redeem").count() == 1
+
+
+def test_the_portal_links_to_help(client, loan, borrower) -> None:
+    move_to_daytime(borrower)
+    home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert url("help") in home
+    detail = client.get(reverse("portal:loan", args=[loan.reference])).content.decode()
+    assert url("plans", loan.reference) in detail

@@ -1,0 +1,144 @@
+"""Read paths: the overdue accounts a plan is made of, and the plans made.
+
+`plan_accounts_frame` turns each overdue loan into one row of the pure planner's input:
+the model's columns from the loan's ledger (`tactful.screening.ledger`), and the gate's
+columns (time zone, holds, opt-out, today's calls) from the contacts records.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+from django.db.models import Count, Q, QuerySet
+
+from tactful.contacts import selectors as contacts
+from tactful.contacts.facts import person_history, person_key
+from tactful.loans.ledger_view import dues_of, entries_of
+from tactful.loans.models import Installment, Loan
+from tactful.loans.selectors import loan_status
+from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
+from tactful.screening.columns import BEHAVIOUR_COLUMNS
+from tactful.screening.ledger import behaviour_from_ledger
+from tactful.screening.reasons import describe
+from tactful.treatments.models import DailyPlan, PlanEntry
+
+# Days of call history the gate's planner is given; the longest cap window of any pack.
+CALL_HISTORY_DAYS = 7
+
+
+def overdue_loans(*, as_of: date) -> QuerySet[Loan]:
+    """Return the loans with an installment due before `as_of` and unpaid on it."""
+    unpaid = Q(paid_off_on__isnull=True) | Q(paid_off_on__gt=as_of)
+    late = Installment.objects.filter(unpaid, due_date__lt=as_of).values("loan_id")
+    return Loan.objects.filter(pk__in=late).select_related("borrower").order_by("pk")
+
+
+def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:
+    """Return one planner row per overdue loan (``account`` is the loan's primary key)."""
+    rows = [row for loan in overdue_loans(as_of=as_of) if (row := _account_row(loan, as_of, at))]
+    schema: dict[str, Any] = dict.fromkeys(BEHAVIOUR_COLUMNS, pl.Float64)
+    schema.update(
+        account=pl.String,
+        days_past_due=pl.Int64,
+        recipient_timezone=pl.String,
+        holds=pl.String,
+        opted_out=pl.String,
+        collector_certified=pl.String,
+        **dict.fromkeys(COUNT_COLUMN.values(), pl.String),
+    )
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _account_row(loan: Loan, as_of: date, at: datetime) -> dict[str, Any] | None:
+    days = loan_status(loan, as_of=as_of).days_past_due
+    if days < 1:
+        return None
+    row: dict[str, Any] = behaviour_from_ledger(
+        dues_of(loan),
+        entries_of(loan),
+        opened_on=loan.disbursed_on,
+        as_of=as_of,
+        limit=loan.principal,
+        currency=loan.currency,
+    )
+    row.update(account=str(loan.pk), days_past_due=days)
+    row.update(_gate_columns(loan, at))
+    return row
+
+
+def _gate_columns(loan: Loan, at: datetime) -> dict[str, str]:
+    borrower = loan.borrower
+    zone = borrower.time_zone or ""
+    recipients = list(contacts.own_number_recipients(borrower))
+    person = [recipient.pk for recipient in recipients]
+    holds = contacts.active_holds(loan=loan, recipient_ids=person, now=at)
+    columns = {
+        "recipient_timezone": zone,
+        "holds": ";".join(holds.values_list("kind", flat=True)),
+        "opted_out": "true" if contacts.opted_out(recipient_ids=person, now=at) else "false",
+        # The plan's contacts are made by the system or by a certified collector; the
+        # permit asked at contact time checks the real collector's certificate.
+        "collector_certified": "true",
+    }
+    columns.update(_call_counts(recipients, person, zone, at))
+    return columns
+
+
+def _call_counts(
+    recipients: list[Any], person: list[int], zone: str, at: datetime
+) -> dict[str, str]:
+    if not recipients or not zone:
+        return {column: ";".join(["0"] * CALL_HISTORY_DAYS) for column in COUNT_COLUMN.values()}
+    history = person_history(recipients[0], person, now=at)
+    return call_counts_from_history(
+        history, recipient=person_key(recipients[0]), zone=zone, at=at, days=CALL_HISTORY_DAYS
+    )
+
+
+def latest_plan(*, pack: str | None = None) -> DailyPlan | None:
+    """Return the most recent plan (of `pack`, if given)."""
+    plans = DailyPlan.objects.select_related("strategy")
+    if pack is not None:
+        plans = plans.filter(pack=pack)
+    return plans.order_by("-plan_date", "-pk").first()
+
+
+def plan_entries(plan: DailyPlan, *, treatment: str | None = None) -> QuerySet[PlanEntry]:
+    """Return the plan's rows, the longest overdue first, optionally of one treatment."""
+    entries = PlanEntry.objects.filter(plan=plan).select_related("loan")
+    if treatment:
+        entries = entries.filter(treatment=treatment)
+    return entries.order_by("-days_past_due", "pk")
+
+
+def treatment_grid(plan: DailyPlan) -> dict[tuple[str, str], int]:
+    """Return how many of the plan's rows fall in each (band, bucket) cell."""
+    rows = PlanEntry.objects.filter(plan=plan).values("band", "bucket").annotate(n=Count("pk"))
+    return {(row["band"], row["bucket"]): row["n"] for row in rows}
+
+
+def reason_counts(plan: DailyPlan, *, limit: int = 8) -> list[tuple[str, int]]:
+    """Return the most frequent first reasons of the plan's rows, with their counts."""
+    counts: dict[str, int] = {}
+    for reasons in PlanEntry.objects.filter(plan=plan).values_list("reasons", flat=True):
+        first = reasons.split(";", 1)[0]
+        if first:
+            counts[first] = counts.get(first, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def latest_entry_for_loan(loan: Loan) -> PlanEntry | None:
+    """Return the loan's row in the most recent plan that has one (for "why this treatment?")."""
+    return (
+        PlanEntry.objects.filter(loan=loan)
+        .select_related("plan")
+        .order_by("-plan__plan_date", "-pk")
+        .first()
+    )
+
+
+def reasons_in(entry: PlanEntry, language: str) -> list[str]:
+    """Return the entry's reasons in plain words (``en``, ``zh-Hans`` or ``zh-Hant``)."""
+    return [describe(key, language) for key in entry.reasons.split(";") if key]
