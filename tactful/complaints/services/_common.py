@@ -1,0 +1,89 @@
+"""Shared steps of the complaint services: the event trail, officers, notes, deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tactful.accounts.models import User
+from tactful.accounts.roles import Role
+from tactful.audit.services import record_event
+from tactful.complaints import deadlines
+from tactful.complaints.models import Complaint, ComplaintEvent, EventKind
+from tactful.errors import InvalidInput, ServiceError
+
+MAX_DESCRIPTION = 5000
+MAX_NOTE = 2000
+OFFICER_ROLES = (Role.COMPLIANCE, Role.ADMIN)
+
+
+class NotAnOfficer(ServiceError):
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__("not_a_compliance_officer", "only compliance officers handle complaints")
+
+
+def _due_on(pack: str, received_at: datetime, extensions: int) -> date:
+    policy = deadlines.policy_for(pack)
+    return deadlines.deadline(policy, _local_date(received_at, pack), extensions)
+
+
+_PACK_ZONES = {
+    "cn": "Asia/Shanghai",
+    "uk": "Europe/London",
+    "id": "Asia/Jakarta",
+    "in": "Asia/Kolkata",
+}
+
+
+def _local_date(moment: datetime, pack: str) -> date:
+    return moment.astimezone(ZoneInfo(_PACK_ZONES.get(pack, "UTC"))).date()
+
+
+def _event(
+    complaint: Complaint,
+    kind: str,
+    actor: str,
+    moment: datetime,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    details: dict[str, Any] | None = None,
+) -> ComplaintEvent:
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        details=details or {},
+        actor=actor,
+        at=moment,
+    )
+    if kind != EventKind.RECEIVED:
+        record_event(
+            actor=actor,
+            action=f"complaint.{kind}",
+            target=complaint,
+            payload={"number": complaint.number, **(details or {})},
+        )
+    return event
+
+
+def _ensure_officer(user: User) -> None:
+    if not user.has_role(*OFFICER_ROLES):
+        raise NotAnOfficer()
+
+
+def _required_note(text: str, name: str) -> str:
+    text = text.strip()
+    if not text or len(text) > MAX_NOTE:
+        raise InvalidInput({name: f"write 1 to {MAX_NOTE} characters"})
+    return text
+
+
+def _user(user: User) -> str:
+    return f"user:{user.pk}"

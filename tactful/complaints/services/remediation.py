@@ -1,0 +1,356 @@
+"""Remediation of a complaint: corrections, apologies, waivers, compensation, coaching.
+
+Also rule proposals (a stricter lender override of the pack), the complainant's rating,
+and complaints opened from confirmed call QA findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from tactful.accounts.models import User
+from tactful.accounts.roles import Role
+from tactful.audit.services import record_event
+from tactful.callqa.models import Finding
+from tactful.complaints.models import (
+    Category,
+    CoachingTask,
+    ComplainantKind,
+    Complaint,
+    EventKind,
+    IntakeChannel,
+    Rating,
+    Remediation,
+    RemediationKind,
+    Resolution,
+    RuleProposal,
+    Status,
+)
+from tactful.complaints.services._common import (
+    MAX_NOTE,
+    OFFICER_ROLES,
+    NotAnOfficer,
+    _ensure_officer,
+    _event,
+    _required_note,
+    _user,
+)
+from tactful.complaints.services.intake import Intake, file_complaint
+from tactful.contacts.models import ContactAttempt, RecipientRole
+from tactful.contacts.services import send_sms_with_permit as send_with_permit
+from tactful.errors import Conflict, InvalidInput
+from tactful.loans.models import LedgerEntry, Loan
+from tactful.loans.services import post_payment, reverse_entry
+from tactful.loans.services import waive_fee as loans_waive_fee
+from tactful.policy import PackError, load_pack
+
+APOLOGY_TEMPLATE_VERSION = "2026.1"
+
+
+def record_correction(
+    *,
+    complaint: Complaint,
+    note: str,
+    actor: User,
+    reverse_entry_reference: str = "",
+    now: datetime | None = None,
+) -> Remediation:
+    """Record a correction; with an entry reference, reverse that ledger entry (a new row)."""
+    _ensure_officer(actor)
+    note = _required_note(note, "note")
+    moment = now or timezone.now()
+    with transaction.atomic():
+        entry = None
+        if reverse_entry_reference:
+            loan = _loan_of(complaint)
+            entry = reverse_entry(
+                loan=loan,
+                entry_reference=reverse_entry_reference,
+                value_date=moment.date(),
+                actor=_user(actor),
+            )
+        return _remediation(
+            complaint, RemediationKind.CORRECTION, actor, moment, note=note, ledger_entry=entry
+        )
+
+
+def send_apology(*, complaint: Complaint, actor: User, now: datetime | None = None) -> Remediation:
+    """Text an apology from the versioned template, in the complainant's language, by permit."""
+    _ensure_officer(actor)
+    if complaint.resolution not in (Resolution.UPHELD, Resolution.PARTLY_UPHELD):
+        raise Conflict("not_upheld", "an apology follows an upheld complaint")
+    if complaint.reply_to is None:
+        raise Conflict("no_one_to_reply_to", "the complainant left no number to reply to")
+    moment = now or timezone.now()
+    with transaction.atomic():
+        attempt = send_with_permit(
+            loan=None,
+            recipient=complaint.reply_to,
+            purpose="service",
+            body=apology_text(complaint),
+            language=complaint.language,
+            message_purpose="complaint_apology",
+            actor=_user(actor),
+            now=moment,
+        )
+        if not attempt.allowed:
+            raise Conflict("not_sent_now", "the gate does not permit the text now; try again later")
+        return _remediation(
+            complaint,
+            RemediationKind.APOLOGY,
+            actor,
+            moment,
+            details={"template": APOLOGY_TEMPLATE_VERSION, "language": complaint.language},
+            attempt=attempt,
+        )
+
+
+def apology_text(complaint: Complaint) -> str:
+    with translation.override(complaint.language):
+        return render_to_string(
+            f"complaints/letters/apology_{APOLOGY_TEMPLATE_VERSION}.txt",
+            {"complaint": complaint, "site_url": settings.SITE_URL},
+        ).strip()
+
+
+def waive_fee(
+    *,
+    complaint: Complaint,
+    installment_n: int,
+    amount: str,
+    actor: User,
+    now: datetime | None = None,
+) -> Remediation:
+    """Forgive a fee as a ledger entry of kind `waiver`; the fee's own row stays."""
+    _ensure_officer(actor)
+    loan = _loan_of(complaint)
+    value = _amount(amount)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        entry = loans_waive_fee(
+            loan=loan,
+            installment_n=installment_n,
+            amount=value,
+            value_date=moment.date(),
+            actor=_user(actor),
+            external_reference=f"complaint:{complaint.number}",
+        )
+        return _remediation(
+            complaint, RemediationKind.FEE_WAIVER, actor, moment, ledger_entry=entry
+        )
+
+
+def compensate(
+    *, complaint: Complaint, amount: str, actor: User, now: datetime | None = None
+) -> Remediation:
+    """Credit compensation to the debt as a ledger entry (it reduces what is owed)."""
+    _ensure_officer(actor)
+    loan = _loan_of(complaint)
+    value = _amount(amount)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        entry = post_payment(
+            loan=loan,
+            amount=value,
+            value_date=moment.date(),
+            actor=_user(actor),
+            external_reference=f"compensation:{complaint.number}",
+        )
+        return _remediation(
+            complaint, RemediationKind.COMPENSATION, actor, moment, ledger_entry=entry
+        )
+
+
+def coach_collector(
+    *,
+    collector: User,
+    note: str,
+    actor: User,
+    complaint: Complaint | None = None,
+    finding: Finding | None = None,
+    now: datetime | None = None,
+) -> CoachingTask:
+    """Open a coaching task for `collector`, from a complaint or a confirmed finding."""
+    if not actor.has_role(Role.SUPERVISOR, *OFFICER_ROLES):
+        raise NotAnOfficer()
+    if not collector.has_role(Role.COLLECTOR):
+        raise InvalidInput({"collector": "coaching is for collectors"})
+    if complaint is None and finding is None:
+        raise InvalidInput({"cause": "coaching follows a complaint or a finding"})
+    note = _required_note(note, "note")
+    moment = now or timezone.now()
+    with transaction.atomic():
+        task = CoachingTask.objects.create(
+            complaint=complaint,
+            finding=finding,
+            collector=collector,
+            note=note,
+            created_at=moment,
+            created_by=_user(actor),
+        )
+        record_event(actor=_user(actor), action="complaint.coaching_opened", target=task)
+        if complaint is not None:
+            _remediation(
+                complaint, RemediationKind.COACHING, actor, moment, details={"task": task.pk}
+            )
+    return task
+
+
+def propose_rule(
+    *, complaint: Complaint, override: str, actor: User, now: datetime | None = None
+) -> RuleProposal:
+    """Propose a stricter lender override of the complaint's pack; the pack loader checks it.
+
+    An override that loosens a rule, or is not valid YAML, is refused and not stored.
+    """
+    _ensure_officer(actor)
+    document = _override_document(complaint.pack, override)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        proposal = RuleProposal.objects.create(
+            complaint=complaint,
+            pack=complaint.pack,
+            override=override,
+            digest=hashlib.sha256(override.encode("utf-8")).hexdigest(),
+            proposed_by=_user(actor),
+            proposed_at=moment,
+        )
+        _remediation(
+            complaint,
+            RemediationKind.RULE_PROPOSAL,
+            actor,
+            moment,
+            details={
+                "proposal": proposal.pk,
+                "rules": [rule.get("id") for rule in document.get("rules", [])],
+            },
+        )
+    return proposal
+
+
+def rate_outcome(
+    *, complaint: Complaint, score: int, comment: str = "", now: datetime | None = None
+) -> Rating:
+    """Record the complainant's rating (1 to 5) of a resolved or closed complaint, once."""
+    if complaint.status not in (Status.RESOLVED, Status.CLOSED):
+        raise Conflict("not_resolved_yet", "a complaint can be rated once it is resolved")
+    if not 1 <= score <= 5:
+        raise InvalidInput({"score": "must be from 1 to 5"})
+    if len(comment) > MAX_NOTE:
+        raise InvalidInput({"comment": f"must be at most {MAX_NOTE} characters"})
+    moment = now or timezone.now()
+    with transaction.atomic():
+        if Rating.objects.filter(complaint=complaint).exists():
+            raise Conflict("already_rated", "this complaint was already rated")
+        rating = Rating.objects.create(
+            complaint=complaint, score=score, comment=comment.strip(), rated_at=moment
+        )
+        _event(complaint, EventKind.RATED, "complainant", moment, details={"score": score})
+    return rating
+
+
+def open_complaint_from_finding(
+    *, finding: Finding, actor: User, now: datetime | None = None
+) -> Complaint:
+    """Open a complaint on the record for a confirmed finding (the call's permit is linked)."""
+    if not actor.has_role(Role.SUPERVISOR, *OFFICER_ROLES):
+        raise NotAnOfficer()
+    review = finding.reviews.order_by("-reviewed_at", "-pk").first()
+    if review is None or review.verdict != "confirmed":
+        raise Conflict("finding_not_confirmed", "only a confirmed finding opens a complaint")
+    attempt = finding.recording.attempt
+    intake = Intake(
+        channel=IntakeChannel.STAFF,
+        category=_CATEGORY_OF_FINDING.get(finding.category, Category.OTHER),
+        description=f"Opened from a confirmed call QA finding ({finding.category}).",
+        borrower=attempt.recipient.borrower
+        if attempt.recipient.role == RecipientRole.DEBTOR
+        else None,
+        complainant_kind=ComplainantKind.ANONYMOUS,
+        verification_codes=[attempt.verification_code],
+        submission_key=f"finding:{finding.pk}",
+    )
+    return file_complaint(intake=intake, actor=_user(actor), now=now).complaint
+
+
+_CATEGORY_OF_FINDING = {
+    "threat": Category.ABUSIVE_LANGUAGE,
+    "insult": Category.ABUSIVE_LANGUAGE,
+    "impersonation": Category.IMPERSONATION,
+    "false_legal_claim": Category.IMPERSONATION,
+    "exposure_threat": Category.DISCLOSURE,
+    "third_party_disclosure": Category.DISCLOSURE,
+}
+
+
+def _remediation(
+    complaint: Complaint,
+    kind: str,
+    actor: User,
+    moment: datetime,
+    *,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    ledger_entry: LedgerEntry | None = None,
+    attempt: ContactAttempt | None = None,
+) -> Remediation:
+    remediation = Remediation.objects.create(
+        complaint=complaint,
+        kind=kind,
+        note=note,
+        details=details or {},
+        ledger_entry=ledger_entry,
+        attempt=attempt,
+        recorded_by=_user(actor),
+        recorded_at=moment,
+    )
+    _event(complaint, EventKind.REMEDIATION, _user(actor), moment, details={"kind": kind})
+    return remediation
+
+
+def _loan_of(complaint: Complaint) -> Loan:
+    if complaint.loan is not None:
+        return complaint.loan
+    linked = (
+        complaint.attempts.select_related("attempt__loan")
+        .filter(attempt__loan__isnull=False)
+        .first()
+    )
+    if linked is None or linked.attempt.loan is None:
+        raise Conflict("no_loan", "this complaint concerns no loan")
+    return linked.attempt.loan
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, AttributeError):
+        raise InvalidInput({"amount": "give an amount such as 50.00"}) from None
+    if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise InvalidInput({"amount": "give a positive amount with at most two decimals"})
+    return value
+
+
+def _override_document(pack: str, text: str) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise InvalidInput({"override": "this is not valid YAML"}) from None
+    if not isinstance(document, dict):
+        raise InvalidInput({"override": "an override is a mapping with pack and rules"})
+    if document.get("pack") != pack:
+        raise InvalidInput({"override": f"the override must name pack {pack}"})
+    try:
+        load_pack(pack, override=document)
+    except PackError as error:
+        raise InvalidInput({"override": str(error)}) from None
+    return document
