@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.callqa.models import Verdict
 from tactful.callqa.services import AUDIO_SUFFIXES, MAX_REASON_LENGTH
+from tactful.complaints.services import MAX_NOTE
 
 
 class UploadForm(forms.Form):
@@ -30,4 +31,12 @@ class ReviewForm(forms.Form):
         max_length=MAX_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when you dismiss a finding."),
+    )
+
+
+class CoachingForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the collector should work on"),
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

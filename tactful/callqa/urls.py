@@ -9,5 +9,13 @@ urlpatterns = [
     path("<uuid:reference>/", views.recording, name="recording"),
     path("<uuid:reference>/audio/", views.recording_audio, name="recording-audio"),
     path("findings/<int:finding_id>/review/", views.review_finding, name="finding-review"),
+    path(
+        "findings/<int:finding_id>/complaint/",
+        views.complaint_from_finding,
+        name="finding-complaint",
+    ),
+    path(
+        "findings/<int:finding_id>/coaching/", views.coaching_from_finding, name="finding-coaching"
+    ),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge_alert, name="alert-acknowledge"),
 ]

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.callqa import selectors, services
-from tactful.callqa.forms import ReviewForm, UploadForm
-from tactful.callqa.models import Finding, Recording, SupervisorAlert
+from tactful.callqa.forms import CoachingForm, ReviewForm, UploadForm
+from tactful.callqa.models import Finding, Recording, SupervisorAlert, Verdict
 from tactful.callqa.support import support_resources
+from tactful.complaints.services import coach_collector, open_complaint_from_finding
 from tactful.errors import ServiceError
 from tactful.web.access import staff_required
 
@@ -80,6 +81,7 @@ def recording(request: HttpRequest, reference: UUID) -> HttpResponse:
         "segments": selectors.segments_for_review(found),
         "can_review": user.has_role(*REVIEWERS),
         "review_form": ReviewForm(),
+        "coaching_form": CoachingForm(),
         "alerts": selectors.open_alerts_for(user),
     }
     if found.signals.filter(kind="distress").exists():
@@ -114,6 +116,72 @@ def review_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your review was recorded."))
     return redirect("web:recording", reference=finding.recording.reference)
+
+
+@require_POST
+@staff_required(*REVIEWERS)
+def complaint_from_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = _finding(finding_id)
+    if not _confirmed(finding):
+        messages.error(request, _("Only a confirmed finding opens a complaint."))
+        return redirect("web:recording", reference=finding.recording.reference)
+    try:
+        complaint = open_complaint_from_finding(finding=finding, actor=_user(request))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Complaint %(number)s is on record for this finding.") % {"number": complaint.number},
+        )
+    return redirect("web:recording", reference=finding.recording.reference)
+
+
+@require_POST
+@staff_required(*REVIEWERS)
+def coaching_from_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = _finding(finding_id)
+    form = CoachingForm(request.POST)
+    collector = finding.recording.attempt.collector
+    refusal = _coaching_refusal(finding, form, collector)
+    if refusal or collector is None:
+        messages.error(request, refusal)
+        return redirect("web:recording", reference=finding.recording.reference)
+    try:
+        coach_collector(
+            collector=collector,
+            note=form.cleaned_data["note"],
+            finding=finding,
+            actor=_user(request),
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("A coaching task was opened for the collector."))
+    return redirect("web:recording", reference=finding.recording.reference)
+
+
+def _coaching_refusal(finding: Finding, form: CoachingForm, collector: User | None) -> str:
+    # The coaching service also serves complaints, so it does not ask about the finding's
+    # state: only a finding a person confirmed may put a collector in coaching.
+    if not _confirmed(finding):
+        return _("Only a confirmed finding leads to coaching.")
+    if collector is None:
+        return _("No collector made this call: there is nobody to coach.")
+    if not form.is_valid():
+        return _("Say what the collector should work on.")
+    return ""
+
+
+def _confirmed(finding: Finding) -> bool:
+    review = selectors.latest_review(finding)
+    return review is not None and review.verdict == Verdict.CONFIRMED
+
+
+def _finding(finding_id: int) -> Finding:
+    return get_object_or_404(
+        Finding.objects.select_related("recording__attempt__collector"), pk=finding_id
+    )
 
 
 @require_POST

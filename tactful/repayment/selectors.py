@@ -40,6 +40,7 @@ from tactful.repayment.models import (
     RestructuringOffer,
 )
 from tactful.repayment.rules import RepaymentRules
+from tactful.treatments.selectors import latest_entry_for_loan, reasons_in
 
 ZERO = Decimal(0)
 # Ledger entries Tactful itself posts that are not money from the borrower: the closing
@@ -153,6 +154,21 @@ def open_offers(loan: Loan, *, today: date) -> list[RestructuringOffer]:
     newest = last_entry_id(loan)
     rows = offers_of(loan).filter(expires_on__gte=today, last_entry_id=newest)
     return list(rows.order_by("months", "pk"))
+
+
+# The reason words are keyed by BCP 47 tags; Django's active language is lower case.
+_REASON_LANGUAGES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+
+
+def offer_reasons(loan: Loan, *, language: str) -> list[str]:
+    """Return, in plain words, why the latest nightly plan treated `loan` as it did.
+
+    Empty when no plan has a row for the loan: the page then says nothing about it.
+    """
+    entry = latest_entry_for_loan(loan)
+    if entry is None:
+        return []
+    return reasons_in(entry, _REASON_LANGUAGES.get(language.lower(), "en"))
 
 
 def offer_by_reference(reference: UUID) -> RestructuringOffer | None:

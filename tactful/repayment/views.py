@@ -125,6 +125,7 @@ def plans(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResp
         "offers": offers,
         "fitting": _fitting(offers, fitting_under),
         "affordable": fitting_under,
+        "reasons": selectors.offer_reasons(loan, language=translation.get_language() or "en"),
     }
     return render(request, "repayment/plans.html", context)
 
