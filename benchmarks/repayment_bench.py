@@ -213,17 +213,17 @@ def seed_portfolio(count: int, spread_days: int, failure_rate: float, seed: int)
 def bench_run(processor: Any) -> tuple[float, Any, float]:
     """Run one daily auto-debit; return (seconds, report, seconds spent posting to the ledger).
 
-    Posting goes through `tactful.loans.services.post_payment`, one entry at a time (a
-    replay of the loan and an audit event each); it is timed apart to show the run's own
-    share of the work.
+    Posting goes through `tactful.loans.services.post_payments`, one batch per chunk of
+    results (one replay per loan, one lock of the audit chain); it is timed apart to show
+    the run's own share of the work.
     """
     from tactful.loans import services as loans
     from tactful.repayment.services import run_auto_debits
 
     posting = [0.0]
-    original = loans.post_payment
+    original = loans.post_payments
 
-    def timed_post_payment(**kwargs: Any) -> Any:
+    def timed_post_payments(**kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
             return original(**kwargs)
@@ -234,13 +234,13 @@ def bench_run(processor: Any) -> tuple[float, Any, float]:
         if done == total or done % max(1, total // 10) < 500:
             print(f"  {done:,} / {total:,} mandates", flush=True)
 
-    loans.post_payment = timed_post_payment
+    loans.post_payments = timed_post_payments
     try:
         started = time.perf_counter()
         report = run_auto_debits(as_of=run_day(), port=processor, progress=progress)
         seconds = time.perf_counter() - started
     finally:
-        loans.post_payment = original
+        loans.post_payments = original
     return seconds, report, posting[0]
 
 
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"collections            {report.collected:,} ok, {report.failed:,} failed")
     print(f"amount collected       {report.amount_collected:,}")
     print(f"run seconds            {seconds:,.1f} (target {TARGET_SECONDS:.0f})")
-    print(f"  ledger posting       {posting:,.1f} (loans.services.post_payment, per entry)")
+    print(f"  ledger posting       {posting:,.1f} (loans.services.post_payments, per batch)")
     print(f"  claim/charge/record  {seconds - posting:,.1f} (the run's own work)")
     print(f"run collections/s      {report.attempts / seconds:,.0f}")
     print(f"peak RSS before run    {before:,.0f} MiB")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +12,20 @@ from django.utils import timezone
 
 from tactful.audit.chain import GENESIS_HASH, Link, payload_digest
 from tactful.audit.models import AuditEvent, ChainHead
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event to append: who did what to which object. Never put PII in `payload`.
+
+    `target` is a model instance (saved, so it has a pk) or an (object_type, object_id) pair.
+    """
+
+    actor: str
+    action: str
+    target: models.Model | tuple[str, str]
+    payload: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime | None = None
 
 
 def record_event(
@@ -24,36 +40,66 @@ def record_event(
 
     `target` is a model instance or an (object_type, object_id) pair.
     """
-    object_type, object_id = _describe(target)
-    body = payload or {}
+    event = NewEvent(
+        actor=actor, action=action, target=target, payload=payload or {}, occurred_at=occurred_at
+    )
+    return record_events(events=[event])[0]
+
+
+def record_events(*, events: Sequence[NewEvent]) -> list[AuditEvent]:
+    """Append `events` to the chain in the order given, under one lock of its head.
+
+    The links are computed in memory, each from the one before, and inserted together;
+    the head moves once. Other appenders wait for the whole batch, so it stays gapless.
+    """
+    if not events:
+        return []
+    now = timezone.now()
     with transaction.atomic():
         head = _locked_head()
-        link = Link(
-            sequence=head.last_sequence + 1,
-            occurred_at=(occurred_at or timezone.now()).astimezone(UTC),
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            payload_digest=payload_digest(body),
-            previous_hash=head.last_hash,
-        )
-        event = AuditEvent.objects.create(
-            sequence=link.sequence,
-            occurred_at=link.occurred_at,
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            payload=body,
-            payload_digest=link.payload_digest,
-            previous_hash=link.previous_hash,
-            hash=link.hash(),
-        )
+        rows = _chained(events, head, now)
+        AuditEvent.objects.bulk_create(rows)
         ChainHead.objects.filter(pk=head.pk).update(
-            last_sequence=link.sequence, last_hash=event.hash
+            last_sequence=rows[-1].sequence, last_hash=rows[-1].hash
         )
-    return event
+    return rows
+
+
+def _chained(events: Sequence[NewEvent], head: ChainHead, now: datetime) -> list[AuditEvent]:
+    rows = []
+    sequence, previous_hash = head.last_sequence, head.last_hash
+    for event in events:
+        sequence += 1
+        row = _linked(event, sequence, previous_hash, now)
+        previous_hash = row.hash
+        rows.append(row)
+    return rows
+
+
+def _linked(event: NewEvent, sequence: int, previous_hash: str, now: datetime) -> AuditEvent:
+    object_type, object_id = _describe(event.target)
+    link = Link(
+        sequence=sequence,
+        occurred_at=(event.occurred_at or now).astimezone(UTC),
+        actor=event.actor,
+        action=event.action,
+        object_type=object_type,
+        object_id=object_id,
+        payload_digest=payload_digest(event.payload),
+        previous_hash=previous_hash,
+    )
+    return AuditEvent(
+        sequence=link.sequence,
+        occurred_at=link.occurred_at,
+        actor=link.actor,
+        action=link.action,
+        object_type=object_type,
+        object_id=object_id,
+        payload=event.payload,
+        payload_digest=link.payload_digest,
+        previous_hash=previous_hash,
+        hash=link.hash(),
+    )
 
 
 def _locked_head() -> ChainHead:

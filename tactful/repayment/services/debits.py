@@ -7,9 +7,9 @@ For each batch of due mandates:
    transaction. A unique key per (mandate, installment, attempt) means two runs racing
    for the same work cannot both claim it.
 2. Charge. Call the processor with each attempt's key, outside any transaction.
-3. Record. In one transaction, for each attempt: the result, and for money collected
-   the ledger payment (reference = the key). An attempt that already has a result is
-   skipped, so a result is never recorded twice.
+3. Record. In one transaction per batch: every result, and for money collected the
+   ledger payment (reference = the key), posted together through `loans.post_payments`.
+   An attempt that already has a result is skipped, so a result is never recorded twice.
 
 A run that dies between 2 and 3 leaves claimed attempts without a result. The next run
 first finishes those ("resumes"): it asks the processor again with the same keys, and a
@@ -38,6 +38,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import ServiceError
 from tactful.loans import services as loans
+from tactful.loans.models import LedgerEntry
 from tactful.money.debits import PlannedAttempt, PreviousAttempt, idempotency_key, plan_attempts
 from tactful.repayment import ledgers, selectors
 from tactful.repayment.models import (
@@ -301,19 +302,19 @@ def _record_batch(
 ) -> list[tuple[DebitAttempt, ChargeResult]]:
     """Post the money collected and record every result, all in one transaction.
 
-    The results' one-to-one key on their attempt is the last word: if a racing run
-    recorded one of them, the insert fails and the whole batch is rolled back.
+    The payments go to the ledger together (`loans.post_payments`: one replay per loan,
+    one lock of the audit chain). The results' one-to-one key on their attempt is the
+    last word: if a racing run recorded one of them, the insert fails and the whole batch,
+    payments included, is rolled back.
     """
-    recorded = []
-    rows = []
+    recorded = [(attempt, result) for attempt, result in answered if _recordable(attempt, result)]
+    report.unknown += len(answered) - len(recorded)
     with transaction.atomic():
-        for attempt, result in answered:
-            row = _result_row(attempt, result, rules)
-            if row is None:
-                report.unknown += 1
-                continue
-            rows.append(row)
-            recorded.append((attempt, result))
+        entries = _post_collected([attempt for attempt, result in recorded if result.succeeded])
+        rows = [
+            _result_row(attempt, result, rules, entries.get(attempt.pk))
+            for attempt, result in recorded
+        ]
         DebitResult.objects.bulk_create(rows)
         _end_mandates([row.attempt.mandate for row in rows if _given_up(row)])
         if rows:
@@ -322,28 +323,42 @@ def _record_batch(
     return recorded
 
 
+def _recordable(attempt: DebitAttempt, result: ChargeResult) -> bool:
+    """Tell whether the result can be recorded: money collected must be postable."""
+    if not result.succeeded:
+        return True
+    try:
+        loans.validate_payment(_payment(attempt))
+    except ServiceError:
+        # Collected but not postable: left without a result for a person to look at.
+        logger.exception("could not post auto-debit attempt %s", attempt.pk)
+        return False
+    return True
+
+
+def _post_collected(attempts: list[DebitAttempt]) -> dict[int, LedgerEntry]:
+    """Post the collected attempts to the ledger in one batch; return entries by attempt id."""
+    entries = loans.post_payments(payments=[_payment(attempt) for attempt in attempts], actor=ACTOR)
+    return {attempt.pk: entry for attempt, entry in zip(attempts, entries, strict=True)}
+
+
+def _payment(attempt: DebitAttempt) -> loans.PaymentRequest:
+    return loans.PaymentRequest(
+        loan=attempt.loan,
+        amount=attempt.amount,
+        value_date=attempt.scheduled_on,
+        external_reference=attempt.idempotency_key,
+    )
+
+
 def _result_row(
-    attempt: DebitAttempt, result: ChargeResult, rules: RepaymentRules
-) -> DebitResult | None:
-    """Return the result to record, posting the money first; None if it cannot be posted."""
-    entry = None
+    attempt: DebitAttempt,
+    result: ChargeResult,
+    rules: RepaymentRules,
+    entry: LedgerEntry | None,
+) -> DebitResult:
     retry_on = None
-    if result.succeeded:
-        # post_payment checks its input before it writes anything, so a refusal leaves
-        # nothing behind and needs no savepoint of its own.
-        try:
-            entry = loans.post_payment(
-                loan=attempt.loan,
-                amount=attempt.amount,
-                value_date=attempt.scheduled_on,
-                actor=ACTOR,
-                external_reference=attempt.idempotency_key,
-            )
-        except ServiceError:
-            # Collected but not postable: left without a result for a person to look at.
-            logger.exception("could not post auto-debit attempt %s", attempt.pk)
-            return None
-    else:
+    if not result.succeeded:
         retry_on = rules.retry.retry_on(
             attempt.attempt_no, attempt.scheduled_on, permanent=result.permanent
         )

@@ -335,3 +335,63 @@ def test_no_notice_when_nothing_will_be_collected(borrower, processor, sms_outbo
     # The first installment falls due on (or after) the next debit day: not collected yet.
     assert services.send_upcoming_notices(today=notice_day) == 0
     assert not sms_outbox.sent
+
+
+def test_a_batch_of_collections_is_posted_together_and_each_result_names_its_entry(
+    borrower, processor, monkeypatch
+) -> None:
+    from tactful.audit.verification import verify_chain
+    from tactful.loans import services as loan_services
+
+    loans = [make_overdue_loan(borrower, external_id=f"l-batch-{n}") for n in range(5)]
+    for loan in loans:
+        mandate_for(loan, processor)
+    batches: list[int] = []
+    post_payments = loan_services.post_payments
+
+    def counted(*, payments, actor):
+        batches.append(len(payments))
+        return post_payments(payments=payments, actor=actor)
+
+    monkeypatch.setattr(loan_services, "post_payments", counted)
+    report = run(run_day(), processor, chunk_size=3)
+
+    assert report.collected == len(processor.charges) >= len(loans)
+    assert len(batches) == 2
+    assert sum(batches) == report.collected
+    for result in DebitResult.objects.select_related("attempt", "ledger_entry"):
+        entry = result.ledger_entry
+        assert entry is not None
+        assert (entry.external_reference, entry.amount) == (
+            result.attempt.idempotency_key,
+            result.attempt.amount,
+        )
+    for loan in loans:
+        assert loan_status(loan, as_of=run_day()).due_now == 0
+    report = verify_chain()
+    assert report.intact, report.problem
+
+
+def test_an_unpostable_collection_is_left_alone_and_the_rest_of_its_batch_recorded(
+    borrower, processor, monkeypatch
+) -> None:
+    from tactful.loans import services as loan_services
+
+    loans = [make_overdue_loan(borrower, external_id=f"l-odd-{n}") for n in range(3)]
+    for loan in loans:
+        mandate_for(loan, processor, maximum="1100.16")
+    odd = loans[1]
+    validate = loan_services.validate_payment
+
+    def refuse_the_odd_one(payment):
+        if payment.loan.pk == odd.pk:
+            raise InvalidInput({"amount": "refused for the test"})
+        return validate(payment)
+
+    monkeypatch.setattr(loan_services, "validate_payment", refuse_the_odd_one)
+    report = run(run_day(), processor)
+
+    assert (report.collected, report.unknown) == (2, 1)
+    assert collected_entries(odd).count() == 0
+    assert not DebitResult.objects.filter(attempt__loan=odd).exists()
+    assert all(collected_entries(loan).count() == 1 for loan in (loans[0], loans[2]))
