@@ -6,6 +6,23 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tactful.privacy.crypto import blind_index
+from tactful.privacy.fields import BlindIndexField, EncryptedTextField
+
+# The same kind as consent's emergency-contact index, so one number has one index value.
+PHONE_INDEX_KIND = "phone"
+NATIONAL_ID_INDEX_KIND = "national_id"
+
+
+def phone_index(e164: str) -> str:
+    """Return the blind index that finds the number `e164` (normalised E.164)."""
+    return blind_index(PHONE_INDEX_KIND, e164)
+
+
+def national_id_index(national_id: str) -> str:
+    """Return the blind index that finds a normalised national ID."""
+    return blind_index(NATIONAL_ID_INDEX_KIND, national_id)
+
 
 class Language(models.TextChoices):
     SIMPLIFIED_CHINESE = "zh-hans", _("Simplified Chinese")
@@ -14,13 +31,19 @@ class Language(models.TextChoices):
 
 
 class Borrower(models.Model):
-    """A person who owes money. Identified to integrators by their own `external_id`."""
+    """A person who owes money. Identified to integrators by their own `external_id`.
+
+    Name and national ID are stored encrypted; `national_id_index` finds an exact ID.
+    """
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     external_id = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
+    name = EncryptedTextField()
     id_country = models.CharField(max_length=2)
-    national_id = models.CharField(max_length=64)
+    national_id = EncryptedTextField()
+    national_id_index = BlindIndexField(
+        source="national_id", kind=NATIONAL_ID_INDEX_KIND, db_index=True
+    )
     preferred_language = models.CharField(
         max_length=8, choices=Language.choices, default=Language.SIMPLIFIED_CHINESE
     )
@@ -45,8 +68,11 @@ class Borrower(models.Model):
 
 
 class PhoneNumber(models.Model):
+    """One of a borrower's own numbers: stored encrypted, found by `e164_index`."""
+
     borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="phone_numbers")
-    e164 = models.CharField(max_length=20)
+    e164 = EncryptedTextField()
+    e164_index = BlindIndexField(source="e164", kind=PHONE_INDEX_KIND)
     region = models.CharField(max_length=2)
     time_zone = models.CharField(max_length=64, null=True, blank=True)
     is_primary = models.BooleanField(default=False)
@@ -54,7 +80,7 @@ class PhoneNumber(models.Model):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["e164"], name="one_borrower_per_number"),
+            models.UniqueConstraint(fields=["e164_index"], name="one_borrower_per_number"),
             models.UniqueConstraint(
                 fields=["borrower"],
                 condition=models.Q(is_primary=True),

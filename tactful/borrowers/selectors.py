@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.borrowers.models import Borrower, PhoneNumber, phone_index
 
 
 def borrower_by_phone(e164: str) -> Borrower | None:
-    number = PhoneNumber.objects.select_related("borrower").filter(e164=e164).first()
+    """Return the borrower whose own number is `e164` (normalised E.164), through its index."""
+    number = (
+        PhoneNumber.objects.select_related("borrower").filter(e164_index=phone_index(e164)).first()
+    )
     return number.borrower if number else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db import transaction
 
@@ -14,7 +15,7 @@ from tactful.borrowers.identity import (
     normalise_phone,
     validate_time_zone,
 )
-from tactful.borrowers.models import Borrower, Language, PhoneNumber
+from tactful.borrowers.models import Borrower, Language, PhoneNumber, phone_index
 from tactful.errors import InvalidInput
 
 
@@ -88,14 +89,14 @@ def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
 
 def _numbers_of_someone_else(external_id: str, phones: list[PhoneDetails]) -> dict[str, str]:
     taken = set(
-        PhoneNumber.objects.filter(e164__in=[phone.e164 for phone in phones])
+        PhoneNumber.objects.filter(e164_index__in=[phone_index(phone.e164) for phone in phones])
         .exclude(borrower__external_id=external_id)
-        .values_list("e164", flat=True)
+        .values_list("e164_index", flat=True)
     )
     return {
         f"phones[{index}]": "this number is registered to another borrower"
         for index, phone in enumerate(phones)
-        if phone.e164 in taken
+        if phone_index(phone.e164) in taken
     }
 
 
@@ -121,16 +122,56 @@ def _apply_changes(borrower: Borrower, details: BorrowerDetails, national_id: st
 
 
 def _replace_phones(borrower: Borrower, phones: list[PhoneDetails]) -> None:
-    wanted = [phone.e164 for phone in phones]
-    borrower.phone_numbers.exclude(e164__in=wanted).delete()
+    wanted = [phone_index(phone.e164) for phone in phones]
+    borrower.phone_numbers.exclude(e164_index__in=wanted).delete()
     borrower.phone_numbers.update(is_primary=False)
     for position, phone in enumerate(phones):
         PhoneNumber.objects.update_or_create(
             borrower=borrower,
-            e164=phone.e164,
+            e164_index=phone_index(phone.e164),
             defaults={
+                "e164": phone.e164,
                 "region": phone.region,
                 "time_zone": phone.single_time_zone,
                 "is_primary": position == 0,
             },
         )
+
+
+class RevealableField(StrEnum):
+    NAME = "name"
+    NATIONAL_ID = "national_id"
+    PHONE_NUMBERS = "phone_numbers"
+
+
+MIN_REVEAL_REASON = 10
+
+
+def reveal_personal_data(*, borrower: Borrower, field_name: str, reason: str, actor: str) -> str:
+    """Return one of the borrower's personal values in full and audit who saw it and why.
+
+    The audit event (``pii.revealed``) holds the field and the reason, never the value.
+    A missing reason or an unknown field raises InvalidInput and records nothing.
+    """
+    reason = reason.strip()
+    problems: dict[str, str] = {}
+    if field_name not in {known.value for known in RevealableField}:
+        problems["field"] = f"must be one of {', '.join(RevealableField)}"
+    if len(reason) < MIN_REVEAL_REASON:
+        problems["reason"] = f"say why you need to see it (at least {MIN_REVEAL_REASON} characters)"
+    if problems:
+        raise InvalidInput(problems)
+    record_event(
+        actor=actor,
+        action="pii.revealed",
+        target=borrower,
+        payload={"field": field_name, "reason": reason},
+    )
+    return _full_value(borrower, RevealableField(field_name))
+
+
+def _full_value(borrower: Borrower, field: RevealableField) -> str:
+    if field is RevealableField.PHONE_NUMBERS:
+        numbers = borrower.phone_numbers.order_by("-is_primary", "pk")
+        return ", ".join(number.e164 for number in numbers)
+    return str(getattr(borrower, field.value))

@@ -271,7 +271,7 @@ def _check_designation(borrower: Borrower, e164: str, index: str) -> None:
         raise Conflict(
             "too_many_emergency_contacts", f"at most {limit} emergency contacts may be named"
         )
-    if PhoneNumber.objects.filter(borrower=borrower, e164=e164).exists():
+    if PhoneNumber.objects.filter(borrower=borrower, e164_index=index).exists():
         raise InvalidInput({"phone": "this is one of your own numbers"}, code="own_number")
     if active.filter(phone_index=index).exists():
         raise Conflict("already_designated", "this number is already an emergency contact")

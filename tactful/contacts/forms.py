@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tactful.api.masking import mask_phone
+from tactful.borrowers.services import MIN_REVEAL_REASON
 from tactful.contacts.models import Channel, Purpose, Recipient
 from tactful.loans.models import Loan
 
@@ -54,3 +56,27 @@ def recipient_label(recipient: Recipient) -> str:
     number = recipient.phone_number
     masked = mask_phone(number.e164) if number is not None else "—"
     return f"{recipient.get_role_display()} · {masked}"
+
+
+REVEAL_CHOICES: dict[str, str | Promise] = {
+    "name": _("Name"),
+    "national_id": _("National ID"),
+    "phone_numbers": _("Phone numbers"),
+}
+
+
+class RevealForm(forms.Form):
+    """Ask to see one of a borrower's values in full: the reason typed here is audited."""
+
+    borrower = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    field = forms.ChoiceField(label=_("Value to reveal"), choices=list(REVEAL_CHOICES.items()))
+    reason = forms.CharField(
+        label=_("Why do you need to see it?"),
+        min_length=MIN_REVEAL_REASON,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the audit log with your name. The value itself is not."),
+    )
+
+    def chosen_label(self) -> str:
+        return str(REVEAL_CHOICES[self.cleaned_data["field"]])

@@ -1,7 +1,8 @@
 """The staff contacts page: find a borrower, read the permit history, ask "may I contact now?".
 
 The question is a dry run with the member of staff as the collector: it decides on the
-records as they are and records nothing. Phone numbers are always shown masked.
+records as they are and records nothing. Personal data is shown masked; supervisors,
+compliance and admins may reveal one value with a typed reason, which is audited.
 """
 
 from __future__ import annotations
@@ -15,19 +16,22 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.api.masking import mask_national_id, mask_phone
 from tactful.borrowers.identity import IdentityError, normalise_phone
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id, borrower_by_phone
+from tactful.borrowers.services import reveal_personal_data
 from tactful.contacts import selectors, services
 from tactful.contacts.decisions import Decided, preview_permit
 from tactful.contacts.facts import PermitRequest
-from tactful.contacts.forms import ContactCheckForm, LookupForm
+from tactful.contacts.forms import ContactCheckForm, LookupForm, RevealForm
 from tactful.contacts.gate import reader_language
 from tactful.contacts.wording import category_labels, hold_row, local_text, permit_row, utc_text
 from tactful.policy.types import Channel, Purpose
 from tactful.web.access import staff_required
 
 STAFF_WHO_CONTACT = (Role.COLLECTOR, Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN)
+STAFF_WHO_REVEAL = (Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN)
 # Numbers typed without "+" are read as numbers of the Chinese mainland.
 LOOKUP_REGION = "CN"
 
@@ -39,7 +43,7 @@ def contact_lookup(request: HttpRequest) -> HttpResponse:
     borrower = find_borrower(form.cleaned_data["q"]) if form.is_valid() else None
     context: dict[str, Any] = {"form": form, "searched": form.is_bound, "borrower": borrower}
     if borrower is not None:
-        context.update(_borrower_context(borrower, check_form=None))
+        context.update(_borrower_context(borrower, check_form=None, user=request.user))
     return render(request, "contacts/staff_lookup.html", context)
 
 
@@ -60,7 +64,35 @@ def contact_check(request: HttpRequest) -> HttpResponse:
         "borrower": borrower,
         "result": result,
     }
-    context.update(_borrower_context(borrower, check_form=check_form))
+    context.update(_borrower_context(borrower, check_form=check_form, user=request.user))
+    return render(request, "contacts/staff_lookup.html", context)
+
+
+@require_POST
+@staff_required(*STAFF_WHO_REVEAL)
+def contact_reveal(request: HttpRequest) -> HttpResponse:
+    """Show one personal value in full, once, after recording who asked and why."""
+    borrower = borrower_by_external_id(request.POST.get("borrower", ""))
+    if borrower is None:
+        raise Http404("no such borrower")
+    form = RevealForm(request.POST)
+    context: dict[str, Any] = {
+        "form": LookupForm(initial={"q": borrower.external_id}),
+        "borrower": borrower,
+    }
+    context.update(_borrower_context(borrower, check_form=None, user=request.user))
+    context["reveal_form"] = form
+    if not form.is_valid():
+        return render(request, "contacts/staff_lookup.html", context, status=400)
+    context["revealed"] = {
+        "label": form.chosen_label(),
+        "value": reveal_personal_data(
+            borrower=borrower,
+            field_name=form.cleaned_data["field"],
+            reason=form.cleaned_data["reason"],
+            actor=f"user:{request.user.pk}",
+        ),
+    }
     return render(request, "contacts/staff_lookup.html", context)
 
 
@@ -77,12 +109,28 @@ def find_borrower(query: str) -> Borrower | None:
     return borrower_by_phone(e164)
 
 
-def _borrower_context(borrower: Borrower, *, check_form: ContactCheckForm | None) -> dict[str, Any]:
+def _borrower_context(
+    borrower: Borrower, *, check_form: ContactCheckForm | None, user: object
+) -> dict[str, Any]:
     now = timezone.now()
+    may_reveal = isinstance(user, User) and user.has_role(*STAFF_WHO_REVEAL)
     return {
         "permits": [permit_row(attempt) for attempt in selectors.permits_of_borrower(borrower)],
         "holds": [hold_row(hold) for hold in selectors.holds_of_borrower(borrower, now=now)],
         "check_form": check_form or _check_form(borrower, None),
+        "masked": _masked_facts(borrower),
+        "reveal_form": RevealForm(initial={"borrower": borrower.external_id})
+        if may_reveal
+        else None,
+    }
+
+
+def _masked_facts(borrower: Borrower) -> dict[str, str]:
+    numbers = borrower.phone_numbers.order_by("-is_primary", "pk")
+    return {
+        "name": f"{borrower.name[:1]}**",
+        "national_id": mask_national_id(borrower.national_id),
+        "phone_numbers": ", ".join(mask_phone(number.e164) for number in numbers),
     }
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import IdentityError, normalise_phone
-from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.borrowers.models import Borrower, PhoneNumber, phone_index
 from tactful.borrowers.selectors import borrower_by_phone
 from tactful.contacts.gate import opening_hours
 from tactful.contacts.selectors import latest_loan
@@ -76,7 +76,11 @@ def request_sign_in_code(
             created_at=moment,
             expires_at=moment + timedelta(minutes=settings.BORROWER_CODE_MINUTES),
         )
-        number = PhoneNumber.objects.select_related("borrower").filter(e164=e164).first()
+        number = (
+            PhoneNumber.objects.select_related("borrower")
+            .filter(e164_index=phone_index(e164))
+            .first()
+        )
         if number is not None:
             _text_code(number, code, moment)
     return e164

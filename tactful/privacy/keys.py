@@ -4,7 +4,7 @@
 (AES-256). The first key encrypts; all of them decrypt, so a key can be rotated in by
 putting it first and re-encrypting (`manage.py rotate_pii_keys`). ``PII_INDEX_KEY`` keys
 the blind indexes; it does not rotate with the encryption keys, because changing it changes
-every index value (re-index with `rotate_pii_keys --reindex`).
+every index value (re-indexing is not automated: see docs/privacy.md).
 
 Without ``PII_KEYS`` (local runs, tests) both keys are derived from SECRET_KEY under the key
 id ``local``; production sets real keys. Pure Python: settings import it at start.

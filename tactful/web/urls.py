@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/sign-out/", staff_views.staff_sign_out, name="staff-sign-out"),
     path("staff/contacts/", contacts_views.contact_lookup, name="staff-contacts"),
     path("staff/contacts/check/", contacts_views.contact_check, name="staff-contacts-check"),
+    path("staff/contacts/reveal/", contacts_views.contact_reveal, name="staff-contacts-reveal"),
     path("staff/recordings/", include("tactful.callqa.urls")),
     path("staff/complaints/", include("tactful.complaints.staff_urls")),
     path("staff/plan/", include("tactful.treatments.urls")),

@@ -113,13 +113,14 @@ def test_a_claim_left_by_a_crashed_request_is_taken_over_after_the_lease(client)
 
 
 def test_a_failure_inside_the_effect_stores_neither_effect_nor_record(client, monkeypatch):
-    real_status = services.refresh_installments
+    # Fail after the entry and its audit events are written, inside the same transaction.
+    real_record_events = services.record_events
 
-    def crash(loan):
-        real_status(loan)
+    def crash(*, events):
+        real_record_events(events=events)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(services, "refresh_installments", crash)
+    monkeypatch.setattr(services, "record_events", crash)
     response = client.post(PAYMENTS, PAYMENT, key="pay-1")
 
     assert response.status_code == 500
@@ -128,7 +129,7 @@ def test_a_failure_inside_the_effect_stores_neither_effect_nor_record(client, mo
     assert LedgerEntry.objects.count() == 0
     assert IdempotentRequest.objects.count() == 0
 
-    monkeypatch.setattr(services, "refresh_installments", real_status)
+    monkeypatch.setattr(services, "record_events", real_record_events)
     assert client.post(PAYMENTS, PAYMENT, key="pay-1").status_code == 201
     assert LedgerEntry.objects.count() == 1
 

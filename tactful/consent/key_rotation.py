@@ -1,0 +1,86 @@
+"""Re-encrypt every stored personal value under the current PII key (the first in PII_KEYS).
+
+Covers the borrowers' encrypted columns and the emergency contacts' numbers and names. Rows
+already under the current key are left alone, so an interrupted run can simply be run again.
+Blind indexes are untouched: they use PII_INDEX_KEY, which does not rotate with these keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models.functions import Cast
+
+from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.consent.models import EmergencyContact
+from tactful.privacy.crypto import decrypt, encrypt, is_encrypted, key_id_of, keyring
+
+BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    """How many rows of each kind were rewritten under the current key, which is `key_id`."""
+
+    key_id: str
+    rewritten: dict[str, int]
+
+
+def rotate_pii_keys(*, batch_size: int = BATCH_SIZE) -> RotationReport:
+    """Rewrite every value that is not encrypted under the current key; return the counts."""
+    current = keyring().current
+    return RotationReport(
+        key_id=current,
+        rewritten={
+            "borrowers": _rewrite(Borrower, ("name", "national_id"), current, batch_size),
+            "phone_numbers": _rewrite(PhoneNumber, ("e164",), current, batch_size),
+            "emergency_contacts": _rewrite_emergency_contacts(current),
+        },
+    )
+
+
+def _stale(tokens: Iterable[str | None], current: str) -> bool:
+    # A value still in plaintext (written before encryption) is stale too.
+    return any(
+        token and (not is_encrypted(token) or key_id_of(token) != current) for token in tokens
+    )
+
+
+def _rewrite(
+    model: type[models.Model], columns: tuple[str, ...], current: str, batch_size: int
+) -> int:
+    # Cast reads the stored text as it is, skipping the field's decryption.
+    raw = {f"raw_{column}": Cast(column, output_field=models.TextField()) for column in columns}
+    stale = [
+        row["pk"]
+        for row in model._default_manager.annotate(**raw).values("pk", *raw).iterator()
+        if _stale((row[name] for name in raw), current)
+    ]
+    for start in range(0, len(stale), batch_size):
+        with transaction.atomic():
+            for instance in model._default_manager.filter(pk__in=stale[start : start + batch_size]):
+                # Saving through the encrypted fields encrypts under the current key.
+                instance.save(update_fields=list(columns))
+    return len(stale)
+
+
+def _rewrite_emergency_contacts(current: str) -> int:
+    count = 0
+    for contact in EmergencyContact.objects.iterator():
+        if not _stale((contact.phone_encrypted, contact.name_encrypted), current):
+            continue
+        with transaction.atomic():
+            EmergencyContact.objects.filter(pk=contact.pk).update(
+                phone_encrypted=_reencrypted(contact.phone_encrypted),
+                name_encrypted=_reencrypted(contact.name_encrypted),
+            )
+        count += 1
+    return count
+
+
+def _reencrypted(token: str) -> str:
+    if not token:
+        return token
+    return encrypt(decrypt(token) if is_encrypted(token) else token)
