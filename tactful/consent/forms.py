@@ -23,3 +23,20 @@ class WithdrawForm(forms.Form):
 class EmergencyContactForm(PhoneForm):
     relationship = forms.ChoiceField(label=_("Relationship to you"), choices=Relationship.choices)
     name = forms.CharField(label=_("Their name (optional)"), required=False, max_length=100)
+
+
+class CorrectionForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("What is wrong"),
+        choices=[
+            ("name", _("Name")),
+            ("national_id", _("ID number")),
+            ("phone", _("Phone number")),
+            ("language", _("Language")),
+            ("time_zone", _("Time zone")),
+        ],
+    )
+    value = forms.CharField(label=_("The correct value"), max_length=200)
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=1000, widget=forms.Textarea
+    )

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Cast
 
 from tactful.borrowers.models import Borrower, PhoneNumber
-from tactful.consent.models import EmergencyContact
+from tactful.consent.models import EmergencyContact, RightsRequest
 from tactful.privacy.crypto import decrypt, encrypt, is_encrypted, key_id_of, keyring
 
 BATCH_SIZE = 500
@@ -37,6 +37,7 @@ def rotate_pii_keys(*, batch_size: int = BATCH_SIZE) -> RotationReport:
             "borrowers": _rewrite(Borrower, ("name", "national_id"), current, batch_size),
             "phone_numbers": _rewrite(PhoneNumber, ("e164",), current, batch_size),
             "emergency_contacts": _rewrite_emergency_contacts(current),
+            "rights_requests": _rewrite_rights_requests(current),
         },
     )
 
@@ -76,6 +77,20 @@ def _rewrite_emergency_contacts(current: str) -> int:
                 phone_encrypted=_reencrypted(contact.phone_encrypted),
                 name_encrypted=_reencrypted(contact.name_encrypted),
             )
+        count += 1
+    return count
+
+
+def _rewrite_rights_requests(current: str) -> int:
+    count = 0
+    for request in RightsRequest.objects.iterator():
+        if not _stale((request.value_encrypted, request.note_encrypted), current):
+            continue
+        # A queryset update: the rows are append-only, only their ciphertext changes.
+        RightsRequest.objects.filter(pk=request.pk).update(
+            value_encrypted=_reencrypted(request.value_encrypted),
+            note_encrypted=_reencrypted(request.note_encrypted),
+        )
         count += 1
     return count
 

@@ -207,3 +207,49 @@ class VerificationLookup(models.Model):
 
     def __str__(self) -> str:
         return f"look-up {self.pk}"
+
+
+class RightsKind(models.TextChoices):
+    ACCESS = "access", _("See my data")
+    EXPORT = "export", _("Download my data")
+    CORRECTION = "correction", _("Correct my data")
+    ERASURE = "erasure", _("Erase my data")
+
+
+class RightsStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PARTLY_ERASED = "partly_erased", _("Erased in part; the rest is scheduled")
+    COMPLETED = "completed", _("Completed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RightsRequest(AppendOnlyModel):
+    """A data subject's request under PIPL arts. 44-47; its status comes from its events.
+
+    A correction keeps the field named and the corrected value and note, encrypted, for
+    staff to act on; the purge blanks them when the borrower's records are erased.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="rights_requests")
+    kind = models.CharField(max_length=12, choices=RightsKind.choices)
+    field = models.CharField(max_length=20, blank=True)
+    value_encrypted = models.TextField(blank=True)
+    note_encrypted = models.TextField(blank=True)
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"{self.kind} request {self.reference}"
+
+
+class RightsRequestEvent(AppendOnlyModel):
+    """One step of a rights request: received, erased in part, completed or rejected."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(max_length=16, choices=RightsStatus.choices)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.request_id}"

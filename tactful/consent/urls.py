@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tactful.consent import views
+from tactful.consent import rights_views, views
 
 app_name = "consent"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("portal/privacy/ledger/", views.ledger, name="ledger"),
     path("portal/privacy/ledger/evidence.json", views.ledger_json, name="ledger-json"),
     path("portal/privacy/ledger/evidence.pdf", views.ledger_pdf, name="ledger-pdf"),
+    path("portal/privacy/rights/", rights_views.rights_page, name="rights"),
+    path("portal/privacy/rights/my-data.json", rights_views.export, name="rights-export"),
+    path("portal/privacy/rights/correction/", rights_views.correction, name="rights-correction"),
+    path("portal/privacy/rights/erasure/", rights_views.erasure, name="rights-erasure"),
 ]
