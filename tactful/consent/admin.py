@@ -11,6 +11,7 @@ from tactful.consent.models import (
     NumberRefusal,
     RightsRequest,
     RightsRequestEvent,
+    ThirdPartyCode,
     VerificationLookup,
 )
 
@@ -51,11 +52,17 @@ class VerificationLookupAdmin(ReadOnlyAdmin):
 @admin.register(RightsRequest)
 class RightsRequestAdmin(ReadOnlyAdmin):
     # The corrected value and the note stay encrypted and out of the page.
-    list_display = ("requested_at", "kind", "field", "borrower")
-    list_filter = ("kind",)
+    list_display = ("requested_at", "subject", "kind", "field", "borrower")
+    list_filter = ("subject", "kind")
     exclude = ("value_encrypted", "note_encrypted")
 
 
 @admin.register(RightsRequestEvent)
 class RightsRequestEventAdmin(ReadOnlyAdmin):
     list_display = ("recorded_at", "request", "status", "recorded_by")
+
+
+@admin.register(ThirdPartyCode)
+class ThirdPartyCodeAdmin(ReadOnlyAdmin):
+    # Digests only: nothing here names a number, a code or an address.
+    list_display = ("created_at", "expires_at", "failed_attempts", "used_at")

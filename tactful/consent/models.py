@@ -214,6 +214,14 @@ class RightsKind(models.TextChoices):
     EXPORT = "export", _("Download my data")
     CORRECTION = "correction", _("Correct my data")
     ERASURE = "erasure", _("Erase my data")
+    STOP_CONTACT = "stop_contact", _("Stop all contact")
+
+
+class RightsSubject(models.TextChoices):
+    BORROWER = "borrower", _("Borrower")
+    # Anyone else at a number Tactful knows (an emergency contact, someone who got a
+    # message), identified by a one-time code sent to that number.
+    THIRD_PARTY = "third_party", _("Someone at a number we hold")
 
 
 class RightsStatus(models.TextChoices):
@@ -231,13 +239,33 @@ class RightsRequest(AppendOnlyModel):
     """
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="rights_requests")
+    subject = models.CharField(
+        max_length=12, choices=RightsSubject.choices, default=RightsSubject.BORROWER
+    )
+    borrower = models.ForeignKey(
+        Borrower,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rights_requests",
+    )
+    # A third party's request names only the blind index of their number.
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     kind = models.CharField(max_length=12, choices=RightsKind.choices)
     field = models.CharField(max_length=20, blank=True)
     value_encrypted = models.TextField(blank=True)
     note_encrypted = models.TextField(blank=True)
     requested_at = models.DateTimeField()
     requested_by = models.CharField(max_length=80)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(subject="borrower", borrower__isnull=False)
+                | (Q(subject="third_party", borrower__isnull=True) & ~Q(phone_index="")),
+                name="rights_subject_matches",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} request {self.reference}"
@@ -253,3 +281,28 @@ class RightsRequestEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.status} {self.request_id}"
+
+
+class ThirdPartyCode(models.Model):
+    """A one-time code asked for on the public rights page, for one number.
+
+    Neither the number, the code nor the client address is stored: only keyed digests. A
+    row is made for every well-formed number, known or not, so limits behave alike.
+    """
+
+    phone_digest = models.CharField(max_length=64)
+    client_digest = models.CharField(max_length=64)
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["phone_digest", "created_at"]),
+            models.Index(fields=["client_digest", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"third-party code {self.pk}"

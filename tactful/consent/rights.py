@@ -321,8 +321,9 @@ def purge_expired_records(*, now: datetime | None = None) -> int:
     """
     moment = now or timezone.now()
     purged = 0
-    for request in RightsRequest.objects.filter(kind=RightsKind.ERASURE).select_related("borrower"):
-        if status_of(request) != RightsStatus.PARTLY_ERASED:
+    erasures = RightsRequest.objects.filter(kind=RightsKind.ERASURE, borrower__isnull=False)
+    for request in erasures.select_related("borrower"):
+        if request.borrower is None or status_of(request) != RightsStatus.PARTLY_ERASED:
             continue
         retention = retention_of(request.borrower, today=moment.date())
         if retention.until is None or retention.until > moment.date():

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from tactful.consent import rights_views, views
+from tactful.consent import rights_views, third_party_views, views
 
 app_name = "consent"
 urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/stop/", views.verify_stop, name="verify-stop"),
+    path("verify/rights/", third_party_views.start, name="third-party-start"),
+    path("verify/rights/code/", third_party_views.code, name="third-party-code"),
+    path("verify/rights/mine/", third_party_views.data, name="third-party-data"),
+    path("verify/rights/stop/", third_party_views.stop, name="third-party-stop"),
+    path("verify/rights/erase/", third_party_views.erase, name="third-party-erase"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("portal/privacy/", views.privacy, name="privacy"),
     path("portal/privacy/withdraw/", views.withdraw, name="withdraw"),
