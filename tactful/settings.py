@@ -12,6 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tactful.borrowers.identity import IdentityError, normalise_phone
 from tactful.environment import Environment
 from tactful.money.delinquency import BucketError, BucketScheme
 from tactful.policy import PackError, load_pack
@@ -35,6 +36,17 @@ def _secret_key() -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _caller_numbers(raw: list[str]) -> frozenset[str]:
+    """Normalise the lender's own numbers to E.164; a malformed one stops the start."""
+    numbers = set()
+    for text in raw:
+        try:
+            numbers.add(normalise_phone(text).e164)
+        except IdentityError as error:
+            raise ImproperlyConfigured(f"LENDER_CALLER_NUMBERS: {error.message}") from None
+    return frozenset(numbers)
 
 
 DEBUG = env.flag("DEBUG", False)
@@ -217,6 +229,8 @@ except KeyringError as error:
     raise ImproperlyConfigured(f"PII_KEYS / PII_INDEX_KEY: {error}") from None
 # The public "Is this message really from us?" page: look-ups per client address per hour.
 VERIFY_PAGE_LOOKUPS_PER_HOUR = env.integer("VERIFY_PAGE_LOOKUPS_PER_HOUR", 20, minimum=1)
+# The numbers this lender calls and texts from, so anyone can check a caller on /verify/.
+LENDER_CALLER_NUMBERS = _caller_numbers(env.words("LENDER_CALLER_NUMBERS", ""))
 
 # The contact gate: the jurisdiction's rule pack, and a lender file that may only tighten it.
 GATE_PACK = env.text("GATE_PACK", "cn")

@@ -15,6 +15,14 @@ class VerificationCodeForm(forms.Form):
     )
 
 
+class CallerNumberForm(forms.Form):
+    number = forms.CharField(
+        label=_("The number that called or texted you"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+
 class WithdrawForm(forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
     scope = forms.CharField(required=False, max_length=120)

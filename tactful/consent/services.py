@@ -451,6 +451,29 @@ def check_message(*, code: str, client: str, now: datetime | None = None) -> Con
     return attempt
 
 
+def is_lender_number(
+    *, number: str, client: str, region: str = "CN", now: datetime | None = None
+) -> bool:
+    """Tell whether `number` is one this lender calls or texts from (LENDER_CALLER_NUMBERS).
+
+    It reveals nothing about borrowers; look-ups still count against the client's hourly
+    allowance, like verification codes, so the page cannot be used as a free number checker.
+    """
+    try:
+        e164 = normalise_phone(number, region).e164
+    except IdentityError as error:
+        raise InvalidInput({"number": error.message}) from None
+    moment = now or timezone.now()
+    digest = _client_digest(client)
+    ours = e164 in settings.LENDER_CALLER_NUMBERS
+    with transaction.atomic():
+        _ensure_lookups_left(digest, moment)
+        # Recorded as a success whatever the answer: checking a caller guesses no secret,
+        # so it must not move anyone towards the lockout meant for code guessing.
+        VerificationLookup.objects.create(client_digest=digest, looked_up_at=moment, succeeded=True)
+    return ours
+
+
 def stop_messages(*, code: str, client: str, now: datetime | None = None) -> None:
     """Opt the person who got the message carrying `code` out of all further contact.
 

@@ -6,6 +6,7 @@ app_name = "consent"
 urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/stop/", views.verify_stop, name="verify-stop"),
+    path("verify/number/", views.verify_number, name="verify-number"),
     path("verify/rights/", third_party_views.start, name="third-party-start"),
     path("verify/rights/code/", third_party_views.code, name="third-party-code"),
     path("verify/rights/mine/", third_party_views.data, name="third-party-data"),

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.borrowers.models import Borrower
 from tactful.consent import evidence, selectors, services
-from tactful.consent.forms import EmergencyContactForm, VerificationCodeForm, WithdrawForm
+from tactful.consent.forms import (
+    CallerNumberForm,
+    EmergencyContactForm,
+    VerificationCodeForm,
+    WithdrawForm,
+)
 from tactful.consent.ledger import ledger_of
 from tactful.consent.models import ConsentChannel, ConsentPurpose
 from tactful.consent.policy import privacy_terms
@@ -54,7 +59,7 @@ def _links() -> dict[str, str | None]:
 def verify(request: HttpRequest) -> HttpResponse:
     """Tell anyone whether a message carrying a code came from this lender, and nothing more."""
     form = VerificationCodeForm(request.POST if request.method == "POST" else None)
-    context: dict[str, Any] = {"form": form, **_links()}
+    context: dict[str, Any] = {"form": form, "caller_form": CallerNumberForm(), **_links()}
     if not form.is_valid():
         return render(request, "consent/verify.html", context)
     try:
@@ -74,6 +79,31 @@ def verify(request: HttpRequest) -> HttpResponse:
         "basis": basis_of(attempt.recipient.role),
         "code": attempt.verification_code,
     }
+    return render(request, "consent/verify.html", context)
+
+
+@require_POST
+def verify_number(request: HttpRequest) -> HttpResponse:
+    """Tell anyone whether the number that called or texted them is one of this lender's."""
+    caller_form = CallerNumberForm(request.POST)
+    context: dict[str, Any] = {
+        "form": VerificationCodeForm(),
+        "caller_form": caller_form,
+        **_links(),
+    }
+    if not caller_form.is_valid():
+        return render(request, "consent/verify.html", context)
+    try:
+        ours = services.is_lender_number(
+            number=caller_form.cleaned_data["number"], client=_client(request)
+        )
+    except InvalidInput as error:
+        caller_form.add_error("number", error.fields.get("number", error.message))
+        return render(request, "consent/verify.html", context)
+    except services.TooManyLookups:
+        caller_form.add_error(None, _TOO_MANY)
+        return render(request, "consent/verify.html", context, status=429)
+    context.update(caller_checked=True, caller_is_ours=ours)
     return render(request, "consent/verify.html", context)
 
 

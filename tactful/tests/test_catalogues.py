@@ -1,0 +1,29 @@
+"""Every translation catalogue compiles cleanly under msgfmt's strictest check."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CATALOGUES = sorted(Path(__file__).resolve().parents[1].glob("**/locale/*/LC_MESSAGES/django.po"))
+
+
+def test_there_are_catalogues_for_every_language():
+    languages = {path.parts[-3] for path in CATALOGUES}
+    assert languages == {"zh_Hans", "zh_Hant", "en"}
+
+
+@pytest.mark.parametrize(
+    "catalogue", CATALOGUES, ids=lambda path: str(path.relative_to(path.parents[4]))
+)
+def test_catalogue_passes_msgfmt_check(catalogue, tmp_path):
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt (GNU gettext) is needed to compile the catalogues"
+    result = subprocess.run(
+        [msgfmt, "--check", "-o", str(tmp_path / "out.mo"), str(catalogue)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
