@@ -28,6 +28,7 @@ from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient
 from tactful.errors import InvalidInput, NotFound
 from tactful.loans.models import Loan
+from tactful.loans.selectors import loan_by_external_id
 
 router = Router()
 
@@ -265,10 +266,7 @@ def get_recipients(request: HttpRequest, external_id: ExternalIdInPath) -> Recip
 
 
 def _loan(external_id: str) -> Loan:
-    loan = Loan.objects.filter(external_id=external_id).first()
-    if loan is None:
-        raise NotFound("loan_not_found", "no loan has this external_id")
-    return loan
+    return loan_by_external_id(external_id, missing_code="loan_not_found")
 
 
 def _recipient(public_id: UUID) -> Recipient:

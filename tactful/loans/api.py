@@ -25,7 +25,7 @@ from tactful.api.schemas import (
     rate_text,
 )
 from tactful.borrowers.selectors import borrower_by_external_id
-from tactful.errors import InvalidInput, NotFound
+from tactful.errors import InvalidInput
 from tactful.loans import selectors, services
 from tactful.loans.models import DelinquencySnapshot, LedgerEntry, Loan
 from tactful.loans.schemas import (
@@ -47,6 +47,7 @@ from tactful.loans.schemas import (
     StatusQuery,
     TransitionOut,
 )
+from tactful.loans.selectors import loan_by_external_id
 
 router = Router()
 
@@ -239,10 +240,7 @@ def post_fee(request: HttpRequest, external_id: ExternalIdInPath, body: FeeIn) -
 
 
 def _loan(external_id: str) -> Loan:
-    loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first()
-    if loan is None:
-        raise NotFound("not_found", "no loan has this external_id")
-    return loan
+    return loan_by_external_id(external_id)
 
 
 def _today() -> date:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from tactful import money
+from tactful.errors import NotFound
 from tactful.loans.ledger_view import bucket_scheme, ledger_state
 from tactful.loans.models import DelinquencySnapshot, LedgerEntry, Loan
 
@@ -44,6 +45,14 @@ def loan_status(loan: Loan, *, as_of: date) -> LoanStatus:
         days_past_due=days,
         bucket=bucket_scheme().bucket_for(days).label,
     )
+
+
+def loan_by_external_id(external_id: str, *, missing_code: str = "not_found") -> Loan:
+    """Return the loan an integrator knows as `external_id`, or raise NotFound(`missing_code`)."""
+    loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first()
+    if loan is None:
+        raise NotFound(missing_code, "no loan has this external_id")
+    return loan
 
 
 def loans_of_borrower(borrower_id: int) -> QuerySet[Loan]:

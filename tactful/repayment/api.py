@@ -22,6 +22,7 @@ from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.errors import InvalidInput, NotFound
 from tactful.loans.models import Loan
+from tactful.loans.selectors import loan_by_external_id
 from tactful.money.budget import Budget, BudgetError, plan_budget
 from tactful.repayment import payloads, selectors, services
 from tactful.repayment.models import DebitMandate, HardshipPause, RequestChannel
@@ -410,10 +411,7 @@ def post_redemption(
 
 
 def _loan(external_id: str) -> Loan:
-    loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first()
-    if loan is None:
-        raise NotFound("not_found", "no loan has this external_id")
-    return loan
+    return loan_by_external_id(external_id)
 
 
 def _borrower(external_id: str) -> Borrower:
