@@ -217,16 +217,18 @@ try:
 except BucketError as error:
     raise ImproperlyConfigured(f"DELINQUENCY_BUCKETS: {error}") from None
 
-# Personal data at rest: AES-GCM keys (first one encrypts) and the blind-index key.
-# docs/privacy.md describes the format and the rotation procedure.
+# Personal data at rest: AES-GCM keys (first one encrypts) and the blind-index keys (first
+# one indexes; PII_INDEX_KEY alone is the single key from before index rotation existed).
+# docs/privacy.md describes the format and both rotation procedures.
 try:
     PII_KEYRING = parse_keyring(
         env.secret("PII_KEYS", default=""),
         env.secret("PII_INDEX_KEY", default=""),
         secret_key=SECRET_KEY,
+        index_keys=env.secret("PII_INDEX_KEYS", default=""),
     )
 except KeyringError as error:
-    raise ImproperlyConfigured(f"PII_KEYS / PII_INDEX_KEY: {error}") from None
+    raise ImproperlyConfigured(f"PII keys: {error}") from None
 # The public "Is this message really from us?" page: look-ups per client address per hour.
 VERIFY_PAGE_LOOKUPS_PER_HOUR = env.integer("VERIFY_PAGE_LOOKUPS_PER_HOUR", 20, minimum=1)
 # The numbers this lender calls and texts from, so anyone can check a caller on /verify/.

@@ -35,6 +35,8 @@ SCOPES: tuple[str, ...] = (
     "repayment:write",
     "mandates:write",
     "complaints:write",
+    "consent:read",
+    "consent:write",
 )
 
 KEY_MARK = "tk"

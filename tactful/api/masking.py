@@ -5,6 +5,8 @@ Integrators sent these values; they need only enough to recognise which one is m
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 
 _MASK = "****"
@@ -29,3 +31,26 @@ def mask_phone(e164: str) -> str:
     if len(national) < _SHORTEST_PARTLY_SHOWN_NUMBER:
         return _MASK + national[-2:]
     return national[:3] + _MASK + national[-4:]
+
+
+# A Chinese address opens with its province-level unit (北京市, 广东省, 新疆维吾尔自治区).
+_LEADING_REGION = re.compile(r"^\s*(\S{1,8}?(?:特别行政区|自治区|省|市))")
+_LONGEST_SHOWN_REGION = 20
+
+
+def mask_address(address: str) -> str:
+    """Show only the broad region: "北京市****"; "****, IL" when it comes last; else "****".
+
+    Street, building and postcode are what identify a home: they are never shown.
+    """
+    text = address.strip()
+    if not text:
+        return ""
+    leading = _LEADING_REGION.match(text)
+    if leading:
+        return leading.group(1) + _MASK
+    parts = [part.strip() for part in text.split(",")]
+    region = " ".join(word for word in parts[-1].split() if not any(c.isdigit() for c in word))
+    if len(parts) > 1 and region and len(region) <= _LONGEST_SHOWN_REGION:
+        return f"{_MASK}, {region}"
+    return _MASK

@@ -17,6 +17,7 @@ from tactful.api.errors import MalformedJson, error_body, error_response, instal
 from tactful.borrowers.api import router as borrowers_router
 from tactful.callqa.api import router as recordings_router
 from tactful.complaints.api import router as complaints_router
+from tactful.consent.api import router as consent_router
 from tactful.contacts.api import router as contacts_router
 from tactful.loans.api import router as loans_router
 from tactful.repayment.api import router as repayment_router
@@ -94,3 +95,5 @@ api.add_router("/repayment", repayment_router, tags=["repayment"])
 api.add_router("/complaints", complaints_router, tags=["complaints"])
 # Permits, recipients' next allowed time, and borrowers' recipients: paths under several roots.
 api.add_router("", contacts_router, tags=["permits"])
+# Notices, and borrowers' consents and emergency contacts: paths under /consent and /borrowers.
+api.add_router("", consent_router, tags=["consent"])

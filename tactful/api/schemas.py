@@ -141,6 +141,7 @@ ExternalIdInPath = Annotated[
 ShortText = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1, max_length=80)]
 IdText = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1, max_length=64)]
 NameText = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1, max_length=200)]
+AddressText = Annotated[str, BeforeValidator(_not_blank), Field(min_length=1, max_length=200)]
 ReferenceText = Annotated[str, BeforeValidator(_printable), Field(max_length=64)]
 ApiDate = Annotated[
     date,

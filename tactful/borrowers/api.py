@@ -12,8 +12,9 @@ from pydantic import Field
 
 from tactful.api.auth import api_key_of, requires
 from tactful.api.keys import actor_of
-from tactful.api.masking import mask_national_id, mask_phone
+from tactful.api.masking import mask_address, mask_national_id, mask_phone
 from tactful.api.schemas import (
+    AddressText,
     CountryCode,
     ExternalIdInPath,
     IdText,
@@ -44,6 +45,10 @@ class BorrowerIn(InputSchema):
     phone_region: CountryCode | None = Field(
         default=None, description="Region of numbers written without +country code."
     )
+    address: AddressText | None = Field(
+        default=None,
+        description="Postal address, stored encrypted; leaving it out removes a stored one.",
+    )
 
 
 class PhoneOut(Schema):
@@ -58,6 +63,9 @@ class BorrowerOut(Schema):
     external_id: str
     id_country: str
     national_id_masked: str = Field(examples=["****002X"])
+    address_masked: str | None = Field(
+        examples=["北京市****"], description="The region only; null when none is held."
+    )
     phones: list[PhoneOut]
     preferred_language: str
     timezone_override: str | None
@@ -74,7 +82,7 @@ class BorrowerOut(Schema):
     summary="Create or update a borrower",
     description=(
         "Scope `borrowers:write`. 201 when created, 200 when updated. The response "
-        "masks the national ID and phone numbers."
+        "masks the national ID, phone numbers and address."
     ),
 )
 def put_borrower(
@@ -90,6 +98,7 @@ def put_borrower(
             preferred_language=body.preferred_language,
             timezone_override=body.timezone_override or "",
             phone_region=body.phone_region,
+            address=body.address or "",
         ),
         actor=actor_of(api_key_of(request)),
     )
@@ -102,6 +111,7 @@ def borrower_out(borrower: Borrower) -> BorrowerOut:
         external_id=borrower.external_id,
         id_country=borrower.id_country,
         national_id_masked=mask_national_id(borrower.national_id),
+        address_masked=mask_address(borrower.address) or None,
         phones=[
             PhoneOut(
                 masked=mask_phone(phone.e164),

@@ -6,22 +6,37 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tactful.privacy.crypto import blind_index
+from tactful.privacy.crypto import blind_index, blind_indexes
 from tactful.privacy.fields import BlindIndexField, EncryptedTextField
 
 # The same kind as consent's emergency-contact index, so one number has one index value.
 PHONE_INDEX_KIND = "phone"
 NATIONAL_ID_INDEX_KIND = "national_id"
+MAX_ADDRESS_LENGTH = 200
 
 
 def phone_index(e164: str) -> str:
-    """Return the blind index that finds the number `e164` (normalised E.164)."""
+    """Return the blind index a new row stores for the number `e164` (normalised E.164)."""
     return blind_index(PHONE_INDEX_KIND, e164)
 
 
+def phone_indexes(e164: str) -> list[str]:
+    """Return every index the number `e164` may be stored under: filter with ``__in``.
+
+    Rows keep a previous index key's value until `rotate_pii_index_key` re-indexes them,
+    and a refusal keeps its own for ever: an exact look-up on `phone_index` would miss them.
+    """
+    return blind_indexes(PHONE_INDEX_KIND, e164)
+
+
 def national_id_index(national_id: str) -> str:
-    """Return the blind index that finds a normalised national ID."""
+    """Return the blind index a new row stores for a normalised national ID."""
     return blind_index(NATIONAL_ID_INDEX_KIND, national_id)
+
+
+def national_id_indexes(national_id: str) -> list[str]:
+    """Return every index a normalised national ID may be stored under (see phone_indexes)."""
+    return blind_indexes(NATIONAL_ID_INDEX_KIND, national_id)
 
 
 class Language(models.TextChoices):
@@ -33,7 +48,7 @@ class Language(models.TextChoices):
 class Borrower(models.Model):
     """A person who owes money. Identified to integrators by their own `external_id`.
 
-    Name and national ID are stored encrypted; `national_id_index` finds an exact ID.
+    Name, national ID and address are stored encrypted; `national_id_index` finds an exact ID.
     """
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -48,6 +63,9 @@ class Borrower(models.Model):
         max_length=8, choices=Language.choices, default=Language.SIMPLIFIED_CHINESE
     )
     timezone_override = models.CharField(max_length=64, blank=True)
+    # Optional postal address, as the lender sent it; encrypted like the name (an empty
+    # one too, so the column does not tell who has an address).
+    address = EncryptedTextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

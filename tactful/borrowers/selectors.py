@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from tactful.borrowers.models import Borrower, PhoneNumber, phone_index
+from django.db.models import QuerySet
+
+from tactful.borrowers.models import Borrower, PhoneNumber, national_id_indexes, phone_indexes
 
 
 def borrower_by_phone(e164: str) -> Borrower | None:
     """Return the borrower whose own number is `e164` (normalised E.164), through its index."""
     number = (
-        PhoneNumber.objects.select_related("borrower").filter(e164_index=phone_index(e164)).first()
+        PhoneNumber.objects.select_related("borrower")
+        .filter(e164_index__in=phone_indexes(e164))
+        .first()
     )
     return number.borrower if number else None
+
+
+def borrowers_with_national_id(national_id: str) -> QuerySet[Borrower]:
+    """Return the borrowers with this normalised national ID, through its index."""
+    return Borrower.objects.filter(national_id_index__in=national_id_indexes(national_id))
 
 
 def borrower_by_external_id(external_id: str) -> Borrower | None:

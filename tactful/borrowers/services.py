@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import Model
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import (
@@ -15,7 +17,13 @@ from tactful.borrowers.identity import (
     normalise_phone,
     validate_time_zone,
 )
-from tactful.borrowers.models import Borrower, Language, PhoneNumber, phone_index
+from tactful.borrowers.models import (
+    MAX_ADDRESS_LENGTH,
+    Borrower,
+    Language,
+    PhoneNumber,
+    phone_indexes,
+)
 from tactful.errors import InvalidInput
 
 
@@ -29,6 +37,7 @@ class BorrowerDetails:
     preferred_language: str = Language.SIMPLIFIED_CHINESE
     timezone_override: str = ""
     phone_region: str | None = None
+    address: str = ""
     problems: dict[str, str] = field(default_factory=dict, compare=False)
 
 
@@ -81,6 +90,8 @@ def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
             validate_time_zone(details.timezone_override)
         except IdentityError as error:
             problems["timezone_override"] = error.message
+    if len(details.address.strip()) > MAX_ADDRESS_LENGTH:
+        problems["address"] = f"at most {MAX_ADDRESS_LENGTH} characters"
     problems.update(_numbers_of_someone_else(details.external_id, phones))
     if problems:
         raise InvalidInput(problems)
@@ -88,15 +99,17 @@ def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
 
 
 def _numbers_of_someone_else(external_id: str, phones: list[PhoneDetails]) -> dict[str, str]:
+    # Under every index key: a number still indexed under a previous key is taken too.
+    candidates = [set(phone_indexes(phone.e164)) for phone in phones]
     taken = set(
-        PhoneNumber.objects.filter(e164_index__in=[phone_index(phone.e164) for phone in phones])
+        PhoneNumber.objects.filter(e164_index__in=set().union(*candidates))
         .exclude(borrower__external_id=external_id)
         .values_list("e164_index", flat=True)
     )
     return {
         f"phones[{index}]": "this number is registered to another borrower"
-        for index, phone in enumerate(phones)
-        if phone_index(phone.e164) in taken
+        for index, indexes in enumerate(candidates)
+        if indexes & taken
     }
 
 
@@ -107,6 +120,7 @@ def _fields(details: BorrowerDetails, national_id: str) -> dict[str, str]:
         "national_id": national_id,
         "preferred_language": details.preferred_language,
         "timezone_override": details.timezone_override,
+        "address": details.address.strip(),
     }
 
 
@@ -122,26 +136,28 @@ def _apply_changes(borrower: Borrower, details: BorrowerDetails, national_id: st
 
 
 def _replace_phones(borrower: Borrower, phones: list[PhoneDetails]) -> None:
-    wanted = [phone_index(phone.e164) for phone in phones]
-    borrower.phone_numbers.exclude(e164_index__in=wanted).delete()
+    # Matched on the number itself, not on its index: a row still under a previous index
+    # key is kept and updated (its save re-indexes it), not deleted and made again.
+    held = {number.e164: number for number in borrower.phone_numbers.all()}
+    wanted = {phone.e164 for phone in phones}
+    borrower.phone_numbers.filter(
+        pk__in=[number.pk for e164, number in held.items() if e164 not in wanted]
+    ).delete()
     borrower.phone_numbers.update(is_primary=False)
     for position, phone in enumerate(phones):
-        PhoneNumber.objects.update_or_create(
-            borrower=borrower,
-            e164_index=phone_index(phone.e164),
-            defaults={
-                "e164": phone.e164,
-                "region": phone.region,
-                "time_zone": phone.single_time_zone,
-                "is_primary": position == 0,
-            },
-        )
+        number = held.get(phone.e164) or PhoneNumber(borrower=borrower, e164=phone.e164)
+        number.region = phone.region
+        number.time_zone = phone.single_time_zone
+        number.is_primary = position == 0
+        number.save()
+        held[phone.e164] = number
 
 
 class RevealableField(StrEnum):
     NAME = "name"
     NATIONAL_ID = "national_id"
     PHONE_NUMBERS = "phone_numbers"
+    ADDRESS = "address"
 
 
 MIN_REVEAL_REASON = 10
@@ -153,10 +169,30 @@ def reveal_personal_data(*, borrower: Borrower, field_name: str, reason: str, ac
     The audit event (``pii.revealed``) holds the field and the reason, never the value.
     A missing reason or an unknown field raises InvalidInput and records nothing.
     """
+    record_reveal(
+        target=borrower,
+        field_name=field_name,
+        known_fields=[known.value for known in RevealableField],
+        reason=reason,
+        actor=actor,
+    )
+    return _full_value(borrower, RevealableField(field_name))
+
+
+def record_reveal(
+    *, target: Model, field_name: str, known_fields: Collection[str], reason: str, actor: str
+) -> None:
+    """Check a reveal of `field_name` of `target` and audit who asked and why.
+
+    Every page that shows a personal value in full calls this first: the audit event
+    (``pii.revealed``) holds the field and the reason, never the value. A reason shorter
+    than MIN_REVEAL_REASON or a field outside `known_fields` raises InvalidInput and
+    records nothing.
+    """
     reason = reason.strip()
     problems: dict[str, str] = {}
-    if field_name not in {known.value for known in RevealableField}:
-        problems["field"] = f"must be one of {', '.join(RevealableField)}"
+    if field_name not in known_fields:
+        problems["field"] = f"must be one of {', '.join(known_fields)}"
     if len(reason) < MIN_REVEAL_REASON:
         problems["reason"] = f"say why you need to see it (at least {MIN_REVEAL_REASON} characters)"
     if problems:
@@ -164,10 +200,9 @@ def reveal_personal_data(*, borrower: Borrower, field_name: str, reason: str, ac
     record_event(
         actor=actor,
         action="pii.revealed",
-        target=borrower,
+        target=target,
         payload={"field": field_name, "reason": reason},
     )
-    return _full_value(borrower, RevealableField(field_name))
 
 
 def _full_value(borrower: Borrower, field: RevealableField) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tactful.borrowers.identity import IdentityError, normalise_phone
-from tactful.borrowers.models import phone_index
+from tactful.borrowers.models import phone_indexes
 from tactful.complaints.models import IdentityCode
 from tactful.contacts.models import Recipient
 from tactful.contacts.selectors import latest_loan
@@ -67,7 +67,7 @@ def phone_digest(e164: str) -> str:
 def recipients_with_number(e164: str) -> list[Recipient]:
     """Return every recipient reached at `e164`, whichever borrower it is about."""
     return list(
-        Recipient.objects.filter(phone_number__e164_index=phone_index(e164))
+        Recipient.objects.filter(phone_number__e164_index__in=phone_indexes(e164))
         .select_related("borrower", "phone_number")
         .order_by("pk")
     )

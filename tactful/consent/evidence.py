@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -20,19 +19,17 @@ from tactful.audit.models import AuditEvent
 from tactful.audit.verification import verify_chain
 from tactful.borrowers.models import Borrower
 from tactful.consent.ledger import ATTEMPT_TYPE, PERMIT_ACTIONS, LedgerEntry, ledger_of
+from tactful.consent.pdf import PDF_FONT as PDF_FONT
+from tactful.consent.pdf import FontMissing as FontMissing
+from tactful.consent.pdf import new_document
 from tactful.contacts.models import ContactAttempt
 
 FORMAT = "tactful.contact-ledger/1"
-PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 _LINK_FIELDS = ("sequence", "hash", "previous_hash", "payload_digest")
 
 
 class MalformedExport(ValueError):
     """The file is not a contact-ledger export this version can read."""
-
-
-class FontMissing(RuntimeError):
-    """The PDF needs a font with Chinese glyphs that is not installed."""
 
 
 @dataclass(frozen=True)
@@ -179,19 +176,11 @@ def _permit_problem(event: AuditEvent, entry: dict[str, Any]) -> str | None:
 
 
 def ledger_pdf(borrower: Borrower, *, now: datetime | None = None) -> bytes:
-    """Return the ledger as a readable PDF in the active language, Chinese text included."""
-    from fpdf import FPDF  # Imported here: only this export needs it.
+    """Return the ledger as a readable PDF in the active language, Chinese text included.
 
-    if not PDF_FONT.exists():
-        raise FontMissing(
-            f"The evidence PDF needs the font {PDF_FONT} (WenQuanYi Micro Hei); "
-            "install it with scripts/install-browser.sh (package fonts-wqy-microhei)."
-        )
-    pdf = FPDF(format="A4")
-    pdf.add_font("wqy", fname=str(PDF_FONT))
-    pdf.set_font("wqy", size=10)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    Raise FontMissing where the Chinese font is not installed.
+    """
+    pdf = new_document()
     _pdf_heading(pdf, now or timezone.now())
     for entry in ledger_of(borrower):
         _pdf_entry(pdf, entry)

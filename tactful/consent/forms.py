@@ -40,6 +40,7 @@ class CorrectionForm(forms.Form):
             ("name", _("Name")),
             ("national_id", _("ID number")),
             ("phone", _("Phone number")),
+            ("address", _("Postal address")),
             ("language", _("Language")),
             ("time_zone", _("Time zone")),
         ],
@@ -48,3 +49,11 @@ class CorrectionForm(forms.Form):
     note = forms.CharField(
         label=_("Note (optional)"), required=False, max_length=1000, widget=forms.Textarea
     )
+
+
+def correctable_field_label(field: str) -> str:
+    """Name a correctable field as the borrower's correction form does (the key if unknown)."""
+    choice = CorrectionForm.base_fields["field"]
+    assert isinstance(choice, forms.ChoiceField)
+    labels: dict[object, object] = dict(choice.choices)  # type: ignore[arg-type]
+    return str(labels.get(field, field))

@@ -54,7 +54,7 @@ def stops_contact(recipient: Recipient, *, channel: str, now: datetime) -> bool:
         )
     if contact.removed_at is not None and contact.removed_at <= now:
         return True
-    if selectors.number_refused(contact.phone_index):
+    if selectors.number_refused(*selectors.contact_phone_indexes(contact)):
         return True
     answer = selectors.contact_consent(contact, now=now)
     if answer is not None and answer.withdrawn:

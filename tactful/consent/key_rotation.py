@@ -1,8 +1,9 @@
 """Re-encrypt every stored personal value under the current PII key (the first in PII_KEYS).
 
-Covers the borrowers' encrypted columns and the emergency contacts' numbers and names. Rows
-already under the current key are left alone, so an interrupted run can simply be run again.
-Blind indexes are untouched: they use PII_INDEX_KEY, which does not rotate with these keys.
+Covers the borrowers' encrypted columns (name, national ID, address), their numbers, the
+emergency contacts' numbers and names, and correction requests. Rows already under the
+current key are left alone, so an interrupted run can simply be run again. Blind indexes
+are untouched: their keys rotate on their own (`index_rotation`, PII_INDEX_KEYS).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db.models.functions import Cast
 from tactful.borrowers.models import Borrower, PhoneNumber
 from tactful.consent.models import EmergencyContact, RightsRequest
 from tactful.privacy.crypto import decrypt, encrypt, is_encrypted, key_id_of, keyring
+from tactful.privacy.fields import EncryptedTextField
 
 BATCH_SIZE = 500
 
@@ -34,11 +36,20 @@ def rotate_pii_keys(*, batch_size: int = BATCH_SIZE) -> RotationReport:
     return RotationReport(
         key_id=current,
         rewritten={
-            "borrowers": _rewrite(Borrower, ("name", "national_id"), current, batch_size),
-            "phone_numbers": _rewrite(PhoneNumber, ("e164",), current, batch_size),
+            "borrowers": _rewrite(Borrower, encrypted_columns(Borrower), current, batch_size),
+            "phone_numbers": _rewrite(
+                PhoneNumber, encrypted_columns(PhoneNumber), current, batch_size
+            ),
             "emergency_contacts": _rewrite_emergency_contacts(current),
             "rights_requests": _rewrite_rights_requests(current),
         },
+    )
+
+
+def encrypted_columns(model: type[models.Model]) -> tuple[str, ...]:
+    """Return the model's encrypted columns: a field added later is rotated without a change."""
+    return tuple(
+        field.name for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)
     )
 
 

@@ -278,6 +278,9 @@ class RightsRequestEvent(AppendOnlyModel):
     status = models.CharField(max_length=16, choices=RightsStatus.choices)
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=80)
+    # Why staff rejected the request, shown to the requester: staff's own words (never a
+    # value of the person's data), so kept in clear; never logged or audited.
+    reason = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.status} {self.request_id}"

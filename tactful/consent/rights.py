@@ -39,7 +39,7 @@ from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.selectors import loan_status
 from tactful.privacy.crypto import decrypt, encrypt
 
-CORRECTABLE_FIELDS = ("name", "national_id", "phone", "language", "time_zone")
+CORRECTABLE_FIELDS = ("name", "national_id", "phone", "address", "language", "time_zone")
 MAX_VALUE_LENGTH = 200
 MAX_NOTE_LENGTH = 1000
 ERASED = "erased"
@@ -73,6 +73,7 @@ def holdings_of(borrower: Borrower, *, now: datetime) -> dict[str, Any]:
         "name": borrower.name,
         "national_id": masked_national_id(borrower.national_id),
         "numbers": [number.e164 for number in borrower.phone_numbers.order_by("pk")],
+        "address": borrower.address,
         "language": Language(borrower.preferred_language).label,
         "time_zone": borrower.time_zone or "",
         "loans": list(borrower.loans.order_by("disbursed_on", "pk")),
@@ -107,6 +108,7 @@ def _person_json(borrower: Borrower) -> dict[str, Any]:
         "id_country": borrower.id_country,
         "national_id": borrower.national_id,
         "phone_numbers": [number.e164 for number in borrower.phone_numbers.order_by("pk")],
+        "address": borrower.address,
         "preferred_language": borrower.preferred_language,
         "time_zone": borrower.time_zone,
         "created_at": borrower.created_at.isoformat(),
@@ -346,5 +348,5 @@ def _anonymise(borrower: Borrower) -> None:
         Loan.objects.filter(pk=loan.pk).update(external_id=f"{ERASED}:{loan.reference}")
     borrower.phone_numbers.all().delete()
     borrower.external_id, borrower.name, borrower.national_id = label, "", ""
-    borrower.timezone_override = ""
+    borrower.timezone_override = borrower.address = ""
     borrower.save()

@@ -7,11 +7,14 @@ import json
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tactful.borrowers.models import Borrower
-from tactful.consent import rights
-from tactful.consent.forms import CorrectionForm
+from tactful.consent import rights, rights_desk
+from tactful.consent.export_pdf import data_export_pdf
+from tactful.consent.forms import CorrectionForm, correctable_field_label
+from tactful.consent.pdf import FontMissing
 from tactful.errors import Conflict, InvalidInput
 from tactful.portal.access import borrower_required
 
@@ -26,10 +29,11 @@ def _page(
     request: HttpRequest, borrower: Borrower, form: CorrectionForm, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
+    answers = rights_desk.answers_of(borrower)
     context = {
         "held": rights.holdings_of(borrower, now=now),
         "retention": rights.retention_of(borrower, today=now.date()),
-        "requests": rights.requests_of(borrower),
+        "answers": [(answer, correctable_field_label(answer.request.field)) for answer in answers],
         "form": form,
         "done": request.GET.get("done", ""),
     }
@@ -45,6 +49,22 @@ def export(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     rights.record_export(borrower=borrower, now=now)
     response = HttpResponse(body.encode(), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@require_safe
+@borrower_required
+def export_pdf(request: HttpRequest, borrower: Borrower) -> HttpResponse:
+    """The same download as a readable PDF in the borrower's language, Chinese text included."""
+    now = timezone.now()
+    try:
+        body = data_export_pdf(borrower, now=now)
+    except FontMissing:
+        message = _("The PDF cannot be made on this server right now. The JSON file has it all.")
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    rights.record_export(borrower=borrower, now=now)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
     return response
 
 

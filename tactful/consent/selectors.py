@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
+from uuid import UUID
 
 from django.db.models import QuerySet
 
-from tactful.borrowers.models import Borrower
+from tactful.borrowers.models import Borrower, phone_indexes
 from tactful.consent.models import (
     Action,
     ConsentEvent,
@@ -18,8 +20,10 @@ from tactful.consent.models import (
     NumberRefusal,
     Subject,
 )
+from tactful.privacy.crypto import decrypt
 
 LANGUAGE_FALLBACK = "zh-hans"
+ContactStatus = Literal["invited", "accepted", "refused", "removed"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,15 @@ class ConsentState:
 def current_notice(purpose: str) -> NoticeVersion:
     """Return the newest version of the notice for `purpose`."""
     return NoticeVersion.objects.filter(purpose=purpose).latest("version")
+
+
+def current_notices() -> list[NoticeVersion]:
+    """Return the newest version of every purpose's notice, its translations prefetched."""
+    notices = NoticeVersion.objects.prefetch_related("translations").order_by("purpose", "-version")
+    newest: dict[str, NoticeVersion] = {}
+    for notice in notices:
+        newest.setdefault(notice.purpose, notice)
+    return list(newest.values())
 
 
 def notice_text(notice: NoticeVersion, language: str) -> NoticeTranslation:
@@ -85,9 +98,56 @@ def active_emergency_contacts(borrower: Borrower) -> QuerySet[EmergencyContact]:
     )
 
 
-def number_refused(phone_index: str) -> bool:
-    """Return True when the person at this number refused to be anyone's emergency contact."""
-    return NumberRefusal.objects.filter(phone_index=phone_index).exists()
+def emergency_contacts_of(borrower: Borrower) -> QuerySet[EmergencyContact]:
+    """Return every designation of `borrower`, removed ones too, oldest first."""
+    return (
+        EmergencyContact.objects.filter(borrower=borrower)
+        .select_related("recipient")
+        .order_by("designated_at", "pk")
+    )
+
+
+def emergency_contact_of(borrower: Borrower, reference: UUID) -> EmergencyContact | None:
+    """Return the designation `reference` if it is one of `borrower`'s; None otherwise."""
+    return emergency_contacts_of(borrower).filter(reference=reference).first()
+
+
+def emergency_contact_status(contact: EmergencyContact, *, now: datetime) -> ContactStatus:
+    """Return where a designation stands: removed, refused, accepted or invited."""
+    if contact.removed_at is not None and contact.removed_at <= now:
+        return "removed"
+    answer = contact_consent(contact, now=now)
+    refused = number_refused(*contact_phone_indexes(contact))
+    if refused or (answer is not None and answer.withdrawn):
+        return "refused"
+    return "accepted" if answer is not None and answer.in_force else "invited"
+
+
+def consent_history(borrower: Borrower) -> QuerySet[ConsentEvent]:
+    """Return every consent event about `borrower` (theirs and their contacts'), oldest first."""
+    return (
+        ConsentEvent.objects.filter(borrower=borrower)
+        .select_related("notice", "emergency_contact")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def number_refused(*phone_indexes: str) -> bool:
+    """Return True when the person at this number refused to be anyone's emergency contact.
+
+    Pass every index the number may be stored under (`borrowers.models.phone_indexes`, or
+    `contact_phone_indexes`): a refusal keeps the index key it was recorded under.
+    """
+    return NumberRefusal.objects.filter(phone_index__in=phone_indexes).exists()
+
+
+def contact_phone_indexes(contact: EmergencyContact) -> list[str]:
+    """Return every index the contact's number may be stored under, its own index included.
+
+    An erased designation has no number left: its own index is all there is.
+    """
+    held = phone_indexes(decrypt(contact.phone_encrypted)) if contact.phone_encrypted else []
+    return [*held, *([contact.phone_index] if contact.phone_index not in held else [])]
 
 
 def _states(events: QuerySet[ConsentEvent], now: datetime) -> list[ConsentState]:

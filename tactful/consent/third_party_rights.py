@@ -8,7 +8,9 @@ Nothing on the way tells a stranger whether a number is known: a code row is mad
 every well-formed number, the limits count them alike, and the page says the same words
 whatever happened. A text goes out only to a number Tactful may text now (through the
 gate, purpose ``service``). Numbers, codes and client addresses are kept as keyed
-digests only; requests name the number by its blind index.
+digests only; requests name the number by its blind index. A proven number is known by
+every index it may be stored under (`phone_indexes`, the current key's first), so rows
+kept under a previous index key are found as well; new rows take the current one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -28,7 +31,7 @@ from django.utils.translation import gettext, ngettext
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import IdentityError, normalise_phone
-from tactful.borrowers.models import PhoneNumber, phone_index
+from tactful.borrowers.models import PhoneNumber, phone_indexes
 from tactful.consent import selectors
 from tactful.consent.models import (
     EmergencyContact,
@@ -142,7 +145,7 @@ def _ensure_below_limits(phone_digest: str, client_digest: str, moment: datetime
 def _text_code(e164: str, code: str, moment: datetime) -> None:
     # Try each recipient at this number until the gate permits one: the person is the
     # same, only the borrower the record hangs on differs. None permitted: nothing sent.
-    for recipient in _sendable_recipients(phone_index(e164)):
+    for recipient in _sendable_recipients(phone_indexes(e164)):
         language = _language_of(recipient)
         body = _code_text(code, language)
         attempt = request_permit(
@@ -161,18 +164,18 @@ def _text_code(e164: str, code: str, moment: datetime) -> None:
             return
 
 
-def _sendable_recipients(index: str) -> list[Recipient]:
+def _sendable_recipients(indexes: Sequence[str]) -> list[Recipient]:
     # A removed or erased designation, or a refusal alone, is no one Tactful may text.
     active_contact = Q(
-        emergency_contact__phone_index=index, emergency_contact__removed_at__isnull=True
+        emergency_contact__phone_index__in=indexes, emergency_contact__removed_at__isnull=True
     ) & ~Q(emergency_contact__phone_encrypted="")
     contacts = Recipient.objects.filter(active_contact).select_related("borrower")
-    return [*contacts, *_own_number_recipients(index)]
+    return [*contacts, *_own_number_recipients(indexes)]
 
 
-def _own_number_recipients(index: str) -> list[Recipient]:
+def _own_number_recipients(indexes: Sequence[str]) -> list[Recipient]:
     # A borrower's own number gets its recipient on first use, as the portal does.
-    numbers = PhoneNumber.objects.filter(e164_index=index).select_related("borrower")
+    numbers = PhoneNumber.objects.filter(e164_index__in=indexes).select_related("borrower")
     return [recipient_for_number(number=number) for number in numbers]
 
 
@@ -193,8 +196,8 @@ def _code_text(code: str, language: str) -> str:
     return text % {"code": code, "minutes": CODE_MINUTES}
 
 
-def verify_code(*, phone: str, code: str, now: datetime | None = None) -> str:
-    """Return the blind index of `phone` if `code` is its newest code, using the code up.
+def verify_code(*, phone: str, code: str, now: datetime | None = None) -> list[str]:
+    """Return the blind indexes of `phone` if `code` is its newest code, using the code up.
 
     Each wrong guess counts; after CODE_ATTEMPTS the code is dead. Raise CodeRefused,
     or InvalidInput for a malformed number or code.
@@ -209,7 +212,7 @@ def verify_code(*, phone: str, code: str, now: datetime | None = None) -> str:
         refusal = _use_code(_digest(f"tp-phone:{e164}"), guess, moment)
     if refusal is not None:
         raise refusal
-    return phone_index(e164)
+    return phone_indexes(e164)
 
 
 def _use_code(phone_digest: str, guess: str, moment: datetime) -> CodeRefused | None:
@@ -257,17 +260,19 @@ def _digest(text: str) -> str:
 # --- what we hold about a number -----------------------------------------------------------
 
 
-def holdings_of_number(*, index: str, now: datetime | None = None) -> NumberHoldings:
-    """Return what Tactful holds about the number with blind index `index`.
+def holdings_of_number(*, indexes: Sequence[str], now: datetime | None = None) -> NumberHoldings:
+    """Return what Tactful holds about the number with the blind indexes `indexes`.
 
     Never the borrower's identity, the loan, an amount or a message's words.
     """
     moment = now or timezone.now()
-    contacts = EmergencyContact.objects.filter(phone_index=index).order_by("designated_at", "pk")
+    contacts = EmergencyContact.objects.filter(phone_index__in=indexes)
     return NumberHoldings(
-        designations=[_designation(contact, moment) for contact in contacts],
-        contacts=[_contact(attempt) for attempt in _attempts_to(index)],
-        refused=selectors.number_refused(index),
+        designations=[
+            _designation(contact, moment) for contact in contacts.order_by("designated_at", "pk")
+        ],
+        contacts=[_contact(attempt) for attempt in _attempts_to(indexes)],
+        refused=selectors.number_refused(*indexes),
     )
 
 
@@ -288,10 +293,10 @@ def _designation_status(contact: EmergencyContact, moment: datetime) -> str:
     return gettext("Accepted by you") if answer.in_force else gettext("Refused by you")
 
 
-def _attempts_to(index: str) -> list[ContactAttempt]:
+def _attempts_to(indexes: Sequence[str]) -> list[ContactAttempt]:
     # Only permitted attempts reached anyone: a denied permit sent nothing.
-    to_number = Q(recipient__emergency_contact__phone_index=index) | Q(
-        recipient__phone_number__e164_index=index
+    to_number = Q(recipient__emergency_contact__phone_index__in=indexes) | Q(
+        recipient__phone_number__e164_index__in=indexes
     )
     attempts = ContactAttempt.objects.filter(to_number, decision="allow")
     return list(attempts.select_related("outcome").order_by("-requested_at", "-pk"))
@@ -306,38 +311,39 @@ def _contact(attempt: ContactAttempt) -> Contact:
 # --- the two actions -----------------------------------------------------------------------
 
 
-def stop_all_contact(*, index: str, now: datetime | None = None) -> RightsRequest:
+def stop_all_contact(*, indexes: Sequence[str], now: datetime | None = None) -> RightsRequest:
     """Stop every contact with this number, for every borrower, now and later."""
     moment = now or timezone.now()
     with transaction.atomic():
-        request = _new_request(index, RightsKind.STOP_CONTACT, moment)
-        _stop(index, moment)
+        request = _new_request(indexes[0], RightsKind.STOP_CONTACT, moment)
+        _stop(indexes, moment)
         _step(request, RightsStatus.COMPLETED, moment)
     return request
 
 
-def erase_number(*, index: str, now: datetime | None = None) -> RightsRequest:
+def erase_number(*, indexes: Sequence[str], now: datetime | None = None) -> RightsRequest:
     """Stop all contact and blank the names and numbers stored where this number was named.
 
     The blind index stays on purpose: it is what keeps the refusal working.
     """
     moment = now or timezone.now()
     with transaction.atomic():
-        request = _new_request(index, RightsKind.ERASURE, moment)
-        _stop(index, moment)
-        contacts = EmergencyContact.objects.filter(phone_index=index)
+        request = _new_request(indexes[0], RightsKind.ERASURE, moment)
+        _stop(indexes, moment)
+        contacts = EmergencyContact.objects.filter(phone_index__in=indexes)
         contacts.filter(removed_at__isnull=True).update(removed_at=moment)
         contacts.update(name_encrypted="", phone_encrypted="")
         _step(request, RightsStatus.COMPLETED, moment)
     return request
 
 
-def _stop(index: str, moment: datetime) -> None:
-    contacts = Recipient.objects.filter(emergency_contact__phone_index=index)
-    for recipient in [*contacts, *_own_number_recipients(index)]:
+def _stop(indexes: Sequence[str], moment: datetime) -> None:
+    contacts = Recipient.objects.filter(emergency_contact__phone_index__in=indexes)
+    for recipient in [*contacts, *_own_number_recipients(indexes)]:
         record_opt_out(recipient=recipient, source="third_party_rights", actor=ACTOR, now=moment)
-    if not selectors.number_refused(index):
-        refuse_number(phone_index=index, source="third_party_rights", now=moment)
+    if not selectors.number_refused(*indexes):
+        # Under the current key (the first index): the refusal outlives the old keys.
+        refuse_number(phone_index=indexes[0], source="third_party_rights", now=moment)
 
 
 def _new_request(index: str, kind: str, moment: datetime) -> RightsRequest:

@@ -72,14 +72,14 @@ def code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _code_page(request, form)
     try:
-        index = rights.verify_code(phone=phone, code=form.cleaned_data["code"])
+        indexes = rights.verify_code(phone=phone, code=form.cleaned_data["code"])
     except (rights.CodeRefused, InvalidInput) as refusal:
         form.add_error("code", _REFUSALS.get(refusal.code, _REFUSALS["code_incorrect"]))
         return _code_page(request, form)
     # A fresh session key, so a key planted before the proof is worth nothing after it.
     request.session.cycle_key()
     until = timezone.now() + timedelta(minutes=rights.PROOF_MINUTES)
-    request.session[PROOF_KEY] = {"index": index, "until": until.isoformat()}
+    request.session[PROOF_KEY] = {"indexes": indexes, "until": until.isoformat()}
     request.session.pop(PHONE_KEY, None)
     return redirect("consent:third-party-data")
 
@@ -96,41 +96,42 @@ def _code_page(request: HttpRequest, form: ThirdPartyCodeForm) -> HttpResponse:
     return render(request, "consent/third_party_code.html", context)
 
 
-def _proven_index(request: HttpRequest) -> str | None:
+def _proven_indexes(request: HttpRequest) -> list[str] | None:
+    """Return the blind indexes of the number proven in this session, if still proven."""
     proof: Any = request.session.get(PROOF_KEY)
     if not isinstance(proof, dict):
         return None
     if datetime.fromisoformat(str(proof.get("until"))) <= timezone.now():
         request.session.pop(PROOF_KEY, None)
         return None
-    index = proof.get("index")
-    return str(index) if index else None
+    indexes = proof.get("indexes")
+    return [str(index) for index in indexes] if isinstance(indexes, list) and indexes else None
 
 
 @require_safe
 def data(request: HttpRequest) -> HttpResponse:
     """Step 3: what Tactful holds about the proven number, and the two actions."""
-    index = _proven_index(request)
-    if index is None:
+    indexes = _proven_indexes(request)
+    if indexes is None:
         return redirect("consent:third-party-start")
-    holdings = rights.holdings_of_number(index=index)
+    holdings = rights.holdings_of_number(indexes=indexes)
     return render(request, "consent/third_party_data.html", {"holdings": holdings})
 
 
 @require_POST
 def stop(request: HttpRequest) -> HttpResponse:
-    index = _proven_index(request)
-    if index is None:
+    indexes = _proven_indexes(request)
+    if indexes is None:
         return redirect("consent:third-party-start")
-    rights.stop_all_contact(index=index)
+    rights.stop_all_contact(indexes=indexes)
     return render(request, "consent/third_party_done.html", {"done": "stopped"})
 
 
 @require_POST
 def erase(request: HttpRequest) -> HttpResponse:
-    index = _proven_index(request)
-    if index is None:
+    indexes = _proven_indexes(request)
+    if indexes is None:
         return redirect("consent:third-party-start")
-    rights.erase_number(index=index)
+    rights.erase_number(indexes=indexes)
     request.session.pop(PROOF_KEY, None)
     return render(request, "consent/third_party_done.html", {"done": "erased"})

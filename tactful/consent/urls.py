@@ -21,6 +21,7 @@ urlpatterns = [
     path("portal/privacy/ledger/evidence.pdf", views.ledger_pdf, name="ledger-pdf"),
     path("portal/privacy/rights/", rights_views.rights_page, name="rights"),
     path("portal/privacy/rights/my-data.json", rights_views.export, name="rights-export"),
+    path("portal/privacy/rights/my-data.pdf", rights_views.export_pdf, name="rights-export-pdf"),
     path("portal/privacy/rights/correction/", rights_views.correction, name="rights-correction"),
     path("portal/privacy/rights/erasure/", rights_views.erasure, name="rights-erasure"),
 ]

@@ -62,6 +62,7 @@ REVEAL_CHOICES: dict[str, str | Promise] = {
     "name": _("Name"),
     "national_id": _("National ID"),
     "phone_numbers": _("Phone numbers"),
+    "address": _("Postal address"),
 }
 
 

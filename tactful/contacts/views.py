@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.api.masking import mask_national_id, mask_phone
+from tactful.api.masking import mask_address, mask_national_id, mask_phone
 from tactful.borrowers.identity import IdentityError, normalise_phone
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id, borrower_by_phone
@@ -131,6 +131,7 @@ def _masked_facts(borrower: Borrower) -> dict[str, str]:
         "name": f"{borrower.name[:1]}**",
         "national_id": mask_national_id(borrower.national_id),
         "phone_numbers": ", ".join(mask_phone(number.e164) for number in numbers),
+        "address": mask_address(borrower.address),
     }
 
 

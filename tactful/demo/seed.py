@@ -64,6 +64,7 @@ TIME_ZONE = "Asia/Shanghai"
 ID_REGION = "110101"  # 北京市东城区
 OLDEST_BIRTH_DATE = date(1965, 1, 1)
 YOUNGEST_BIRTH_DATE = date(2004, 12, 31)
+ADDRESS_EVERY = 4  # every fourth borrower has a postal address
 
 LANGUAGE_WEIGHTS = {
     Language.SIMPLIFIED_CHINESE: 80,
@@ -203,6 +204,8 @@ def _borrower_details(
         phones=[demo_phone(index)],
         preferred_language=language,
         timezone_override=TIME_ZONE,
+        # A few borrowers have a (fictional) postal address, shown masked to staff.
+        address=faker.address() if index % ADDRESS_EVERY == 0 else "",
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import IdentityError, normalise_phone
-from tactful.borrowers.models import Borrower, PhoneNumber, phone_index
+from tactful.borrowers.models import Borrower, PhoneNumber, phone_indexes
 from tactful.borrowers.selectors import borrower_by_phone
 from tactful.contacts.gate import opening_hours
 from tactful.contacts.selectors import latest_loan
@@ -78,7 +78,7 @@ def request_sign_in_code(
         )
         number = (
             PhoneNumber.objects.select_related("borrower")
-            .filter(e164_index=phone_index(e164))
+            .filter(e164_index__in=phone_indexes(e164))
             .first()
         )
         if number is not None:

@@ -14,12 +14,11 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
 
-from tactful.privacy.crypto import blind_index, decrypt, encrypt, is_encrypted
+from tactful.privacy.crypto import INDEX_LENGTH, blind_index, decrypt, encrypt, is_encrypted
 
 if TYPE_CHECKING:
     from django.db.models.fields import _FieldDescriptor
 
-INDEX_LENGTH = 64
 _ALLOWED_LOOKUPS = frozenset({"isnull"})
 
 
@@ -76,6 +75,7 @@ class BlindIndexField(models.CharField):  # type: ignore[type-arg]
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        # Every save indexes under the current key: a saved row is re-indexed as it goes.
         value = blind_index(self.kind, str(getattr(model_instance, self.source)))
         setattr(model_instance, self.attname, value)
         return value

@@ -68,3 +68,28 @@ def test_settings_module_rejects_overlapping_buckets(tmp_path):
     )
     assert result.returncode != 0
     assert "DELINQUENCY_BUCKETS" in result.stderr
+
+
+def test_settings_module_refuses_a_bad_index_key_naming_the_variable_not_the_key(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tactful.privacy.keys import new_key
+
+    short_key = "c2hvcnQta2V5LXZhbHVl"  # base64 of 15 bytes: too short for a key
+    result = subprocess.run(
+        [sys.executable, "-c", "import tactful.settings"],
+        env={
+            **os.environ,
+            "PII_KEYS": f"k1:{new_key()}",
+            "PII_INDEX_KEYS": f"i2:{short_key}",
+            "TACTFUL_VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "PII_INDEX_KEYS key 'i2' must be 32 bytes" in result.stderr
+    assert short_key not in result.stderr

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.consent.links import RIGHTS_DESK_LINK_LABEL, RIGHTS_DESK_URL_NAME
 from tactful.treatments.links import PLAN_LINK_LABEL, PLAN_URL_NAME
 
 
@@ -40,6 +41,7 @@ RECORDINGS = StaffLink(_("Call recordings"), "web:recordings")
 PLAN = StaffLink(PLAN_LINK_LABEL, PLAN_URL_NAME)
 COMPLAINTS = StaffLink(_("Complaints"), "web:complaints")
 PHONE_COMPLAINT = StaffLink(_("Record a complaint made by phone"), "web:complaint-new")
+RIGHTS_DESK = StaffLink(RIGHTS_DESK_LINK_LABEL, RIGHTS_DESK_URL_NAME)
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
@@ -66,7 +68,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You review quality findings and complaints, approve rule changes and prepare "
             "reports for regulators."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS),
+        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK),
     ),
     StaffArea(
         role=Role.ADMIN,
@@ -74,7 +76,13 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You manage staff accounts and roles, rule packs, message templates and integrations."
         ),
-        links=(StaffLink(_("Administration"), "admin:index"), PLAN, CONTACTS, COMPLAINTS),
+        links=(
+            StaffLink(_("Administration"), "admin:index"),
+            PLAN,
+            CONTACTS,
+            COMPLAINTS,
+            RIGHTS_DESK,
+        ),
     ),
 )
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/contacts/reveal/", contacts_views.contact_reveal, name="staff-contacts-reveal"),
     path("staff/recordings/", include("tactful.callqa.urls")),
     path("staff/complaints/", include("tactful.complaints.staff_urls")),
+    path("staff/rights/", include("tactful.consent.desk_urls")),
     path("staff/plan/", include("tactful.treatments.urls")),
     path("demo/outbox/", views.demo_outbox, name="demo-outbox"),
 ]

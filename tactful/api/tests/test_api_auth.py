@@ -89,6 +89,8 @@ def test_a_revoked_key_is_unauthenticated_from_the_next_request_on():
             "/loans/l-1/entries/3fa85f64-5717-4562-b3fc-2c963f66afa6/reversal",
             "payments:write",
         ),
+        ("get", "/borrowers/b-1/consents", "consent:read"),
+        ("post", "/borrowers/b-1/consent-events", "consent:write"),
     ],
 )
 def test_a_key_without_the_scope_is_forbidden_and_stores_nothing(method, path, scope_needed):

@@ -117,6 +117,13 @@ def test_the_openapi_schema_describes_every_operation_and_both_key_schemes(clien
         "getPoints",
         "redeemPoints",
         "postComplaint",
+        "getConsentNotices",
+        "getBorrowerConsents",
+        "getBorrowerConsentEvents",
+        "postBorrowerConsentEvent",
+        "getEmergencyContacts",
+        "postEmergencyContact",
+        "deleteEmergencyContact",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerApiKey", "HeaderApiKey"}
     payment = schema["paths"]["/api/v1/loans/{external_id}/payments"]["post"]

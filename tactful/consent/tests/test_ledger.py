@@ -6,7 +6,7 @@ import pytest
 
 from tactful.audit.models import AuditEvent
 from tactful.cli import main
-from tactful.consent import evidence
+from tactful.consent import evidence, pdf
 from tactful.consent.evidence import MalformedExport, ledger_json, verify_export
 from tactful.consent.ledger import ledger_of
 from tactful.contacts.models import ContactAttempt
@@ -225,7 +225,7 @@ class TestPdf:
         assert b"FontFile2" in response.content
 
     def test_a_missing_font_is_a_clear_error(self, borrower, monkeypatch, tmp_path):
-        monkeypatch.setattr(evidence, "PDF_FONT", tmp_path / "none.ttc")
+        monkeypatch.setattr(pdf, "PDF_FONT", tmp_path / "none.ttc")
 
         with pytest.raises(evidence.FontMissing, match="install-browser.sh"):
             evidence.ledger_pdf(borrower)

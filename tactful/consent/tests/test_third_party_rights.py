@@ -49,7 +49,7 @@ def code_in(sms_outbox) -> str:
     return found.group(1)
 
 
-def proven(phone, sms_outbox, *, now=NOW) -> str:
+def proven(phone, sms_outbox, *, now=NOW) -> list[str]:
     rights.request_code(phone=phone, client="198.51.100.7", now=now)
     return rights.verify_code(phone=phone, code=code_in(sms_outbox), now=now)
 
@@ -93,7 +93,7 @@ class TestCode:
 
     def test_a_number_known_only_by_its_refusal_gets_nothing(self, borrower, sms_outbox):
         contact = designate(borrower)
-        rights.erase_number(index=contact.phone_index, now=NOW)
+        rights.erase_number(indexes=[contact.phone_index], now=NOW)
         sms_outbox.sent.clear()
 
         rights.request_code(phone=CONTACT, client="198.51.100.7", now=NOW + timedelta(hours=1))
@@ -106,7 +106,7 @@ class TestCode:
         rights.request_code(phone=CONTACT, client="198.51.100.7", now=NOW)
         code = code_in(sms_outbox)
 
-        assert rights.verify_code(phone=CONTACT, code=code, now=NOW) == contact.phone_index
+        assert rights.verify_code(phone=CONTACT, code=code, now=NOW) == [contact.phone_index]
         with pytest.raises(rights.CodeRefused) as refused:
             rights.verify_code(phone=CONTACT, code=code, now=NOW)
         assert refused.value.code == "no_active_code"
@@ -162,7 +162,7 @@ class TestActions:
     def test_holdings_show_the_designation_and_contacts_but_not_whose(self, borrower, sms_outbox):
         contact = designate(borrower)
 
-        holdings = rights.holdings_of_number(index=contact.phone_index, now=NOW)
+        holdings = rights.holdings_of_number(indexes=[contact.phone_index], now=NOW)
 
         [designation] = holdings.designations
         assert designation.relationship == str(Relationship.SIBLING.label)
@@ -174,7 +174,7 @@ class TestActions:
     ):
         contact = designate(borrower)
 
-        request = rights.stop_all_contact(index=contact.phone_index, now=NOW)
+        request = rights.stop_all_contact(indexes=[contact.phone_index], now=NOW)
 
         assert request.subject == "third_party"
         assert request.borrower is None
@@ -187,7 +187,7 @@ class TestActions:
     ):
         contact = designate(borrower)
 
-        rights.erase_number(index=contact.phone_index, now=NOW)
+        rights.erase_number(indexes=[contact.phone_index], now=NOW)
 
         stored = EmergencyContact.objects.get(pk=contact.pk)
         assert (stored.name_encrypted, stored.phone_encrypted) == ("", "")
@@ -208,9 +208,9 @@ class TestActions:
         assert RightsRequest.objects.get().kind == "erasure"
 
     def test_stopping_an_own_number_opts_it_out(self, borrower, loan, recipient, sms_outbox):
-        index = proven(FIRST_PHONE, sms_outbox)
+        indexes = proven(FIRST_PHONE, sms_outbox)
 
-        rights.stop_all_contact(index=index, now=NOW)
+        rights.stop_all_contact(indexes=indexes, now=NOW)
 
         attempt = request_permit(
             loan=loan,

@@ -1,0 +1,283 @@
+"""Emergency contacts: designation and invitation, the contact's own answer, removal.
+
+A refusal holds for the number, for every borrower, forever. Every change takes effect
+at the very next gate decision: nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from tactful.api.masking import mask_phone
+from tactful.audit.services import record_event
+from tactful.borrowers.identity import IdentityError, normalise_phone
+from tactful.borrowers.models import Borrower, PhoneNumber, phone_indexes
+from tactful.consent import selectors
+from tactful.consent.models import (
+    Action,
+    ConsentChannel,
+    ConsentPurpose,
+    EmergencyContact,
+    NumberRefusal,
+    Relationship,
+    Subject,
+)
+from tactful.consent.policy import privacy_terms
+from tactful.consent.services.consents import LANGUAGES, record_consent_event
+from tactful.contacts.codes import with_verification_code
+from tactful.contacts.models import ContactAttempt, Recipient, RecipientRole
+from tactful.contacts.selectors import latest_loan
+from tactful.contacts.services import request_permit
+from tactful.errors import Conflict, InvalidInput, NotFound
+from tactful.messaging.ports import SmsMessage
+from tactful.messaging.services import send_sms_on_commit
+from tactful.privacy.crypto import blind_index, decrypt, encrypt
+
+MAX_NAME_LENGTH = 100
+INVITATION_DAYS = 30
+PORTAL_EVIDENCE: Mapping[str, str] = {"method": "portal_session"}
+
+
+def designate_emergency_contact(
+    *,
+    borrower: Borrower,
+    phone: str,
+    relationship: str,
+    language: str,
+    actor: str,
+    default_region: str | None = None,
+    name: str = "",
+    channel: str = ConsentChannel.PORTAL,
+    evidence: Mapping[str, Any] = PORTAL_EVIDENCE,
+    now: datetime | None = None,
+) -> EmergencyContact:
+    """Name a person as the borrower's emergency contact and invite them to accept or refuse.
+
+    Records the borrower's consents to name them and to be reached through them (on
+    `channel`, with `evidence` of who the borrower was), then texts the person (a `service`
+    permit) after commit. Refuse with a clear error, and store nothing, for a malformed
+    number, the borrower's own number, a number already named, a number that refused, or
+    one contact more than the pack allows.
+    """
+    moment = now or timezone.now()
+    e164, zones = _contact_number(phone, default_region)
+    _check_details(relationship, language, name)
+    index = blind_index("phone", e164)
+    with transaction.atomic():
+        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
+        _check_designation(borrower, e164)
+        token = secrets.token_urlsafe(24)
+        contact = EmergencyContact.objects.create(
+            borrower=borrower,
+            relationship=relationship,
+            name_encrypted=encrypt(name.strip()) if name.strip() else "",
+            phone_encrypted=encrypt(e164),
+            phone_index=index,
+            phone_masked=mask_phone(e164),
+            time_zone=zones,
+            language=language,
+            designated_at=moment,
+            invitation_digest=invitation_digest(token),
+        )
+        recipient = Recipient.objects.create(
+            borrower=borrower, role=RecipientRole.EMERGENCY_CONTACT, emergency_contact=contact
+        )
+        _grant_designation_consents(
+            borrower, language, actor, moment, channel, {**evidence, "step": "designation"}
+        )
+        record_event(
+            actor=actor, action="consent.contact_designated", target=contact, occurred_at=moment
+        )
+        _invite(contact, recipient, token, e164, moment)
+    return contact
+
+
+def _contact_number(phone: str, default_region: str | None) -> tuple[str, str | None]:
+    # The error never repeats the number: error messages may end up in logs.
+    try:
+        details = normalise_phone(phone.strip(), default_region)
+    except IdentityError:
+        raise InvalidInput({"phone": "not a valid phone number"}, code="invalid_phone") from None
+    return details.e164, details.single_time_zone
+
+
+def _check_details(relationship: str, language: str, name: str) -> None:
+    errors: dict[str, str] = {}
+    if relationship not in Relationship.values:
+        errors["relationship"] = f"one of {', '.join(Relationship.values)}"
+    if language not in LANGUAGES:
+        errors["language"] = f"one of {', '.join(sorted(LANGUAGES))}"
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        errors["name"] = f"at most {MAX_NAME_LENGTH} characters"
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _check_designation(borrower: Borrower, e164: str) -> None:
+    # Only this borrower's numbers and designations, and refusals (which hold for every
+    # borrower) are consulted: the answer never tells whose number it is otherwise. Each
+    # under every index key: rows and refusals may keep a previous key's index.
+    indexes = phone_indexes(e164)
+    active = selectors.active_emergency_contacts(borrower)
+    limit = privacy_terms().max_emergency_contacts
+    if active.count() >= limit:
+        raise Conflict(
+            "too_many_emergency_contacts", f"at most {limit} emergency contacts may be named"
+        )
+    if PhoneNumber.objects.filter(borrower=borrower, e164_index__in=indexes).exists():
+        raise InvalidInput({"phone": "this is one of your own numbers"}, code="own_number")
+    if active.filter(phone_index__in=indexes).exists():
+        raise Conflict("already_designated", "this number is already an emergency contact")
+    if selectors.number_refused(*indexes):
+        raise Conflict(
+            "number_refused", "the person at this number asked never to be an emergency contact"
+        )
+
+
+def _grant_designation_consents(
+    borrower: Borrower,
+    language: str,
+    actor: str,
+    now: datetime,
+    channel: str,
+    evidence: Mapping[str, Any],
+) -> None:
+    for purpose in (
+        ConsentPurpose.DESIGNATE_EMERGENCY_CONTACT,
+        ConsentPurpose.LOCATE_VIA_EMERGENCY_CONTACT,
+    ):
+        if not selectors.in_force(borrower, purpose, now=now):
+            record_consent_event(
+                subject=Subject.BORROWER,
+                borrower=borrower,
+                contact=None,
+                purpose=purpose,
+                scope="",
+                action=Action.GRANT,
+                language=language,
+                channel=channel,
+                evidence=evidence,
+                expires_at=None,
+                actor=actor,
+                now=now,
+            )
+
+
+def _invite(
+    contact: EmergencyContact, recipient: Recipient, token: str, e164: str, now: datetime
+) -> ContactAttempt:
+    body = invitation_text(contact, token)
+    attempt = request_permit(
+        loan=latest_loan(contact.borrower),
+        recipient=recipient,
+        channel="sms",
+        purpose="service",
+        automated=True,
+        content=body,
+        actor="consent",
+        now=now,
+    )
+    if attempt.allowed:
+        text = with_verification_code(body, attempt.verification_code, contact.language)
+        send_sms_on_commit(SmsMessage(to=e164, body=text, purpose="emergency_contact_invitation"))
+    return attempt
+
+
+def invitation_text(contact: EmergencyContact, token: str) -> str:
+    """Return the invitation: why they were named, no debt disclosed, a link to answer."""
+    link = settings.SITE_URL.rstrip("/") + reverse("consent:invitation", args=[token])
+    with translation.override(contact.language):
+        text = gettext(
+            "Someone you know named you as their emergency contact with Tactful. We will "
+            "never tell you about their finances or ask you to pay. Accept or refuse with "
+            "one tap: %(link)s"
+        )
+    return text % {"link": link}
+
+
+def invitation_digest(token: str) -> str:
+    key = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(key, f"invitation:{token}".encode(), hashlib.sha256).hexdigest()
+
+
+def contact_for_invitation(token: str) -> EmergencyContact:
+    """Return the designation the invitation `token` belongs to; NotFound otherwise."""
+    contact = EmergencyContact.objects.filter(invitation_digest=invitation_digest(token)).first()
+    if contact is None:
+        raise NotFound("invitation_not_found", "this link is not valid")
+    return contact
+
+
+def answer_invitation(
+    *, token: str, accept: bool, language: str, now: datetime | None = None
+) -> EmergencyContact:
+    """Record the contact person's own answer; a refusal holds for every borrower, forever.
+
+    Acceptance is possible for INVITATION_DAYS after the designation; refusal at any time.
+    """
+    moment = now or timezone.now()
+    contact = contact_for_invitation(token)
+    if accept and moment > contact.designated_at + timedelta(days=INVITATION_DAYS):
+        raise Conflict("invitation_expired", "this invitation has expired")
+    if accept and selectors.number_refused(*selectors.contact_phone_indexes(contact)):
+        raise Conflict("number_refused", "this number refused to be an emergency contact")
+    with transaction.atomic():
+        record_consent_event(
+            subject=Subject.EMERGENCY_CONTACT,
+            borrower=contact.borrower,
+            contact=contact,
+            purpose=ConsentPurpose.EMERGENCY_CONTACT,
+            scope="",
+            action=Action.GRANT if accept else Action.WITHDRAW,
+            language=language if language in LANGUAGES else contact.language,
+            channel=ConsentChannel.SMS_LINK,
+            evidence={"method": "invitation_link"},
+            expires_at=None,
+            actor=f"emergency_contact:{contact.reference}",
+            now=moment,
+        )
+        if not accept:
+            refuse_number(phone_index=contact.phone_index, source="invitation", now=moment)
+    return contact
+
+
+def refuse_number(*, phone_index: str, source: str, now: datetime | None = None) -> NumberRefusal:
+    """Record that the person at this number is never anyone's emergency contact."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        refusal = NumberRefusal.objects.create(
+            phone_index=phone_index, recorded_at=moment, source=source
+        )
+        record_event(
+            actor="public", action="consent.number_refused", target=refusal, occurred_at=moment
+        )
+    return refusal
+
+
+def remove_emergency_contact(
+    *, contact: EmergencyContact, actor: str, now: datetime | None = None
+) -> EmergencyContact:
+    """End a designation; the gate stops contact with that person at the next decision."""
+    if contact.removed_at is not None:
+        raise Conflict("already_removed", "this emergency contact was removed already")
+    contact.removed_at = now or timezone.now()
+    with transaction.atomic():
+        contact.save(update_fields=["removed_at"])
+        record_event(actor=actor, action="consent.contact_removed", target=contact)
+    return contact
+
+
+def contact_phone(contact: EmergencyContact) -> str:
+    """Return the contact's number in clear, for sending only: never log or show it."""
+    return decrypt(contact.phone_encrypted)
