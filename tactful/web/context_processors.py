@@ -39,6 +39,7 @@ def _items_for(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(_("My complaints"), reverse("portal-complaints:list")))
         items.append(NavItem(_("My consents"), reverse("consent:privacy")))
         items.append(NavItem(_("Contacts about me"), reverse("consent:ledger")))
+        items.append(NavItem(_("My data"), reverse("consent:rights")))
     user = getattr(request, "user", None)
     if isinstance(user, User):
         items.extend(_staff_items(request, user))

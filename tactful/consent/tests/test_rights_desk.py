@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower, PhoneNumber
-from tactful.consent import rights, rights_desk
+from tactful.consent import corrections, rights, rights_desk
 from tactful.consent.models import (
     RightsKind,
     RightsRequest,
@@ -207,6 +207,12 @@ class TestDesk:
         assert NEW_ID not in detail
         assert VALID_CN_ID not in detail
 
+    def test_an_address_shows_only_its_region(self, desk_client, borrower):
+        request = ask(borrower, "address", "上海市浦东新区虚构路 88 号 3 室")
+        detail = desk_client.get(f"{DESK}{request.reference}/").content.decode()
+        assert "上海市****" in detail
+        assert "虚构路" not in detail
+
 
 class TestReveal:
     def test_the_value_is_shown_once_and_the_reveal_audited_without_it(
@@ -349,7 +355,7 @@ class TestComplete:
         self, officer, borrower, monkeypatch
     ):
         monkeypatch.setattr(
-            rights_desk, "CORRECTABLE_FIELDS", (*rights.CORRECTABLE_FIELDS, "id_country")
+            corrections, "CORRECTABLE_FIELDS", (*rights.CORRECTABLE_FIELDS, "id_country")
         )
 
         def asked(value):

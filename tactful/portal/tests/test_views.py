@@ -179,6 +179,19 @@ class TestSignIn:
         assert SESSION_KEY not in client.session
         assert client.get("/portal/")["Location"] == "/portal/sign-in/"
 
+    def test_the_navigation_reaches_every_page_a_borrower_has(self, client):
+        sign_in_borrower(client, make_borrower(external_id="b-1", phone=FIRST_PHONE))
+
+        page = client.get("/portal/").content.decode()
+
+        for url in (
+            "/portal/",
+            "/portal/privacy/",
+            "/portal/privacy/ledger/",
+            "/portal/privacy/rights/",
+        ):
+            assert f'href="{url}"' in page
+
     def test_a_signed_in_borrower_skips_the_sign_in_page(self, client):
         sign_in_borrower(client, make_borrower(external_id="b-1", phone=FIRST_PHONE))
 
