@@ -6,44 +6,23 @@ Transactional tests flush the tables, notices written by a data migration includ
 `notices` fixture publishes them again.
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from tactful.api.testing import create_loan
 from tactful.consent import selectors, services
-from tactful.consent.models import NoticeVersion
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
-from tactful.portal.middleware import SESSION_KEY
 from tactful.web.tests.personas import FIRST_PHONE, make_borrower
+from tests.browser.sessions import publish_notices_again, sign_in_borrower
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 
 
 @pytest.fixture
 def notices(transactional_db):
-    if not NoticeVersion.objects.exists():
-        importlib.import_module("tactful.consent.migrations.0002_first_notices").publish(apps, None)
-
-
-def _sign_in(page, live_server, borrower) -> None:
-    session = SessionStore()
-    session[SESSION_KEY] = borrower.pk
-    session.create()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
-                "url": live_server.url,
-            }
-        ]
-    )
+    publish_notices_again()
 
 
 @pytest.mark.browser
@@ -97,7 +76,7 @@ def test_a_borrower_withdraws_a_consent_with_one_tap(live_server, phone_page, no
             actor="test",
         )
     title = selectors.notice_text(selectors.current_notice("auto_debit"), "zh-hans").title
-    _sign_in(page, live_server, borrower)
+    sign_in_borrower(page, live_server.url, borrower)
 
     page.goto(f"{live_server.url}/portal/privacy/")
     expect(page.get_by_role("heading", name="我的授权")).to_be_visible()

@@ -8,16 +8,13 @@ the emergency contact is given a zone where it is noon now, so the test runs at 
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
 from pypdf import PdfReader
 
 from tactful.accounts.roles import Role
@@ -26,14 +23,12 @@ from tactful.borrowers.models import Borrower
 from tactful.consent import services
 from tactful.consent.models import (
     EmergencyContact,
-    NoticeVersion,
     NumberRefusal,
     RightsKind,
     RightsRequest,
 )
 from tactful.contacts.testing import zone_where_it_is
 from tactful.contacts.tests.conftest import NOW
-from tactful.portal.middleware import SESSION_KEY
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     STAFF_PASSWORD,
@@ -42,6 +37,7 @@ from tactful.web.tests.personas import (
     make_borrower,
     make_staff,
 )
+from tests.browser.sessions import publish_notices_again, sign_in_borrower
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 CONTACT = "+8613123456789"
@@ -50,24 +46,7 @@ NEW_NAME = "李小华"
 
 @pytest.fixture
 def notices(transactional_db):
-    # Transactional tests flush the notices the data migration wrote: publish them again.
-    if not NoticeVersion.objects.exists():
-        importlib.import_module("tactful.consent.migrations.0002_first_notices").publish(apps, None)
-
-
-def _sign_in_borrower(page, live_server, borrower) -> None:
-    session = SessionStore()
-    session[SESSION_KEY] = borrower.pk
-    session.create()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": session.session_key,
-                "url": live_server.url,
-            }
-        ]
-    )
+    publish_notices_again()
 
 
 def _downloaded(page, link_name: str) -> bytes:
@@ -92,7 +71,7 @@ def test_a_borrower_corrects_their_name_and_an_officer_completes_it(
     borrower = make_borrower(external_id="b-rights", phone=FIRST_PHONE, name="李华")
     create_loan("l-rights", borrower)
     officer = make_staff("zhou.compliance", Role.COMPLIANCE)
-    _sign_in_borrower(page, live_server, borrower)
+    sign_in_borrower(page, live_server.url, borrower)
 
     page.goto(f"{live_server.url}/portal/privacy/rights/")
     expect(page.get_by_role("heading", name="我们持有的关于您的信息")).to_be_visible()
