@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.apps import apps
@@ -33,3 +34,10 @@ def publish_notices_again() -> None:
     if not NoticeVersion.objects.exists():
         migration = importlib.import_module("tactful.consent.migrations.0002_first_notices")
         migration.publish(apps, None)
+
+
+def downloaded(page: Page, link_name: str) -> bytes:
+    """Click the link named `link_name` and return the bytes of the file it downloads."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name=link_name).click()
+    return Path(download.value.path()).read_bytes()

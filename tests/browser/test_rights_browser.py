@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -37,7 +36,7 @@ from tactful.web.tests.personas import (
     make_borrower,
     make_staff,
 )
-from tests.browser.sessions import publish_notices_again, sign_in_borrower
+from tests.browser.sessions import downloaded, publish_notices_again, sign_in_borrower
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 CONTACT = "+8613123456789"
@@ -47,12 +46,6 @@ NEW_NAME = "李小华"
 @pytest.fixture
 def notices(transactional_db):
     publish_notices_again()
-
-
-def _downloaded(page, link_name: str) -> bytes:
-    with page.expect_download() as download:
-        page.get_by_role("link", name=link_name).click()
-    return Path(download.value.path()).read_bytes()
 
 
 def _shot(page, name: str) -> None:
@@ -79,10 +72,10 @@ def test_a_borrower_corrects_their_name_and_an_officer_completes_it(
     expect(page.get_by_text("****" + VALID_CN_ID[-4:])).to_be_visible()
     _shot(page, "rights.png")
 
-    exported = json.loads(_downloaded(page, "下载我的全部数据（JSON）"))
+    exported = json.loads(downloaded(page, "下载我的全部数据（JSON）"))
     assert exported["borrower"]["name"] == "李华"
     assert exported["borrower"]["national_id"] == VALID_CN_ID
-    document = _downloaded(page, "下载我的全部数据（PDF）")
+    document = downloaded(page, "下载我的全部数据（PDF）")
     assert document.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(document)).pages)
     assert "李华" in text
