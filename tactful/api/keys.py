@@ -37,6 +37,12 @@ SCOPES: tuple[str, ...] = (
     "complaints:write",
     "consent:read",
     "consent:write",
+    "rights:read",
+    "rights:write",
+    # Returns a borrower's data decrypted, ID number and numbers in full: a scope of its
+    # own that no other scope implies, for the one system that hands borrowers their copy.
+    "rights:export",
+    "verifications:read",
 )
 
 KEY_MARK = "tk"

@@ -18,6 +18,8 @@ from tactful.borrowers.api import router as borrowers_router
 from tactful.callqa.api import router as recordings_router
 from tactful.complaints.api import router as complaints_router
 from tactful.consent.api import router as consent_router
+from tactful.consent.rights_api import router as rights_router
+from tactful.consent.verification_api import router as verifications_router
 from tactful.contacts.api import router as contacts_router
 from tactful.loans.api import router as loans_router
 from tactful.repayment.api import router as repayment_router
@@ -97,3 +99,6 @@ api.add_router("/complaints", complaints_router, tags=["complaints"])
 api.add_router("", contacts_router, tags=["permits"])
 # Notices, and borrowers' consents and emergency contacts: paths under /consent and /borrowers.
 api.add_router("", consent_router, tags=["consent"])
+# Borrowers' rights passed on by the lender, and their contact ledger: paths under /borrowers.
+api.add_router("", rights_router, tags=["rights"])
+api.add_router("", verifications_router, tags=["verifications"])

@@ -257,6 +257,10 @@ class RightsRequest(AppendOnlyModel):
     note_encrypted = models.TextField(blank=True)
     requested_at = models.DateTimeField()
     requested_by = models.CharField(max_length=80)
+    # How the lender identified the borrower when it passed the request on through the API
+    # (`{"method", "reference"}`, a fixed shape that cannot hold personal data); empty for
+    # requests made in the portal, where the sign-in is the evidence.
+    evidence = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

@@ -218,32 +218,53 @@ def _years_after(day: date, terms: Any) -> date:
 # --- requests -----------------------------------------------------------------------------
 
 
-def record_export(*, borrower: Borrower, now: datetime | None = None) -> RightsRequest:
-    """Record that the borrower downloaded their data: a request completed at once."""
+def record_export(
+    *, borrower: Borrower, now: datetime | None = None, actor: str | None = None
+) -> RightsRequest:
+    """Record that the borrower's data was downloaded: a request completed at once.
+
+    `actor` is who passed the request on (an API key, for the lender's own app); by
+    default the borrower, in the portal.
+    """
     moment = now or timezone.now()
+    requester = actor or _actor(borrower)
     with transaction.atomic():
-        request = _new_request(borrower, RightsKind.EXPORT, moment)
-        _step(request, RightsStatus.COMPLETED, _actor(borrower), moment)
+        request = _new_request(borrower, RightsKind.EXPORT, moment, requester)
+        _step(request, RightsStatus.COMPLETED, requester, moment)
     return request
 
 
 def request_correction(
-    *, borrower: Borrower, field: str, value: str, note: str = "", now: datetime | None = None
+    *,
+    borrower: Borrower,
+    field: str,
+    value: str,
+    note: str = "",
+    now: datetime | None = None,
+    actor: str | None = None,
+    evidence: dict[str, str] | None = None,
 ) -> RightsRequest:
-    """Record a correction request for staff to act on; bad input stores nothing."""
+    """Record a correction request for staff to act on; bad input stores nothing.
+
+    `actor` and `evidence` are for a request passed on by the lender: who passed it on, and
+    how the lender identified the borrower (a fixed shape, never personal data).
+    """
     value, note = value.strip(), note.strip()
     _check_correction(field, value, note)
     moment = now or timezone.now()
+    requester = actor or _actor(borrower)
     with transaction.atomic():
         request = _new_request(
             borrower,
             RightsKind.CORRECTION,
             moment,
+            requester,
+            evidence=evidence,
             field=field,
             value_encrypted=encrypt(value),
             note_encrypted=encrypt(note) if note else "",
         )
-        _step(request, RightsStatus.RECEIVED, _actor(borrower), moment)
+        _step(request, RightsStatus.RECEIVED, requester, moment)
     return request
 
 
@@ -261,16 +282,26 @@ def _check_correction(field: str, value: str, note: str) -> None:
         raise InvalidInput(errors)
 
 
-def request_erasure(*, borrower: Borrower, now: datetime | None = None) -> RightsRequest:
-    """Erase at once what is not under retention and schedule the rest for the purge."""
+def request_erasure(
+    *,
+    borrower: Borrower,
+    now: datetime | None = None,
+    actor: str | None = None,
+    evidence: dict[str, str] | None = None,
+) -> RightsRequest:
+    """Erase at once what is not under retention and schedule the rest for the purge.
+
+    `actor` and `evidence` as for `request_correction`.
+    """
     moment = now or timezone.now()
     if _pending_erasure(borrower) is not None:
         raise Conflict("erasure_pending", "an erasure request is already in progress")
+    requester = actor or _actor(borrower)
     with transaction.atomic():
-        request = _new_request(borrower, RightsKind.ERASURE, moment)
-        _step(request, RightsStatus.RECEIVED, _actor(borrower), moment)
+        request = _new_request(borrower, RightsKind.ERASURE, moment, requester, evidence=evidence)
+        _step(request, RightsStatus.RECEIVED, requester, moment)
         _erase_unretained(borrower, moment)
-        _step(request, RightsStatus.PARTLY_ERASED, _actor(borrower), moment)
+        _step(request, RightsStatus.PARTLY_ERASED, requester, moment)
     return request
 
 
@@ -293,9 +324,22 @@ def _erase_unretained(borrower: Borrower, moment: datetime) -> None:
         borrower.save(update_fields=["timezone_override", "updated_at"])
 
 
-def _new_request(borrower: Borrower, kind: str, moment: datetime, **details: str) -> RightsRequest:
+def _new_request(
+    borrower: Borrower,
+    kind: str,
+    moment: datetime,
+    requester: str,
+    *,
+    evidence: dict[str, str] | None = None,
+    **details: str,
+) -> RightsRequest:
     return RightsRequest.objects.create(
-        borrower=borrower, kind=kind, requested_at=moment, requested_by=_actor(borrower), **details
+        borrower=borrower,
+        kind=kind,
+        requested_at=moment,
+        requested_by=requester,
+        evidence=evidence or {},
+        **details,
     )
 
 

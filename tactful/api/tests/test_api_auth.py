@@ -91,6 +91,11 @@ def test_a_revoked_key_is_unauthenticated_from_the_next_request_on():
         ),
         ("get", "/borrowers/b-1/consents", "consent:read"),
         ("post", "/borrowers/b-1/consent-events", "consent:write"),
+        ("get", "/borrowers/b-1/personal-data", "rights:export"),
+        ("get", "/borrowers/b-1/rights-requests", "rights:read"),
+        ("post", "/borrowers/b-1/rights-requests", "rights:write"),
+        ("get", "/borrowers/b-1/contact-ledger", "rights:read"),
+        ("post", "/verifications", "verifications:read"),
     ],
 )
 def test_a_key_without_the_scope_is_forbidden_and_stores_nothing(method, path, scope_needed):

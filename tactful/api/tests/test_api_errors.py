@@ -124,6 +124,11 @@ def test_the_openapi_schema_describes_every_operation_and_both_key_schemes(clien
         "getEmergencyContacts",
         "postEmergencyContact",
         "deleteEmergencyContact",
+        "getBorrowerPersonalData",
+        "postRightsRequest",
+        "getRightsRequests",
+        "getBorrowerContactLedger",
+        "postVerification",
     }
     assert set(schema["components"]["securitySchemes"]) == {"BearerApiKey", "HeaderApiKey"}
     payment = schema["paths"]["/api/v1/loans/{external_id}/payments"]["post"]
