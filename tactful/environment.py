@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -53,6 +54,17 @@ class Environment:
         value = self._values.get(name) or default
         if value not in choices:
             raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+        return value
+
+    def time_zone(self, name: str, default: str) -> str:
+        """An IANA time zone name, such as Asia/Shanghai, that zoneinfo knows."""
+        value = self._values.get(name) or default
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ImproperlyConfigured(
+                f"{name} must be an IANA time zone such as Asia/Shanghai, got {value!r}"
+            ) from None
         return value
 
     def words(self, name: str, default: str) -> list[str]:

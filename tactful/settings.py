@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tactful.complaints",
     "tactful.repayment",
     "tactful.treatments",
+    "tactful.scheduling",
     "tactful.web",
     "tactful.demo",
 ]
@@ -247,6 +248,11 @@ except PackError as error:
 ASR_ENGINE = env.choice("ASR_ENGINE", "whisper", ("whisper", "fake"))
 ASR_MODEL_DIR = env.text("ASR_MODEL_DIR", "")
 RECORDING_MAX_MEGABYTES = env.integer("RECORDING_MAX_MEGABYTES", 200, minimum=1)
+
+# The built-in scheduler (manage.py scheduler): the zone its job times are read in, and how
+# many days back a daily job's missed runs are made up after downtime (docs/operations.md).
+SCHEDULE_TIME_ZONE = env.time_zone("SCHEDULE_TIME_ZONE", "Asia/Shanghai")
+SCHEDULE_CATCH_UP_DAYS = env.integer("SCHEDULE_CATCH_UP_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

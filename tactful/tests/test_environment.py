@@ -26,6 +26,19 @@ def test_choice_names_the_allowed_values():
         Environment({"SMS_BACKEND": "carrier-pigeon"}).choice("SMS_BACKEND", "outbox", ("outbox",))
 
 
+def test_time_zone_takes_an_iana_name_and_names_the_variable_otherwise():
+    assert Environment({}).time_zone("SCHEDULE_TIME_ZONE", "Asia/Shanghai") == "Asia/Shanghai"
+    assert (
+        Environment({"SCHEDULE_TIME_ZONE": "America/New_York"}).time_zone(
+            "SCHEDULE_TIME_ZONE", "Asia/Shanghai"
+        )
+        == "America/New_York"
+    )
+    for wrong in ("Mars/Olympus_Mons", "../etc/passwd", "+08:00"):
+        with pytest.raises(ImproperlyConfigured, match="SCHEDULE_TIME_ZONE must be an IANA"):
+            Environment({"SCHEDULE_TIME_ZONE": wrong}).time_zone("SCHEDULE_TIME_ZONE", "UTC")
+
+
 def test_secret_reads_a_file_and_fails_on_a_missing_one(tmp_path):
     secret_file = tmp_path / "key"
     secret_file.write_text("s3cret\n")
@@ -48,6 +61,22 @@ def test_settings_module_fails_at_start_on_a_bad_value(tmp_path):
     )
     assert result.returncode != 0
     assert "DEBUG must be true or false, got 'perhaps'" in result.stderr
+
+
+def test_settings_module_refuses_an_unknown_schedule_time_zone(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import tactful.settings"],
+        env={**os.environ, "SCHEDULE_TIME_ZONE": "Asia/Beijing", "TACTFUL_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SCHEDULE_TIME_ZONE must be an IANA time zone" in result.stderr
 
 
 def test_settings_module_rejects_overlapping_buckets(tmp_path):

@@ -13,6 +13,7 @@ from tactful.demo.management.commands.rundemo import (
     Command,
     _as_exit_status,
     demo_environment,
+    demo_processes,
     django_command,
     needs_seeding,
 )
@@ -50,6 +51,13 @@ def test_children_are_django_commands_of_this_interpreter():
     command = django_command("runserver", "127.0.0.1:8000", "--noreload")
 
     assert command[1:] == ["-m", "django", "runserver", "127.0.0.1:8000", "--noreload"]
+
+
+def test_the_demo_runs_the_site_the_task_worker_and_the_scheduler():
+    commands = [arguments[0] for arguments in demo_processes("8123")]
+
+    assert commands == ["runserver", "db_worker", "scheduler"]
+    assert demo_processes("8123")[0][1] == "127.0.0.1:8123"
 
 
 def test_a_child_killed_by_a_signal_exits_like_a_shell_reports_it():
