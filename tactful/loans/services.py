@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -15,7 +15,8 @@ from tactful import money
 from tactful.audit.services import NewEvent, record_event, record_events
 from tactful.borrowers.models import Borrower
 from tactful.errors import Conflict, InvalidInput, NotFound
-from tactful.loans.ledger_view import ledger_state
+from tactful.loans import ledger_view
+from tactful.loans.ledger_view import LedgerRead, Schedule, ledger_state
 from tactful.loans.models import EntryKind, Installment, LedgerEntry, Loan
 
 # What the columns of Loan can hold exactly.
@@ -82,13 +83,24 @@ def post_payment(
     return _post_valid([validate_payment(request)], actor)[0]
 
 
-def post_payments(*, payments: Sequence[PaymentRequest], actor: str) -> list[LedgerEntry]:
+def post_payments(
+    *,
+    payments: Sequence[PaymentRequest],
+    actor: str,
+    ledgers: Mapping[int, LedgerRead] | None = None,
+) -> list[LedgerEntry]:
     """Record many payments in one transaction; return their entries in the order given.
 
     Every payment is checked first, by the rules of `post_payment`: one bad payment and
     nothing is stored (its problems are named `payments[<index>].<field>`). The result is
     what posting them one by one in this order would store, at a fraction of the cost: one
     replay per loan touched and one lock of the audit chain for the whole batch.
+
+    ``ledgers`` (by loan id, from `ledger_view.read_ledgers`) saves reading and replaying
+    again what the caller read already. The ledger and the paid-off dates are always read
+    afresh under the loans' locks: a loan whose ledger gained any entry since the caller
+    read it (other than these payments) is replayed in full, and one whose installments
+    are not those read is read again. The open replays given take the new payments.
     """
     valid: list[PaymentRequest] = []
     problems: dict[str, str] = {}
@@ -99,7 +111,7 @@ def post_payments(*, payments: Sequence[PaymentRequest], actor: str) -> list[Led
             problems.update({f"payments[{index}].{k}": v for k, v in error.fields.items()})
     if problems:
         raise InvalidInput(problems)
-    return _post_valid(valid, actor)
+    return _post_valid(valid, actor, ledgers)
 
 
 def validate_payment(payment: PaymentRequest) -> PaymentRequest:
@@ -109,7 +121,11 @@ def validate_payment(payment: PaymentRequest) -> PaymentRequest:
     return replace(payment, amount=amount)
 
 
-def _post_valid(payments: Sequence[PaymentRequest], actor: str) -> list[LedgerEntry]:
+def _post_valid(
+    payments: Sequence[PaymentRequest],
+    actor: str,
+    ledgers: Mapping[int, LedgerRead] | None = None,
+) -> list[LedgerEntry]:
     if not payments:
         return []
     with transaction.atomic():
@@ -125,7 +141,7 @@ def _post_valid(payments: Sequence[PaymentRequest], actor: str) -> list[LedgerEn
             )
             for payment in payments
         )
-        _refresh_many_installments({payment.loan.pk for payment in payments})
+        _refresh_many_installments({payment.loan.pk for payment in payments}, entries, ledgers)
         record_events(events=[_entry_event(entry, actor) for entry in entries])
     return entries
 
@@ -231,50 +247,95 @@ def refresh_installments(loan: Loan) -> None:
             installment.save(update_fields=["paid_off_on"])
 
 
-def _refresh_many_installments(loan_ids: set[int]) -> None:
-    """Re-derive the paid-off dates of many loans: two reads, one replay per loan.
+def _refresh_many_installments(
+    loan_ids: set[int],
+    posted: Sequence[LedgerEntry] = (),
+    ledgers: Mapping[int, LedgerRead] | None = None,
+) -> None:
+    """Re-derive the paid-off dates of many loans: a few reads, one replay per loan.
 
-    Only installments whose date changed are written: one UPDATE per distinct new date
-    (a batch of payments valued on one day makes one), which is far cheaper than a
-    row-by-row CASE over the whole batch.
+    A loan whose ledger the caller read (`ledgers`) and which gained no entry since but
+    those just ``posted`` is not read or replayed again: they are added to the caller's
+    open replay. When the caller read only the first installments (`Schedule.due_before`)
+    and the new payments stayed within them, the later ones are untouched and only the
+    first are compared. Every other loan is read and replayed in full. Only installments
+    whose date changed are written: one UPDATE per distinct new date (a batch of payments
+    valued on one day makes one), which is far cheaper than a row-by-row CASE.
     """
-    schedules: dict[int, list[tuple[int, money.Due, date | None]]] = defaultdict(list)
-    rows = Installment.objects.filter(loan_id__in=loan_ids).order_by("loan_id", "n")
-    fields = ("pk", "loan_id", "n", "due_date", "principal", "interest", "paid_off_on")
-    for pk, loan_id, n, due_date, principal, interest, paid_off_on in rows.values_list(*fields):
-        due = money.Due(n=n, due_date=due_date, principal=principal, interest=interest)
-        schedules[loan_id].append((pk, due, paid_off_on))
-    entries = _entries_by_loan(loan_ids)
+    entries = ledger_view.entries_by_loan(loan_ids)
+    posted_ids: dict[int, set[str]] = defaultdict(set)
+    for entry in posted:
+        posted_ids[entry.loan_id].add(str(entry.pk))
+    known = ledgers or {}
+    added: dict[int, tuple[Schedule, dict[int, date | None]]] = {}
+    for loan_id in loan_ids:
+        read = known.get(loan_id)
+        if read is not None:
+            paid_off = _paid_off_after(read, entries[loan_id], posted_ids[loan_id])
+            if paid_off is not None:
+                added[loan_id] = (read.schedule, paid_off)
+    by_day: dict[date | None, list[int]] = defaultdict(list)
+    for loan_id, (schedule, _) in added.items():
+        by_day[schedule.due_before].append(loan_id)
+    stored = _stored_paid_off(by_day)
+    derived = {
+        loan_id: pair
+        for loan_id, pair in added.items()
+        if pair[0].installment_ids == tuple(stored.get(loan_id, ()))
+    }
+    rest = loan_ids - set(derived)
+    stored.update(_stored_paid_off({None: list(rest)}))
+    for loan_id, schedule in ledger_view.schedules_of(rest).items():
+        paid_off = money.OpenReplay(schedule.dues, entries[loan_id]).paid_off_dates()
+        derived[loan_id] = (schedule, paid_off)
     changed: dict[date | None, list[int]] = defaultdict(list)
-    for loan_id, schedule in schedules.items():
-        state = money.replay([due for _, due, _ in schedule], entries[loan_id], date.max)
-        paid_off = {row.n: row.paid_off_on for row in state.installments}
-        for pk, due, stored in schedule:
-            if stored != paid_off[due.n]:
+    for loan_id, (schedule, paid_off) in derived.items():
+        paid_off_by_id = stored[loan_id]
+        for pk, due in zip(schedule.installment_ids, schedule.dues, strict=True):
+            if paid_off_by_id[pk] != paid_off[due.n]:
                 changed[paid_off[due.n]].append(pk)
     for paid_off_on, pks in changed.items():
         Installment.objects.filter(pk__in=pks).update(paid_off_on=paid_off_on)
 
 
-def _entries_by_loan(loan_ids: set[int]) -> dict[int, list[money.Entry]]:
-    # The same translation as ledger_view's, read for a whole batch in one query.
-    fields = ("loan_id", "id", "kind", "value_date", "amount", "reverses_id", "installment_n")
-    rows = LedgerEntry.objects.filter(loan_id__in=loan_ids).order_by("loan_id", "id")
-    entries: dict[int, list[money.Entry]] = defaultdict(list)
-    for loan_id, pk, kind, value_date, amount, reverses_id, installment_n in rows.values_list(
-        *fields
-    ):
-        entries[loan_id].append(
-            money.Entry(
-                entry_id=str(pk),
-                kind=money.EntryKind(kind),
-                value_date=value_date,
-                amount=amount,
-                reverses=str(reverses_id) if reverses_id else None,
-                installment=installment_n,
-            )
-        )
-    return entries
+def _paid_off_after(
+    read: LedgerRead, entries: list[money.Entry], posted_ids: set[str]
+) -> dict[int, date | None] | None:
+    """Return the paid-off dates of ``read``'s installments with the entries just posted.
+
+    None when the caller's replay cannot give them: the ledger is not what it read
+    followed by exactly the entries just posted, its replay is not of its schedule, or
+    the payments went beyond the installments it read.
+    """
+    seen = read.replay.entries
+    since = entries[len(seen) :]
+    current = tuple(entries[: len(seen)]) == seen and {e.entry_id for e in since} == posted_ids
+    if not current or read.replay.dues != read.schedule.dues:
+        return None
+    unapplied = read.replay.unapplied
+    read.replay.add(since)
+    if not read.schedule.complete and read.replay.unapplied != unapplied:
+        return None
+    return read.replay.paid_off_dates()
+
+
+def _stored_paid_off(
+    loans_by_day: Mapping[date | None, list[int]],
+) -> dict[int, dict[int, date | None]]:
+    """Return the loans' stored paid-off dates by installment id, in installment order.
+
+    For the loans under a day, only the installments falling due before it (all under
+    None): one query per day, and a run's batch has one.
+    """
+    stored: dict[int, dict[int, date | None]] = defaultdict(dict)
+    for day, ids in loans_by_day.items():
+        rows = Installment.objects.filter(loan_id__in=ids)
+        if day is not None:
+            rows = rows.filter(due_date__lt=day)
+        fields = ("loan_id", "pk", "paid_off_on")
+        for loan_id, pk, paid_off_on in rows.order_by("loan_id", "n").values_list(*fields):
+            stored[loan_id][pk] = paid_off_on
+    return stored
 
 
 def _schedule_for(terms: LoanTerms) -> list[money.ScheduledInstallment]:

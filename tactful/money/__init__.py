@@ -42,6 +42,7 @@ from tactful.money.ledger import (
     InstallmentState,
     LedgerError,
     LedgerState,
+    OpenReplay,
     replay,
 )
 from tactful.money.schedule import Method, ScheduledInstallment, ScheduleError, build_schedule
@@ -63,6 +64,7 @@ __all__ = [
     "LedgerError",
     "LedgerState",
     "Method",
+    "OpenReplay",
     "ScheduleError",
     "ScheduledInstallment",
     "UnknownCurrency",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from tactful.money.ledger_checks import validate_ledger
+from tactful.money.ledger_checks import validate_entries, validate_ledger
 from tactful.money.records import (
     ZERO,
     Allocation,
@@ -34,6 +34,7 @@ __all__ = [
     "InstallmentState",
     "LedgerError",
     "LedgerState",
+    "OpenReplay",
     "replay",
 ]
 
@@ -51,6 +52,66 @@ def replay(dues: Sequence[Due], entries: Sequence[Entry], as_of: date) -> Ledger
     for entry in _effective_entries(entries, as_of):
         book.apply(entry)
     return book.state(as_of)
+
+
+class OpenReplay:
+    """A replay of every entry so far, kept open so that later entries can be added to it.
+
+    `replay` answers for one day and is done. A caller that reads a ledger, acts on it and
+    then posts new entries (the auto-debit run: plan a collection, collect, post the
+    payment) would replay the whole ledger twice; adding the new entries to a replay kept
+    open costs only what they do. It always answers what a fresh `replay` of ``dues`` and
+    every entry given so far would: an added entry that cannot simply come last (valued
+    before an earlier entry, or a reversal) has the whole ledger replayed again.
+    Raise ``LedgerError`` for data no replay could get right, as `replay` does.
+    """
+
+    def __init__(self, dues: Sequence[Due], entries: Sequence[Entry]) -> None:
+        validate_ledger(dues, entries)
+        self.dues = tuple(dues)
+        self.entries = tuple(entries)
+        self._book = self._replayed()
+
+    def state(self, as_of: date) -> LedgerState:
+        """Return the ledger as it stood on ``as_of``, as ``replay(dues, entries, as_of)``."""
+        if self._latest() > as_of:
+            # Entries after as_of must not count: that is a replay of its own.
+            return replay(self.dues, self.entries, as_of)
+        return self._book.state(as_of)
+
+    def add(self, entries: Sequence[Entry]) -> None:
+        """Take ``entries`` into the ledger, after every entry given so far."""
+        validate_entries([*self.entries, *entries], {due.n for due in self.dues})
+        latest = self._latest()
+        last = all(
+            entry.kind is not EntryKind.REVERSAL and entry.value_date >= latest for entry in entries
+        )
+        self.entries = (*self.entries, *entries)
+        if not last:
+            self._book = self._replayed()
+            return
+        # Valued on or after every earlier entry: a fresh replay would apply them last,
+        # in this order (its sort is stable).
+        for entry in sorted(entries, key=lambda entry: entry.value_date):
+            self._book.apply(entry)
+
+    @property
+    def unapplied(self) -> Decimal:
+        """Return what the payments so far left over once every installment was paid."""
+        return self._book.unapplied
+
+    def paid_off_dates(self) -> dict[int, date | None]:
+        """Return when each installment was paid off, by number, every entry counted."""
+        return {slot.due.n: slot.paid_off_on for slot in self._book.slots}
+
+    def _latest(self) -> date:
+        return max((entry.value_date for entry in self.entries), default=date.min)
+
+    def _replayed(self) -> _Book:
+        book = _Book(self.dues)
+        for entry in _effective_entries(self.entries, date.max):
+            book.apply(entry)
+        return book
 
 
 def _effective_entries(entries: Sequence[Entry], as_of: date) -> list[Entry]:
@@ -77,7 +138,8 @@ class _Slot:
         self.interest_paid = ZERO
         self.principal_paid = ZERO
         # An installment that never asked for anything is settled the day it falls due.
-        self.paid_off_on: date | None = due.due_date if self.outstanding == 0 else None
+        asked = due.fees + due.interest + due.principal
+        self.paid_off_on: date | None = due.due_date if asked == 0 else None
 
     @property
     def outstanding(self) -> Decimal:

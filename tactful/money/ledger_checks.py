@@ -16,12 +16,21 @@ def validate_ledger(dues: Sequence[Due], entries: Sequence[Entry]) -> None:
 
 
 def _validate_dues(dues: Sequence[Due]) -> None:
-    for n, count in Counter(due.n for due in dues).items():
-        if count > 1:
-            raise LedgerError(f"installment {n} appears {count} times in the dues")
+    numbers = [due.n for due in dues]
+    if len(set(numbers)) < len(numbers):
+        for n, count in Counter(numbers).items():
+            if count > 1:
+                raise LedgerError(f"installment {n} appears {count} times in the dues")
     for due in dues:
-        for name in ("principal", "interest", "fees"):
-            _check_amount(f"installment {due.n} {name}", getattr(due, name))
+        # Batches replay many schedules: the message is only built for a bad amount.
+        if not (_is_amount(due.principal) and _is_amount(due.interest) and _is_amount(due.fees)):
+            for name in ("principal", "interest", "fees"):
+                _check_amount(f"installment {due.n} {name}", getattr(due, name))
+
+
+def validate_entries(entries: Sequence[Entry], installments: set[int]) -> None:
+    """Raise ``LedgerError`` unless ``entries`` can be replayed over ``installments``."""
+    _validate_entries(entries, installments)
 
 
 def _validate_entries(entries: Sequence[Entry], installments: set[int]) -> None:
@@ -40,6 +49,11 @@ def _index_entries(entries: Iterable[Entry]) -> dict[str, Entry]:
             raise LedgerError(f"entry id {entry.entry_id!r} is used twice")
         by_id[entry.entry_id] = entry
     return by_id
+
+
+def _is_amount(amount: Decimal) -> bool:
+    """Tell whether `_check_amount` would accept ``amount``."""
+    return isinstance(amount, Decimal) and amount.is_finite() and amount >= 0
 
 
 def _check_amount(what: str, amount: Decimal) -> None:

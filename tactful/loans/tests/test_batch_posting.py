@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tactful.audit.models import AuditEvent
 from tactful.audit.verification import verify_chain
 from tactful.errors import InvalidInput
+from tactful.loans.ledger_view import ledger_state, read_ledgers
 from tactful.loans.models import Installment, LedgerEntry, Loan
 from tactful.loans.services import (
     PaymentRequest,
@@ -22,6 +23,7 @@ from tactful.loans.services import (
 from tactful.loans.tests.conftest import terms
 
 pytestmark = pytest.mark.django_db
+FEB = date(2026, 2, 20)
 
 # (loan letter, amount, value date): several per loan, one valued before an earlier one.
 PAYMENTS = [
@@ -170,3 +172,79 @@ def test_an_empty_batch_stores_nothing(loan) -> None:
     events_before = AuditEvent.objects.count()
     assert post_payments(payments=[], actor="t") == []
     assert AuditEvent.objects.count() == events_before
+
+
+def test_ledgers_read_beforehand_give_what_reading_afresh_gives(borrower) -> None:
+    afresh, read = open_loans(borrower, "afresh"), open_loans(borrower, "read")
+    post_payments(payments=requests(afresh), actor="test")
+    ledgers = read_ledgers(loan.pk for loan in read.values())
+    with CaptureQueriesContext(connection) as queries:
+        post_payments(payments=requests(read), actor="test", ledgers=ledgers)
+
+    assert installments_of(read) == installments_of(afresh)
+    assert ledger_of(read) == ledger_of(afresh)
+    # The schedules were read already: the posting reads only the paid-off dates.
+    installment_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and 'FROM "loans_installment"' in query["sql"]
+    ]
+    assert len(installment_reads) == 1
+    assert '"loans_installment"."principal"' not in installment_reads[0]
+    # The open replays took the new payments: they now stand where a fresh replay would.
+    for loan in read.values():
+        replayed = ledger_state(loan, as_of=date.max)
+        assert ledgers[loan.pk].replay.state(date.max) == replayed
+
+
+def test_a_ledger_that_changed_since_it_was_read_is_replayed_in_full(borrower) -> None:
+    afresh, read = open_loans(borrower, "fresh2"), open_loans(borrower, "stale")
+    ledgers = read_ledgers(loan.pk for loan in read.values())
+    # Posted by someone else between the read and the batch: the read is stale.
+    for loans in (afresh, read):
+        post_payment(loan=loans["a"], amount=Decimal("1100.16"), value_date=FEB, actor="t")
+    post_payments(payments=requests(afresh), actor="test")
+    post_payments(payments=requests(read), actor="test", ledgers=ledgers)
+
+    assert installments_of(read) == installments_of(afresh)
+    assert any(paid_off for _, _, paid_off in installments_of(read))
+
+
+def test_a_read_of_another_loan_is_not_used(borrower) -> None:
+    afresh, read = open_loans(borrower, "fresh3"), open_loans(borrower, "mixed")
+    ledgers = read_ledgers(loan.pk for loan in read.values())
+    swapped = {read["a"].pk: ledgers[read["b"].pk], read["b"].pk: ledgers[read["a"].pk]}
+    post_payments(payments=requests(afresh), actor="test")
+    post_payments(payments=requests(read), actor="test", ledgers=swapped)
+
+    assert installments_of(read) == installments_of(afresh)
+
+
+def test_first_installments_read_alone_post_what_a_full_read_posts(borrower) -> None:
+    afresh, read = open_loans(borrower, "fresh4"), open_loans(borrower, "first")
+    # Installments 1 and 2 fall due before 20 March; "c" pays far beyond them.
+    ledgers = read_ledgers((loan.pk for loan in read.values()), due_before=date(2026, 3, 20))
+    assert [due.n for due in ledgers[read["a"].pk].schedule.dues] == [1, 2]
+    post_payments(payments=requests(afresh), actor="test")
+    post_payments(payments=requests(read), actor="test", ledgers=ledgers)
+
+    assert installments_of(read) == installments_of(afresh)
+    assert ("c", 12, date(2026, 5, 5)) in installments_of(read)
+    # "a" and "b" paid within their first two installments: the replays read took them.
+    for letter in "ab":
+        whole = ledger_state(read[letter], as_of=date.max).installments
+        assert ledgers[read[letter].pk].replay.state(date.max).installments == whole[:2]
+    report = verify_chain()
+    assert report.intact, report.problem
+
+
+def test_a_fee_on_a_later_installment_has_the_loan_read_in_full(borrower) -> None:
+    loans = open_loans(borrower, "fee")
+    charge_fee(loan=loans["b"], installment_n=5, amount=Decimal("30"), value_date=FEB, actor="t")
+    ledgers = read_ledgers((loan.pk for loan in loans.values()), due_before=date(2026, 3, 20))
+
+    assert not ledgers[loans["a"].pk].schedule.complete
+    assert ledgers[loans["b"].pk].schedule.complete
+    assert len(ledgers[loans["b"].pk].schedule.dues) == 12
+    whole = ledger_state(loans["b"], as_of=FEB).installments
+    assert ledgers[loans["b"].pk].replay.state(FEB).installments == whole

@@ -1,15 +1,20 @@
 """The daily auto-debit run: collect what is due, exactly once, whatever crashes.
 
-For each batch of due mandates:
+For each batch of due mandates (`CHUNK_SIZE`), a fixed number of queries whatever its size:
 
-1. Claim. Plan the day's attempts (`money.debits.plan_attempts`) and insert them, each
-   with its idempotency key (mandate, installment, attempt), in one committed
-   transaction. A unique key per (mandate, installment, attempt) means two runs racing
-   for the same work cannot both claim it.
+1. Claim. Read the mandates, their loans' schedules and ledgers and their earlier
+   attempts, one query each for the batch; plan the day's attempts
+   (`money.debits.plan_attempts`) and insert them, each with its idempotency key
+   (mandate, installment, attempt), in one committed transaction. A unique key per
+   (mandate, installment, attempt) means two runs racing for the same work cannot both
+   claim it. A mandate cancelled (its consent withdrawn) since the run listed it is
+   not claimed: that is checked again inside the claim's transaction.
 2. Charge. Call the processor with each attempt's key, outside any transaction.
 3. Record. In one transaction per batch: every result, and for money collected the
-   ledger payment (reference = the key), posted together through `loans.post_payments`.
-   An attempt that already has a result is skipped, so a result is never recorded twice.
+   ledger payment (reference = the key), posted together through `loans.post_payments`,
+   which adds the payments to the ledgers the claim read and replayed rather than reading
+   and replaying them again (it checks they are still current). An attempt that already
+   has a result is skipped, so a result is never recorded twice.
 
 A run that dies between 2 and 3 leaves claimed attempts without a result. The next run
 first finishes those ("resumes"): it asks the processor again with the same keys, and a
@@ -23,23 +28,31 @@ policy) ends the mandate: an empty or closed account is not tried again and agai
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import islice
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
-from tactful.audit.services import record_event
+from tactful.audit.services import NewEvent, record_event, record_events
 from tactful.errors import ServiceError
 from tactful.loans import services as loans
+from tactful.loans.ledger_view import LedgerRead, read_ledgers
 from tactful.loans.models import LedgerEntry
-from tactful.money.debits import PlannedAttempt, PreviousAttempt, idempotency_key, plan_attempts
+from tactful.money.debits import (
+    PlannedAttempt,
+    PreviousAttempt,
+    idempotency_key,
+    next_debit_day,
+    plan_attempts,
+)
 from tactful.repayment import ledgers, selectors
 from tactful.repayment.models import (
     CancellationReason,
@@ -65,6 +78,22 @@ CHUNK_SIZE = 500
 # A claimed attempt younger than this may belong to a run still in progress.
 RESUME_AFTER = timedelta(minutes=10)
 MISSED_RETRY_WINDOW = timedelta(days=7)
+# The cyclic collector's first threshold during a run (Python's default is 700); see
+# `_collector_for_batches`.
+RUN_GC_THRESHOLD = 50_000
+ZERO = Decimal(0)
+# What a claimed attempt needs of its mandate and loan, all the way to the ledger: the
+# rest of the two rows is left unread (a test checks no query is made per mandate).
+CLAIM_FIELDS = (
+    "reference",
+    "account_token",
+    "max_amount",
+    "debit_day",
+    "loan",
+    "loan__reference",
+    "loan__currency",
+    "loan__disbursed_on",
+)
 
 Progress = Callable[[int, int], None]
 
@@ -96,47 +125,89 @@ def run_auto_debits(
     processor = port or payment_port()
     rules = configured_rules()
     report = DebitRunReport(as_of=as_of, run_id=uuid.uuid4())
-    for orphans in _batched(_orphaned_attempt_ids(timezone.now() - resume_after), chunk_size):
-        attempts = _attempts(orphans)
-        report.resumed += len(attempts)
-        _charge_and_record(attempts, processor, rules, report)
-    mandate_ids = _due_mandate_ids(as_of)
-    report.mandates = len(mandate_ids)
-    done = 0
-    for chunk in _batched(mandate_ids, chunk_size):
-        attempts = _claim(chunk, as_of, report.run_id)
-        report.attempts += len(attempts)
-        _charge_and_record(attempts, processor, rules, report)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(mandate_ids))
+    with _collector_for_batches():
+        for orphans in _batched(_orphaned_attempt_ids(timezone.now() - resume_after), chunk_size):
+            attempts = _attempts(orphans)
+            report.resumed += len(attempts)
+            _charge_and_record(attempts, processor, rules, report, reads={})
+        mandate_ids = _due_mandate_ids(as_of)
+        report.mandates = len(mandate_ids)
+        done = 0
+        for chunk in _batched(mandate_ids, chunk_size):
+            attempts, reads = _claim(chunk, as_of, report.run_id)
+            report.attempts += len(attempts)
+            _charge_and_record(attempts, processor, rules, report, reads=reads)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(mandate_ids))
     _record_run(report)
     return report
+
+
+@contextmanager
+def _collector_for_batches() -> Iterator[None]:
+    """Run the block with Python's cyclic collector looking at young objects less often.
+
+    A chunk's rows, model instances and replays live until the chunk is recorded. With
+    the default threshold they outlive many young collections, reach the oldest
+    generation and set off full collections of the whole heap, which on a 100,000-mandate
+    run cost about as much as the run's own work. Collecting young objects every
+    ``RUN_GC_THRESHOLD`` allocations instead lets most of them die young; the garbage
+    waiting for a collection stays bounded by that threshold. The thresholds are restored
+    afterwards, whatever happens.
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], RUN_GC_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 # --- 1. claim ----------------------------------------------------------------------------
 
 
 def _due_mandate_ids(as_of: date) -> list[int]:
-    active = DebitMandate.objects.filter(cancellation__isnull=True)
+    """Return the active mandates whose day it is, or with a failed attempt to retry.
+
+    Two indexed reads (by debit day, by retry day) rather than one OR across a join of
+    every attempt ever made, which would grow with the history.
+    """
+    on_their_day = DebitMandate.objects.filter(cancellation__isnull=True, debit_day=as_of.day)
     # Retries whose day passed without a run are made up, within a week.
-    retrying = Q(
-        attempts__result__outcome=DebitOutcome.FAILED,
-        attempts__result__retry_on__range=(as_of - MISSED_RETRY_WINDOW, as_of),
+    retrying = DebitResult.objects.filter(
+        outcome=DebitOutcome.FAILED,
+        retry_on__range=(as_of - MISSED_RETRY_WINDOW, as_of),
+        attempt__mandate__cancellation__isnull=True,
     )
-    ids = active.filter(Q(debit_day=as_of.day) | retrying).values_list("pk", flat=True)
-    return sorted(set(ids))
+    ids = set(on_their_day.values_list("pk", flat=True))
+    ids.update(retrying.values_list("attempt__mandate_id", flat=True))
+    return sorted(ids)
 
 
-def _claim(mandate_ids: list[int], as_of: date, run_id: uuid.UUID) -> list[DebitAttempt]:
-    mandates = list(DebitMandate.objects.filter(pk__in=mandate_ids).select_related("loan"))
+def _claim(
+    mandate_ids: list[int], as_of: date, run_id: uuid.UUID
+) -> tuple[list[DebitAttempt], dict[int, LedgerRead]]:
+    """Insert this run's attempts for the chunk; return them and their loans' ledgers.
+
+    A mandate cancelled since the run listed it (its consent withdrawn) is left out: the
+    cancellation is checked again when the mandates are read, and once more inside the
+    claim's transaction.
+    """
+    active = DebitMandate.objects.filter(pk__in=mandate_ids, cancellation__isnull=True)
+    mandates = list(active.select_related("loan").only(*CLAIM_FIELDS).order_by("pk"))
     loan_ids = [mandate.loan_id for mandate in mandates]
     blocked = selectors.uncollectable_loans(loan_ids, on=as_of)
-    states = ledgers.installment_states(
-        [loan_id for loan_id in loan_ids if loan_id not in blocked], as_of
-    )
-    history = _previous_attempts(mandate_ids)
-    used = _used_today(mandate_ids, as_of)
+    collectable = [loan_id for loan_id in loan_ids if loan_id not in blocked]
+    # Read and replayed once: the plan here, and the posting of what is collected, which
+    # adds the payments to these replays (`loans.post_payments` checks they are current).
+    # Only installments due before a mandate's next debit day can be collected, and they
+    # come first in the waterfall: the rest of each schedule is left unread.
+    horizon = max((next_debit_day(m.debit_day, as_of) for m in mandates), default=as_of)
+    reads = read_ledgers(collectable, due_before=horizon)
+    states = ledgers.installment_states(collectable, as_of, ledgers=reads)
+    # One read of the mandates' attempts: which installments were tried, and today's total.
+    history = _history(mandate_ids, as_of)
     now = timezone.now()
     rows: list[DebitAttempt] = []
     for mandate in mandates:
@@ -145,14 +216,26 @@ def _claim(mandate_ids: list[int], as_of: date, run_id: uuid.UUID) -> list[Debit
         planned = plan_attempts(
             states[mandate.loan_id],
             debit_day=mandate.debit_day,
-            maximum=mandate.max_amount - used.get(mandate.pk, Decimal(0)),
+            maximum=mandate.max_amount - history.used_today.get(mandate.pk, ZERO),
             on=as_of,
-            previous=history.get(mandate.pk, {}),
+            previous=history.latest.get(mandate.pk, {}),
         )
         rows.extend(_attempt_row(mandate, plan, as_of, run_id, now) for plan in planned)
     with transaction.atomic():
+        rows = _still_active(rows)
         DebitAttempt.objects.bulk_create(rows, ignore_conflicts=True)
-    return _ours(rows, run_id)
+    return _ours(rows, run_id), reads
+
+
+def _still_active(rows: list[DebitAttempt]) -> list[DebitAttempt]:
+    """Leave out the attempts of mandates cancelled since they were read (one query)."""
+    mandate_ids = {row.mandate_id for row in rows}
+    cancelled = set(
+        MandateCancellation.objects.filter(mandate_id__in=mandate_ids).values_list(
+            "mandate_id", flat=True
+        )
+    )
+    return [row for row in rows if row.mandate_id not in cancelled]
 
 
 def _ours(rows: list[DebitAttempt], run_id: uuid.UUID) -> list[DebitAttempt]:
@@ -190,23 +273,21 @@ def _attempt_row(
     )
 
 
-def _used_today(mandate_ids: list[int], as_of: date) -> dict[int, Decimal]:
-    """Return what each mandate collected or is collecting on ``as_of`` already.
+@dataclass
+class _History:
+    """What earlier attempts of a chunk's mandates tell the plan, from one read of them.
 
-    The day's maximum covers every attempt of the day, a resumed one included.
+    ``latest``: the latest attempt at each installment, by mandate and installment number.
+    ``used_today``: what each mandate collected or is collecting on the run day already
+    (every attempt of the day but the failed ones, a resumed one included), which the
+    day's maximum covers.
     """
-    rows = (
-        DebitAttempt.objects.filter(mandate_id__in=mandate_ids, scheduled_on=as_of)
-        .exclude(result__outcome=DebitOutcome.FAILED)
-        .values("mandate_id")
-        .annotate(total=Sum("amount"))
-        .values_list("mandate_id", "total")
-    )
-    return dict(rows)
+
+    latest: dict[int, dict[int, PreviousAttempt]] = field(default_factory=dict)
+    used_today: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _previous_attempts(mandate_ids: list[int]) -> dict[int, dict[int, PreviousAttempt]]:
-    """Return the latest attempt at each installment, by mandate and installment number."""
+def _history(mandate_ids: list[int], as_of: date) -> _History:
     rows = (
         DebitAttempt.objects.filter(mandate_id__in=mandate_ids)
         .order_by("mandate_id", "installment_n", "attempt_no")
@@ -215,20 +296,23 @@ def _previous_attempts(mandate_ids: list[int]) -> dict[int, dict[int, PreviousAt
             "installment_n",
             "attempt_no",
             "scheduled_on",
+            "amount",
             "result__outcome",
             "result__retry_on",
         )
     )
-    latest: dict[int, dict[int, PreviousAttempt]] = {}
-    for mandate_id, n, attempt_no, scheduled_on, outcome, retry_on in rows:
-        latest.setdefault(mandate_id, {})[n] = PreviousAttempt(
+    history = _History()
+    for mandate_id, n, attempt_no, scheduled_on, amount, outcome, retry_on in rows:
+        history.latest.setdefault(mandate_id, {})[n] = PreviousAttempt(
             attempt_no=attempt_no,
             scheduled_on=scheduled_on,
             finished=outcome is not None,
             succeeded=outcome == DebitOutcome.SUCCEEDED,
             retry_on=retry_on,
         )
-    return latest
+        if scheduled_on == as_of and outcome != DebitOutcome.FAILED:
+            history.used_today[mandate_id] = history.used_today.get(mandate_id, ZERO) + amount
+    return history
 
 
 def _orphaned_attempt_ids(claimed_before: datetime) -> list[int]:
@@ -252,6 +336,8 @@ def _charge_and_record(
     processor: PaymentPort,
     rules: RepaymentRules,
     report: DebitRunReport,
+    *,
+    reads: Mapping[int, LedgerRead],
 ) -> None:
     answered = []
     for attempt in attempts:
@@ -263,7 +349,7 @@ def _charge_and_record(
     done_before = _recorded_already([attempt.pk for attempt, _ in answered])
     fresh = [(attempt, result) for attempt, result in answered if attempt.pk not in done_before]
     try:
-        recorded = _record_batch(fresh, rules, report)
+        recorded = _record_batch(fresh, rules, report, reads)
     except IntegrityError:
         # Another run recorded one of these meanwhile: the whole batch, ledger payments
         # included, was rolled back; the next run resumes the attempts left without result.
@@ -299,6 +385,7 @@ def _record_batch(
     answered: list[tuple[DebitAttempt, ChargeResult]],
     rules: RepaymentRules,
     report: DebitRunReport,
+    reads: Mapping[int, LedgerRead],
 ) -> list[tuple[DebitAttempt, ChargeResult]]:
     """Post the money collected and record every result, all in one transaction.
 
@@ -310,15 +397,16 @@ def _record_batch(
     recorded = [(attempt, result) for attempt, result in answered if _recordable(attempt, result)]
     report.unknown += len(answered) - len(recorded)
     with transaction.atomic():
-        entries = _post_collected([attempt for attempt, result in recorded if result.succeeded])
+        collected = [attempt for attempt, result in recorded if result.succeeded]
+        entries = _post_collected(collected, reads)
         rows = [
-            _result_row(attempt, result, rules, entries.get(attempt.pk))
+            (attempt, _result_row(attempt, result, rules, entries.get(attempt.pk)))
             for attempt, result in recorded
         ]
-        DebitResult.objects.bulk_create(rows)
-        _end_mandates([row.attempt.mandate for row in rows if _given_up(row)])
+        DebitResult.objects.bulk_create([row for _, row in rows])
+        _end_mandates([attempt.mandate for attempt, row in rows if _given_up(row)])
         if rows:
-            ids = [row.attempt_id for row in rows]
+            ids = [attempt.pk for attempt, _ in rows]
             transaction.on_commit(lambda: _notify(ids))
     return recorded
 
@@ -336,9 +424,13 @@ def _recordable(attempt: DebitAttempt, result: ChargeResult) -> bool:
     return True
 
 
-def _post_collected(attempts: list[DebitAttempt]) -> dict[int, LedgerEntry]:
+def _post_collected(
+    attempts: list[DebitAttempt], reads: Mapping[int, LedgerRead]
+) -> dict[int, LedgerEntry]:
     """Post the collected attempts to the ledger in one batch; return entries by attempt id."""
-    entries = loans.post_payments(payments=[_payment(attempt) for attempt in attempts], actor=ACTOR)
+    entries = loans.post_payments(
+        payments=[_payment(attempt) for attempt in attempts], actor=ACTOR, ledgers=reads
+    )
     return {attempt.pk: entry for attempt, entry in zip(attempts, entries, strict=True)}
 
 
@@ -362,13 +454,15 @@ def _result_row(
         retry_on = rules.retry.retry_on(
             attempt.attempt_no, attempt.scheduled_on, permanent=result.permanent
         )
+    # By id, not by instance: an instance would cache the result on its attempt and entry,
+    # and the reference cycles would keep a whole batch alive for the cyclic collector.
     return DebitResult(
-        attempt=attempt,
+        attempt_id=attempt.pk,
         outcome=DebitOutcome.SUCCEEDED if result.succeeded else DebitOutcome.FAILED,
         failure_code=result.failure_code[:40],
         permanent=result.permanent,
         processor_reference=result.reference[:64],
-        ledger_entry=entry,
+        ledger_entry_id=entry.pk if entry is not None else None,
         retry_on=retry_on,
         recorded_at=timezone.now(),
     )
@@ -379,24 +473,39 @@ def _given_up(row: DebitResult) -> bool:
 
 
 def _end_mandates(mandates: list[DebitMandate]) -> None:
-    for mandate in mandates:
-        _end_mandate(mandate)
+    """End the mandates not tried again: a cancellation and an audit event each, in a batch.
 
-
-def _end_mandate(mandate: DebitMandate) -> None:
-    if MandateCancellation.objects.filter(mandate=mandate).exists():
+    A mandate ended already (by its borrower, or by two failures in one batch) is left.
+    """
+    unique = {mandate.pk: mandate for mandate in mandates}
+    if not unique:
         return
-    MandateCancellation.objects.create(
-        mandate=mandate,
-        reason=CancellationReason.ACCOUNT_UNUSABLE,
-        cancelled_at=timezone.now(),
-        cancelled_by=ACTOR,
+    ended = set(
+        MandateCancellation.objects.filter(mandate_id__in=list(unique)).values_list(
+            "mandate_id", flat=True
+        )
     )
-    record_event(
-        actor=ACTOR,
-        action="repayment.mandate_cancelled",
-        target=mandate,
-        payload={"reason": CancellationReason.ACCOUNT_UNUSABLE},
+    ending = [mandate for pk, mandate in sorted(unique.items()) if pk not in ended]
+    now = timezone.now()
+    MandateCancellation.objects.bulk_create(
+        MandateCancellation(
+            mandate=mandate,
+            reason=CancellationReason.ACCOUNT_UNUSABLE,
+            cancelled_at=now,
+            cancelled_by=ACTOR,
+        )
+        for mandate in ending
+    )
+    record_events(
+        events=[
+            NewEvent(
+                actor=ACTOR,
+                action="repayment.mandate_cancelled",
+                target=mandate,
+                payload={"reason": CancellationReason.ACCOUNT_UNUSABLE},
+            )
+            for mandate in ending
+        ]
     )
 
 

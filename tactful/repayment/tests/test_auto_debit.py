@@ -349,9 +349,9 @@ def test_a_batch_of_collections_is_posted_together_and_each_result_names_its_ent
     batches: list[int] = []
     post_payments = loan_services.post_payments
 
-    def counted(*, payments, actor):
+    def counted(*, payments, **kwargs):
         batches.append(len(payments))
-        return post_payments(payments=payments, actor=actor)
+        return post_payments(payments=payments, **kwargs)
 
     monkeypatch.setattr(loan_services, "post_payments", counted)
     report = run(run_day(), processor, chunk_size=3)
