@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "tactful.treatments",
     "tactful.scheduling",
     "tactful.web",
+    "tactful.public",
+    "tactful.staff",
     "tactful.demo",
 ]
 
@@ -161,8 +163,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "web:staff-login"
-LOGIN_REDIRECT_URL = "web:staff-home"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:home"
 
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env.integer("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60

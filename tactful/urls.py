@@ -1,3 +1,5 @@
+"""Routing: one include per face. Each face's package holds its pages and its URL names."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
@@ -8,12 +10,9 @@ from tactful.api.root import api
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", include("tactful.web.urls")),
-    path("", include("tactful.consent.urls")),
-    path("portal/help/", include("tactful.repayment.urls")),
-    path("portal/complaints/", include("tactful.complaints.portal_urls")),
-    path("complaints/", include("tactful.complaints.urls")),
+    path("", include("tactful.public.urls")),
     path("portal/", include("tactful.portal.urls")),
+    path("staff/", include("tactful.staff.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

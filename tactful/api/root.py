@@ -13,16 +13,16 @@ from ninja import NinjaAPI, Swagger
 from ninja.parser import Parser
 from ninja.types import DictStrAny
 
+from tactful.api.borrowers.router import router as borrowers_router
+from tactful.api.complaints.router import router as complaints_router
+from tactful.api.consent.router import router as consent_router
 from tactful.api.errors import MalformedJson, error_body, error_response, install_error_handlers
-from tactful.borrowers.api import router as borrowers_router
-from tactful.callqa.api import router as recordings_router
-from tactful.complaints.api import router as complaints_router
-from tactful.consent.api import router as consent_router
-from tactful.consent.rights_api import router as rights_router
-from tactful.consent.verification_api import router as verifications_router
-from tactful.contacts.api import router as contacts_router
-from tactful.loans.api import router as loans_router
-from tactful.repayment.api import router as repayment_router
+from tactful.api.loans.router import router as loans_router
+from tactful.api.permits.router import router as contacts_router
+from tactful.api.recordings.router import router as recordings_router
+from tactful.api.repayment.router import router as repayment_router
+from tactful.api.rights.router import router as rights_router
+from tactful.api.verifications.router import router as verifications_router
 
 
 def _refuse_constant(name: str) -> NoReturn:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tactful.borrowers.models import Borrower, Language
-from tactful.consent.forms import correctable_field_label
 from tactful.consent.models import Action, ConsentPurpose, Relationship, RightsKind, RightsStatus
 from tactful.consent.pdf import new_document, write_line
 from tactful.consent.rights import export_of
+from tactful.consent.wording import correctable_field_label
 
 if TYPE_CHECKING:
     from fpdf import FPDF

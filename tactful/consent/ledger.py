@@ -14,12 +14,12 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from tactful.accounts.models import User
-from tactful.api.masking import mask_phone
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
 from tactful.contacts.gate import message_for_reader
 from tactful.contacts.models import ContactAttempt, Outcome, Recipient, RecipientRole
 from tactful.contacts.wording import category_labels, local_text
+from tactful.privacy.masking import mask_phone
 
 ATTEMPT_TYPE = ContactAttempt._meta.label_lower
 PERMIT_ACTIONS = ("contact.permit_issued", "contact.permit_denied")

@@ -30,7 +30,6 @@ from django.utils.translation import gettext, gettext_lazy
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.api.masking import mask_address, mask_national_id, mask_phone
 from tactful.audit.services import record_event
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.services import record_reveal
@@ -47,6 +46,7 @@ from tactful.consent.rights import CORRECTABLE_FIELDS, MAX_NOTE_LENGTH, Retentio
 from tactful.contacts.services import recipient_for_number, send_sms_with_permit
 from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.privacy.crypto import decrypt
+from tactful.privacy.masking import mask_address, mask_national_id, mask_phone
 
 # PIPL art. 50 asks for a prompt answer without naming a period, and no rule pack sets one:
 # Tactful answers within 15 days, the strictest period it keeps for complaints.

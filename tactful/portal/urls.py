@@ -1,12 +1,12 @@
-from django.urls import path
+"""The borrower portal, under /portal/ in the `portal` namespace: one include per topic."""
 
-from tactful.portal import views
+from django.urls import include, path
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("sign-in/", views.sign_in, name="sign-in"),
-    path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
-    path("sign-out/", views.sign_out, name="sign-out"),
-    path("loans/<uuid:reference>/", views.loan_detail, name="loan"),
+    path("", include("tactful.portal.account.urls")),
+    path("help/", include("tactful.portal.help.urls")),
+    path("complaints/", include("tactful.portal.complaints.urls")),
+    path("privacy/", include("tactful.portal.privacy.urls")),
+    path("privacy/rights/", include("tactful.portal.rights.urls")),
 ]

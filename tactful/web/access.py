@@ -1,4 +1,4 @@
-"""Who may open a staff page: a verified second factor and a staff role."""
+"""Who may open a page: staff with a verified second factor and a role, or a signed-in borrower."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from django_otp import user_has_device
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import STAFF_ROLES, Role
+from tactful.borrowers.models import Borrower
 
 P = ParamSpec("P")
 StaffView = Callable[Concatenate[HttpRequest, P], HttpResponse]
+PlainView = Callable[Concatenate[HttpRequest, P], HttpResponse]
+BorrowerView = Callable[Concatenate[HttpRequest, Borrower, P], HttpResponse]
 
 
 def staff_required(*roles: Role) -> Callable[[StaffView[P]], StaffView[P]]:
@@ -45,7 +48,7 @@ def staff_required(*roles: Role) -> Callable[[StaffView[P]], StaffView[P]]:
 def _refusal(request: HttpRequest, allowed: tuple[Role, ...]) -> HttpResponse | None:
     user = request.user
     if not isinstance(user, User):
-        return redirect_to_login(request.get_full_path(), reverse("web:staff-login"))
+        return redirect_to_login(request.get_full_path(), reverse("staff:login"))
     if not is_verified(request):
         return _second_factor_missing(request, user)
     if not user.has_role(*allowed):
@@ -61,5 +64,18 @@ def is_verified(request: HttpRequest) -> bool:
 
 def _second_factor_missing(request: HttpRequest, user: User) -> HttpResponse:
     if user_has_device(user, confirmed=True):
-        return redirect_to_login(request.get_full_path(), reverse("web:staff-login"))
-    return redirect("web:staff-otp-setup")
+        return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+    return redirect("staff:otp-setup")
+
+
+def borrower_required(view: BorrowerView[P]) -> PlainView[P]:
+    """Call `view` with the signed-in borrower; send anyone else to the portal's sign-in."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        borrower = getattr(request, "borrower", None)
+        if not isinstance(borrower, Borrower):
+            return redirect("portal:sign-in")
+        return view(request, borrower, *args, **kwargs)
+
+    return guarded

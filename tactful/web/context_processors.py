@@ -32,27 +32,27 @@ def navigation(request: HttpRequest) -> dict[str, object]:
 
 
 def _items_for(request: HttpRequest) -> list[NavItem]:
-    items = [NavItem(_("Home"), reverse("web:home"))]
+    items = [NavItem(_("Home"), reverse("public:home"))]
     if getattr(request, "borrower", None) is not None:
         items.append(NavItem(_("My loans"), reverse("portal:home")))
-        items.append(NavItem(_("Help to repay"), reverse("repayment:help")))
-        items.append(NavItem(_("My complaints"), reverse("portal-complaints:list")))
-        items.append(NavItem(_("My consents"), reverse("consent:privacy")))
-        items.append(NavItem(_("Contacts about me"), reverse("consent:ledger")))
-        items.append(NavItem(_("My data"), reverse("consent:rights")))
+        items.append(NavItem(_("Help to repay"), reverse("portal:help")))
+        items.append(NavItem(_("My complaints"), reverse("portal:complaints")))
+        items.append(NavItem(_("My consents"), reverse("portal:privacy")))
+        items.append(NavItem(_("Contacts about me"), reverse("portal:contact-record")))
+        items.append(NavItem(_("My data"), reverse("portal:rights")))
     user = getattr(request, "user", None)
     if isinstance(user, User):
         items.extend(_staff_items(request, user))
     if settings.DEMO_MODE:
-        items.append(NavItem(_("Demo outbox"), reverse("web:demo-outbox")))
+        items.append(NavItem(_("Demo outbox"), reverse("public:demo-outbox")))
     return items
 
 
 def _staff_items(request: HttpRequest, user: User) -> list[NavItem]:
     if not is_verified(request):
-        next_step = "web:staff-login" if user_has_device(user) else "web:staff-otp-setup"
+        next_step = "staff:login" if user_has_device(user) else "staff:otp-setup"
         return [NavItem(_("Finish signing in"), reverse(next_step))]
-    items = [NavItem(_("Staff home"), reverse("web:staff-home"))]
+    items = [NavItem(_("Staff home"), reverse("staff:home"))]
     if user.has_role(Role.ADMIN):
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -1,49 +1,36 @@
-"""Forms of the staff pages."""
+"""Form pieces more than one face uses: a phone number and the region it is read in."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-# Authenticator apps show 6 digits; 8 leaves room for devices set up with longer codes.
-_DIGITS_ONLY = RegexValidator(
-    regex=r"^\d{6,8}$", message=_("Enter the digits shown in your authenticator app.")
+# Where a number typed without "+" is read from. Names follow common usage for dialling codes.
+PHONE_REGIONS = (
+    ("CN", _("Chinese mainland (+86)")),
+    ("HK", _("Hong Kong (+852)")),
+    ("MO", _("Macao (+853)")),
+    ("TW", _("Taiwan (+886)")),
+    ("SG", _("Singapore (+65)")),
+    ("MY", _("Malaysia (+60)")),
+    ("PH", _("Philippines (+63)")),
+    ("ID", _("Indonesia (+62)")),
+    ("IN", _("India (+91)")),
+    ("KE", _("Kenya (+254)")),
+    ("US", _("United States and Canada (+1)")),
+    ("GB", _("United Kingdom (+44)")),
 )
 
 
-def _token_field(*, required: bool, help_text: StrOrPromise) -> forms.CharField:
-    return forms.CharField(
-        label=_("Code from your authenticator app"),
-        required=required,
-        max_length=8,
-        help_text=help_text,
-        validators=[_DIGITS_ONLY],
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+class PhoneForm(forms.Form):
+    phone_region = forms.ChoiceField(
+        label=_("Country or region of your number"),
+        choices=PHONE_REGIONS,
+        initial="CN",
+        help_text=_("Used only when your number does not start with +."),
     )
-
-
-class StaffLoginForm(forms.Form):
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    phone = forms.CharField(
+        label=_("Mobile phone number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    otp_token = _token_field(
-        required=False,
-        help_text=_("Leave this empty only if you have not set up an authenticator app yet."),
-    )
-
-
-class TotpConfirmForm(forms.Form):
-    otp_token = _token_field(required=True, help_text=_("Enter the six digits your app shows now."))

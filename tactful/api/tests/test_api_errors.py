@@ -3,9 +3,9 @@ import re
 import pytest
 from django.test import Client
 
+from tactful.api.borrowers import router as borrowers_api
 from tactful.api.errors import validation_problems
 from tactful.api.testing import API, borrower_body, create_loan
-from tactful.borrowers import api as borrowers_api
 from tactful.borrowers.models import Borrower
 
 pytestmark = [

@@ -1,6 +1,6 @@
 import pytest
 
-from tactful.api.masking import mask_national_id, mask_phone
+from tactful.privacy.masking import mask_national_id, mask_phone
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.api.masking import mask_address
 from tactful.api.testing import ApiClient, borrower_body, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
@@ -25,6 +24,7 @@ from tactful.consent import rights
 from tactful.consent.models import RightsRequest
 from tactful.privacy.crypto import decrypt, key_id_of
 from tactful.privacy.keys import Keyring
+from tactful.privacy.masking import mask_address
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     SECOND_PHONE,

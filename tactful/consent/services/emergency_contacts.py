@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from tactful.api.masking import mask_phone
 from tactful.audit.services import record_event
 from tactful.borrowers.identity import IdentityError, normalise_phone
 from tactful.borrowers.models import Borrower, PhoneNumber, phone_indexes
@@ -43,6 +42,7 @@ from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
 from tactful.privacy.crypto import blind_index, decrypt, encrypt
+from tactful.privacy.masking import mask_phone
 
 MAX_NAME_LENGTH = 100
 INVITATION_DAYS = 30
@@ -196,7 +196,7 @@ def _invite(
 
 def invitation_text(contact: EmergencyContact, token: str) -> str:
     """Return the invitation: why they were named, no debt disclosed, a link to answer."""
-    link = settings.SITE_URL.rstrip("/") + reverse("consent:invitation", args=[token])
+    link = settings.SITE_URL.rstrip("/") + reverse("public:invitation", args=[token])
     with translation.override(contact.language):
         text = gettext(
             "Someone you know named you as their emergency contact with Tactful. We will "

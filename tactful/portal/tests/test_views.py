@@ -59,7 +59,7 @@ class TestSignIn:
             response = ask_for_code(client)
 
         assert response.status_code == 200
-        assert "portal/sign_in_code.html" in [t.name for t in response.templates]
+        assert "portal/account/sign_in_code.html" in [t.name for t in response.templates]
         assert "如果此号码已在我们这里登记" in response.content.decode()
         assert len(sms_outbox.sent) == 1
 

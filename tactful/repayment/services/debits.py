@@ -73,7 +73,7 @@ from tactful.repayment.rules import RepaymentRules, configured_rules
 
 logger = logging.getLogger(__name__)
 
-ACTOR = "repayment:auto-debit"
+ACTOR = "portal:auto-debit"
 CHUNK_SIZE = 500
 # A claimed attempt younger than this may belong to a run still in progress.
 RESUME_AFTER = timedelta(minutes=10)

@@ -29,7 +29,7 @@ from tactful.repayment import selectors
 from tactful.repayment.models import Acceptance, PointsEntry, PointsKind
 from tactful.repayment.rules import configured_rules
 
-ACTOR = "repayment:points"
+ACTOR = "portal:points"
 # How far back the daily task looks for installments it has not yet rewarded.
 LOOKBACK = timedelta(days=40)
 

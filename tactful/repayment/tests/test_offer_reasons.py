@@ -56,7 +56,7 @@ def plan_entry_for(loan: Loan, reasons: str = "current_delay+;payment_ratio-") -
 def plans_page(borrower: Borrower, loan: Loan, language: str = "en") -> str:
     client = Client()
     sign_in_borrower(client, borrower)
-    page = reverse("repayment:plans", args=[loan.reference])
+    page = reverse("portal:plans", args=[loan.reference])
     return client.get(page, HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
 

@@ -36,7 +36,7 @@ def client(borrower) -> Client:
 
 
 def url(name: str, *args: object) -> str:
-    return reverse(f"repayment:{name}", args=args)
+    return reverse(f"portal:{name}", args=args)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])

@@ -32,7 +32,7 @@ def test_the_home_page_explains_tactful_in_simplified_chinese_by_default(client)
     response = client.get("/")
 
     assert response.status_code == 200
-    assert "web/home.html" in [template.name for template in response.templates]
+    assert "public/home/home.html" in [template.name for template in response.templates]
     body = response.content.decode()
     assert '<html lang="zh-Hans">' in body
     assert "还款不应以尊严为代价" in body
@@ -42,7 +42,7 @@ def test_the_home_page_links_to_both_sign_ins_and_the_api_docs(client):
     body = client.get("/").content.decode()
 
     assert f'href="{reverse("portal:sign-in")}"' in body
-    assert f'href="{reverse("web:staff-login")}"' in body
+    assert f'href="{reverse("staff:login")}"' in body
     assert 'href="/api/v1/docs"' in body
 
 

@@ -116,10 +116,11 @@ class Command(BaseCommand):
 
 def _borrower_lines(base_url: str) -> list[str]:
     phones = phone_per_bucket(today=timezone.now().date())
+    outbox = f"{base_url}{reverse('public:demo-outbox')}"
     return [
         f"  Borrower portal  {base_url}{reverse('portal:sign-in')}  with one of these numbers:",
         *(f"      {phone}  (a loan in {bucket})" for bucket, phone in phones.items()),
-        f"    the sign-in code arrives in the demo outbox: {base_url}{reverse('web:demo-outbox')}",
+        f"    the sign-in code arrives in the demo outbox: {outbox}",
         "",
     ]
 
@@ -129,7 +130,7 @@ def _staff_lines(base_url: str, env: dict[str, str]) -> list[str]:
         return ["  Staff            no demo accounts: TACTFUL_DEMO is off", ""]
     usernames = ", ".join(staff.username for staff in DEMO_STAFF)
     return [
-        f"  Staff            {base_url}{reverse('web:staff-login')}  and  {base_url}/admin/",
+        f"  Staff            {base_url}{reverse('staff:login')}  and  {base_url}/admin/",
         f"    usernames {usernames}; password {DEMO_PASSWORD}",
         "    the second-factor code: .venv/bin/python manage.py demo_totp USERNAME",
         "",

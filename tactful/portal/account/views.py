@@ -1,0 +1,137 @@
+"""The borrower portal: sign-in with a texted code, the borrower's loans, one loan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tactful.borrowers.models import Borrower
+from tactful.errors import InvalidInput
+from tactful.portal import selectors, services
+from tactful.portal.account.forms import CodeForm
+from tactful.portal.middleware import SESSION_KEY
+from tactful.portal.wording import entry_label, status_kind, status_words
+from tactful.web.access import borrower_required
+from tactful.web.forms import PhoneForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_REFUSALS: dict[str, StrOrPromise] = {
+    "no_active_code": _("There is no code waiting for this number. Please ask for a new code."),
+    "code_expired": _("This code has expired. Please ask for a new code."),
+    "code_incorrect": _("This code is not right. Please check the text message and try again."),
+    "code_attempts_exhausted": _(
+        "This code was entered wrongly too many times, so it no longer works. "
+        "Please ask for a new code."
+    ),
+}
+_TOO_MANY_CODES = _(
+    "A code was asked for this number several times in the last hour. "
+    "Please use the newest code you received, or try again in an hour."
+)
+_INVALID_PHONE = _("This does not look like a mobile phone number. Please check it.")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step 1: ask for the phone number and send a code if it is a borrower's."""
+    if getattr(request, "borrower", None) is not None:
+        return redirect("portal:home")
+    form = PhoneForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return render(request, "portal/account/sign_in.html", {"form": form})
+    try:
+        e164 = services.request_sign_in_code(
+            phone=form.cleaned_data["phone"], default_region=form.cleaned_data["phone_region"]
+        )
+    except InvalidInput:
+        form.add_error("phone", _INVALID_PHONE)
+        return render(request, "portal/account/sign_in.html", {"form": form})
+    except services.TooManyCodes:
+        form.add_error(None, _TOO_MANY_CODES)
+        return render(request, "portal/account/sign_in.html", {"form": form}, status=429)
+    return _code_page(request, CodeForm(initial={"phone": e164}))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: check the code and start the borrower's session."""
+    if request.method != "POST":
+        return redirect("portal:sign-in")
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _code_page(request, form)
+    try:
+        borrower = services.verify_sign_in_code(
+            phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
+        )
+    except services.SignInRefused as refusal:
+        form.add_error("code", _REFUSALS[refusal.code])
+        return _code_page(request, form)
+    except InvalidInput:
+        return redirect("portal:sign-in")
+    _start_session(request, borrower)
+    return redirect("portal:home")
+
+
+def _code_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
+    # The same words for every number, registered or not, at any hour: a page that
+    # said "not sent now" only for borrowers would tell strangers who is one.
+    hours = services.sign_in_code_hours()
+    context = {
+        "form": form,
+        "code_minutes": settings.BORROWER_CODE_MINUTES,
+        "code_hours": [f"{clock:%H:%M}" for clock in hours] if hours else None,
+    }
+    return render(request, "portal/account/sign_in_code.html", context)
+
+
+def _start_session(request: HttpRequest, borrower: Borrower) -> None:
+    # A new session key on sign-in, so a key planted before it is worth nothing after.
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = borrower.pk
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+    return redirect("public:home")
+
+
+@require_safe
+@borrower_required
+def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
+    today = selectors.borrower_today(borrower, now=timezone.now())
+    loans = [
+        {"status": status, "kind": status_kind(status), "words": status_words(status)}
+        for status in selectors.loan_statuses(borrower, as_of=today)
+    ]
+    return render(request, "portal/account/home.html", {"loans": loans, "today": today})
+
+
+@require_safe
+@borrower_required
+def loan_detail(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResponse:
+    loan = selectors.loan_of_borrower(borrower, reference)
+    if loan is None:
+        raise Http404("no such loan")
+    today = selectors.borrower_today(borrower, now=timezone.now())
+    page = selectors.loan_page(loan, as_of=today)
+    context = {
+        "page": page,
+        "loan": loan,
+        "today": today,
+        "kind": status_kind(page.status),
+        "words": status_words(page.status),
+        "ledger": [(row, entry_label(row.kind)) for row in page.ledger],
+    }
+    return render(request, "portal/account/loan.html", context)

@@ -1,0 +1,13 @@
+"""Third parties' rights over their number: prove it by code, see, stop, erase."""
+
+from django.urls import path
+
+from tactful.public.third_parties import views
+
+urlpatterns = [
+    path("", views.start, name="third-party-start"),
+    path("code/", views.code, name="third-party-code"),
+    path("mine/", views.data, name="third-party-data"),
+    path("stop/", views.stop, name="third-party-stop"),
+    path("erase/", views.erase, name="third-party-erase"),
+]

@@ -1,0 +1,137 @@
+"""Public pages of third parties' rights: prove a number with a code, see, stop, erase."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tactful.consent import third_party_rights as rights
+from tactful.errors import InvalidInput
+from tactful.web.forms import PhoneForm
+
+PHONE_KEY = "third_party_rights.phone"
+PROOF_KEY = "third_party_rights.proof"
+_REFUSALS = {
+    "no_active_code": _("No code is waiting for this number. Please ask for a new one."),
+    "code_expired": _("This code has expired. Please ask for a new one."),
+    "code_incorrect": _("This code is not right. Please check the message and try again."),
+    "code_attempts_exhausted": _("Too many wrong codes. Please ask for a new one."),
+    "invalid_code": _("The code has 6 digits."),
+}
+_TOO_MANY = _("Too many codes were asked for. Please try again in an hour.")
+
+
+class ThirdPartyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Step 1: ask for a code; the same answer for every number, known or not."""
+    form = PhoneForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return render(request, "public/third_parties/start.html", {"form": form})
+    try:
+        e164 = rights.request_code(
+            phone=form.cleaned_data["phone"],
+            default_region=form.cleaned_data["phone_region"],
+            client=_client(request),
+        )
+    except InvalidInput:
+        form.add_error("phone", _("This does not look like a mobile phone number."))
+        return render(request, "public/third_parties/start.html", {"form": form})
+    except rights.TooManyCodes:
+        form.add_error(None, _TOO_MANY)
+        return render(request, "public/third_parties/start.html", {"form": form}, status=429)
+    request.session[PHONE_KEY] = e164
+    return redirect("public:third-party-code")
+
+
+@require_http_methods(["GET", "POST"])
+def code(request: HttpRequest) -> HttpResponse:
+    """Step 2: check the code; a right one proves the number for PROOF_MINUTES."""
+    phone = request.session.get(PHONE_KEY)
+    if not phone:
+        return redirect("public:third-party-start")
+    form = ThirdPartyCodeForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return _code_page(request, form)
+    try:
+        indexes = rights.verify_code(phone=phone, code=form.cleaned_data["code"])
+    except (rights.CodeRefused, InvalidInput) as refusal:
+        form.add_error("code", _REFUSALS.get(refusal.code, _REFUSALS["code_incorrect"]))
+        return _code_page(request, form)
+    # A fresh session key, so a key planted before the proof is worth nothing after it.
+    request.session.cycle_key()
+    until = timezone.now() + timedelta(minutes=rights.PROOF_MINUTES)
+    request.session[PROOF_KEY] = {"indexes": indexes, "until": until.isoformat()}
+    request.session.pop(PHONE_KEY, None)
+    return redirect("public:third-party-data")
+
+
+def _code_page(request: HttpRequest, form: ThirdPartyCodeForm) -> HttpResponse:
+    # The same words for every number at any hour: a page that said "not sent" only for
+    # unknown numbers would tell strangers whose number Tactful holds.
+    hours = rights.code_hours()
+    context = {
+        "form": form,
+        "code_minutes": rights.CODE_MINUTES,
+        "code_hours": [f"{clock:%H:%M}" for clock in hours] if hours else None,
+    }
+    return render(request, "public/third_parties/code.html", context)
+
+
+def _proven_indexes(request: HttpRequest) -> list[str] | None:
+    """Return the blind indexes of the number proven in this session, if still proven."""
+    proof: Any = request.session.get(PROOF_KEY)
+    if not isinstance(proof, dict):
+        return None
+    if datetime.fromisoformat(str(proof.get("until"))) <= timezone.now():
+        request.session.pop(PROOF_KEY, None)
+        return None
+    indexes = proof.get("indexes")
+    return [str(index) for index in indexes] if isinstance(indexes, list) and indexes else None
+
+
+@require_safe
+def data(request: HttpRequest) -> HttpResponse:
+    """Step 3: what Tactful holds about the proven number, and the two actions."""
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    holdings = rights.holdings_of_number(indexes=indexes)
+    return render(request, "public/third_parties/data.html", {"holdings": holdings})
+
+
+@require_POST
+def stop(request: HttpRequest) -> HttpResponse:
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    rights.stop_all_contact(indexes=indexes)
+    return render(request, "public/third_parties/done.html", {"done": "stopped"})
+
+
+@require_POST
+def erase(request: HttpRequest) -> HttpResponse:
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    rights.erase_number(indexes=indexes)
+    request.session.pop(PROOF_KEY, None)
+    return render(request, "public/third_parties/done.html", {"done": "erased"})

@@ -1,0 +1,15 @@
+"""Pages for anyone, signed in or not, in the `public` namespace."""
+
+from django.urls import include, path
+
+from tactful.public.home import views as home
+
+app_name = "public"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("demo/outbox/", home.demo_outbox, name="demo-outbox"),
+    path("verify/", include("tactful.public.verification.urls")),
+    path("verify/rights/", include("tactful.public.third_parties.urls")),
+    path("invitation/", include("tactful.public.verification.invitation_urls")),
+    path("complaints/", include("tactful.public.complaints.urls")),
+]

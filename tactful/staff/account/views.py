@@ -1,0 +1,118 @@
+"""Staff sign-in with a password and a TOTP code, enrolment of the app, and the staff home."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tactful.accounts.models import User
+from tactful.accounts.services import confirm_totp_enrolment, start_totp_enrolment
+from tactful.staff.account.areas import areas_for
+from tactful.staff.account.forms import StaffLoginForm, TotpConfirmForm
+from tactful.web.access import is_verified, staff_required
+
+_WRONG_CREDENTIALS = _("The username, password or code is not right. Please try again.")
+
+
+@require_http_methods(["GET", "POST"])
+def staff_login(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _login_page(request, StaffLoginForm())
+    form = StaffLoginForm(request.POST)
+    if not form.is_valid():
+        return _login_page(request, form)
+    username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+    user = authenticate(request, username=username, password=password)
+    if user is None or not isinstance(user, User):
+        return _refuse(request, form)
+    if not user_has_device(user, confirmed=True):
+        # First sign-in: the password lets them in only as far as the enrolment page.
+        auth_login(request, user)
+        return redirect("staff:otp-setup")
+    device = match_token(user, form.cleaned_data["otp_token"] or "")
+    if device is None:
+        # A wrong code counts towards the lockout exactly like a wrong password.
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+        return _refuse(request, form)
+    auth_login(request, user)
+    otp_login(request, device)
+    return HttpResponseRedirect(_next_url(request))
+
+
+def _refuse(request: HttpRequest, form: StaffLoginForm) -> HttpResponse:
+    if getattr(request, "axes_locked_out", False):
+        return _locked_page(request)
+    form.add_error(None, _WRONG_CREDENTIALS)
+    return _login_page(request, form)
+
+
+def _locked_page(request: HttpRequest) -> HttpResponse:
+    # Axes' middleware would swap our page for its untranslated plain-text one while
+    # this flag is set; the page below says the same thing in the visitor's language.
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+    minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
+    return render(request, "staff/account/locked.html", {"minutes": minutes}, status=429)
+
+
+def _login_page(request: HttpRequest, form: StaffLoginForm) -> HttpResponse:
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "staff/account/login.html", context)
+
+
+def _next_url(request: HttpRequest) -> str:
+    wanted = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if wanted and safe else reverse("staff:home")
+
+
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("staff:login")
+    if user_has_device(user, confirmed=True):
+        return redirect("staff:home" if is_verified(request) else "staff:login")
+    device = start_totp_enrolment(user=user)
+    form = TotpConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        confirmed = confirm_totp_enrolment(user=user, token=form.cleaned_data["otp_token"])
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            return redirect("staff:home")
+        form.add_error("otp_token", _("That code did not match. Check the time on your phone."))
+    return render(request, "staff/account/totp_setup.html", _enrolment_context(device, form))
+
+
+def _enrolment_context(device: TOTPDevice, form: TotpConfirmForm) -> dict[str, object]:
+    secret = b32encode(device.bin_key).decode("ascii")
+    grouped = " ".join(secret[start : start + 4] for start in range(0, len(secret), 4))
+    return {"form": form, "secret": grouped, "config_url": device.config_url}
+
+
+@staff_required()
+def staff_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    areas = areas_for(user) if isinstance(user, User) else []
+    return render(request, "staff/account/home.html", {"areas": areas})
+
+
+@require_POST
+def staff_sign_out(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    return redirect("public:home")

@@ -1,0 +1,219 @@
+"""Staff pages: record a phone complaint, the compliance queue, investigation, reports.
+
+Collectors may record a complaint they took on the phone, and see nothing of it after:
+the complainant's identity is never shown to a collector. The queue, the investigation
+file and the reports are for compliance officers and administrators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tactful.accounts.models import User
+from tactful.accounts.roles import Role
+from tactful.borrowers.selectors import borrower_by_external_id
+from tactful.complaints import exports, selectors, services
+from tactful.complaints.models import Complaint
+from tactful.errors import InvalidInput, ServiceError
+from tactful.staff.complaints.forms import NoteForm, ResolveForm, StaffComplaintForm
+from tactful.web.access import staff_required
+
+OFFICERS = (Role.COMPLIANCE, Role.ADMIN)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required()
+def new_phone_complaint(request: HttpRequest) -> HttpResponse:
+    form = StaffComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        borrower = None
+        external_id = form.cleaned_data["borrower_external_id"].strip()
+        if external_id:
+            borrower = borrower_by_external_id(external_id)
+            if borrower is None:
+                form.add_error("borrower_external_id", _("No borrower has this external id."))
+        if form.is_valid():
+            return _file_phone_complaint(request, form, borrower)
+    return render(request, "staff/complaints/new.html", {"form": form})
+
+
+def _file_phone_complaint(
+    request: HttpRequest, form: StaffComplaintForm, borrower: object
+) -> HttpResponse:
+    upload = form.cleaned_data.get("attachment")
+    intake = services.Intake(
+        channel="staff",
+        category=form.cleaned_data["category"],
+        description=form.cleaned_data["description"],
+        complainant_kind=form.cleaned_data["complainant_kind"],
+        borrower=borrower,  # type: ignore[arg-type]
+        verification_codes=form.codes(),
+        attachments=[upload] if upload else [],
+        submission_key=form.cleaned_data.get("submission_token") or None,
+    )
+    try:
+        complaint = services.file_complaint(intake=intake, actor=f"user:{_user(request).pk}")
+    except InvalidInput as error:
+        for name, problem in error.fields.items():
+            form.add_error(name if name in form.fields else None, problem)
+        return render(request, "staff/complaints/new.html", {"form": form}, status=422)
+    messages.success(
+        request,
+        _("Complaint %(number)s recorded; contact about it is on hold.")
+        % {"number": complaint.complaint.number},
+    )
+    if _user(request).has_role(*OFFICERS):
+        return redirect("staff:complaint", reference=complaint.complaint.reference)
+    return redirect("staff:home")
+
+
+@require_safe
+@staff_required(*OFFICERS)
+def complaint_queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/complaints/queue.html", {"complaints": selectors.queue()[:200]})
+
+
+def _complaint(reference: UUID) -> Complaint:
+    complaint = selectors.complaint_by_reference(reference)
+    if complaint is None:
+        raise Http404("no such complaint")
+    return complaint
+
+
+@require_safe
+@staff_required(*OFFICERS)
+def investigation(request: HttpRequest, reference: UUID) -> HttpResponse:
+    file = selectors.investigation_file(_complaint(reference))
+    officers = User.objects.filter(groups__name__in=[role.value for role in OFFICERS]).distinct()
+    context = {
+        "file": file,
+        "complaint": file.complaint,
+        "officers": officers,
+        "note_form": NoteForm(),
+        "resolve_form": ResolveForm(),
+    }
+    return render(request, "staff/complaints/investigation.html", context)
+
+
+@require_POST
+@staff_required(*OFFICERS)
+def act(request: HttpRequest, reference: UUID) -> HttpResponse:
+    """Carry out one step of the workflow or the remediation; say what went wrong if refused."""
+    complaint = _complaint(reference)
+    action = _ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        messages.error(request, _("Unknown step."))
+    else:
+        try:
+            action(request, complaint)
+        except ServiceError as refusal:
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Done."))
+    return redirect("staff:complaint", reference=reference)
+
+
+def _post(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "")
+
+
+def _officer(request: HttpRequest) -> User:
+    officer = User.objects.filter(pk=_post(request, "officer") or 0).first()
+    if officer is None:
+        raise InvalidInput({"officer": "choose an officer"})
+    return officer
+
+
+_ACTIONS: dict[str, Callable[[HttpRequest, Complaint], object]] = {
+    "assign": lambda r, c: services.assign(complaint=c, officer=_officer(r), actor=_user(r)),
+    "investigate": lambda r, c: services.start_investigation(complaint=c, actor=_user(r)),
+    "resolve": lambda r, c: services.resolve(
+        complaint=c,
+        resolution=_post(r, "resolution"),
+        summary=_post(r, "summary"),
+        actor=_user(r),
+    ),
+    "close": lambda r, c: services.close(complaint=c, actor=_user(r)),
+    "reopen": lambda r, c: services.reopen(complaint=c, reason=_post(r, "note"), actor=_user(r)),
+    "extend": lambda r, c: services.extend_deadline(
+        complaint=c,
+        reason=_post(r, "note"),
+        actor=_user(r),
+        approved_by=User.objects.filter(pk=_post(r, "officer") or 0).first(),
+    ),
+    "lift_holds": lambda r, c: services.lift_holds(
+        complaint=c, reason=_post(r, "note"), actor=_user(r)
+    ),
+    "apology": lambda r, c: services.send_apology(complaint=c, actor=_user(r)),
+    "correction": lambda r, c: services.record_correction(
+        complaint=c,
+        note=_post(r, "note"),
+        reverse_entry_reference=_post(r, "entry"),
+        actor=_user(r),
+    ),
+    "waiver": lambda r, c: services.waive_fee(
+        complaint=c,
+        installment_n=int(_post(r, "installment") or 0),
+        amount=_post(r, "amount"),
+        actor=_user(r),
+    ),
+    "compensation": lambda r, c: services.compensate(
+        complaint=c, amount=_post(r, "amount"), actor=_user(r)
+    ),
+    "coaching": lambda r, c: services.coach_collector(
+        complaint=c,
+        collector=_collector(r),
+        note=_post(r, "note"),
+        actor=_user(r),
+    ),
+    "propose_rule": lambda r, c: services.propose_rule(
+        complaint=c, override=_post(r, "override"), actor=_user(r)
+    ),
+}
+
+
+def _collector(request: HttpRequest) -> User:
+    collector = User.objects.filter(username=_post(request, "collector")).first()
+    if collector is None:
+        raise InvalidInput({"collector": "no collector has this username"})
+    return collector
+
+
+@require_safe
+@staff_required(*OFFICERS)
+def reports(request: HttpRequest) -> HttpResponse:
+    pack = request.GET.get("pack") or None
+    report = selectors.report(pack=pack, today=timezone.now().date())
+    return render(request, "staff/complaints/reports.html", {"report": report, "pack": pack})
+
+
+@require_safe
+@staff_required(*OFFICERS)
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    pack = request.GET.get("pack") or None
+    name = f"complaints-{pack or 'all'}-{timezone.now():%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(exports.complaints_csv(pack), content_type="text/csv")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.complaints_xlsx(pack),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404("unknown format")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

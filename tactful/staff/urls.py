@@ -1,0 +1,13 @@
+"""The staff pages, under /staff/ in the `staff` namespace: one include per topic."""
+
+from django.urls import include, path
+
+app_name = "staff"
+urlpatterns = [
+    path("", include("tactful.staff.account.urls")),
+    path("contacts/", include("tactful.staff.contacts.urls")),
+    path("recordings/", include("tactful.staff.recordings.urls")),
+    path("complaints/", include("tactful.staff.complaints.urls")),
+    path("rights/", include("tactful.staff.rights_desk.urls")),
+    path("plan/", include("tactful.staff.plan.urls")),
+]
