@@ -1,0 +1,10 @@
+"""The fixtures of the tests of the consent API, shared with the tests of the consent app."""
+
+from tactful.consent.tests.conftest import (  # noqa: F401
+    _send_at_once,
+    _static_root_exists,
+    borrower,
+    collector,
+    loan,
+    recipient,
+)
