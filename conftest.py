@@ -1,12 +1,20 @@
-"""Test set-up shared by every app: fast hashing, tasks run at once, SMS captured."""
+"""Test set-up shared by every app: static files, fast hashing, tasks run at once, SMS captured."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tactful.messaging.fake import InMemorySmsSender
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_root_exists() -> None:
+    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tactful.borrowers.identity import IdentityError, normalise_phone
+from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.environment import Environment
 from tactful.money.delinquency import BucketError, BucketScheme
 from tactful.policy import PackError, load_pack
@@ -44,7 +44,7 @@ def _caller_numbers(raw: list[str]) -> frozenset[str]:
     for text in raw:
         try:
             numbers.add(normalise_phone(text).e164)
-        except IdentityError as error:
+        except IdentifierError as error:
             raise ImproperlyConfigured(f"LENDER_CALLER_NUMBERS: {error.message}") from None
     return frozenset(numbers)
 
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tactful.api",
     "tactful.portal",
     "tactful.contacts",
+    "tactful.one_time_codes",
     "tactful.consent",
     "tactful.callqa",
     "tactful.complaints",
@@ -211,8 +212,14 @@ TASKS = {
 }
 
 SMS_BACKEND = env.choice("SMS_BACKEND", "outbox", ("outbox",))
-BORROWER_CODE_MINUTES = env.integer("BORROWER_CODE_MINUTES", 10, minimum=1)
-BORROWER_CODE_ATTEMPTS = env.integer("BORROWER_CODE_ATTEMPTS", 5, minimum=1)
+# Every one-time code (sign-in, plan acceptance, third parties, complainants): its lifetime,
+# and the wrong guess that kills it. BORROWER_CODE_* are the older names, still read.
+ONE_TIME_CODE_MINUTES = env.integer(
+    "ONE_TIME_CODE_MINUTES", env.integer("BORROWER_CODE_MINUTES", 10, minimum=1), minimum=1
+)
+ONE_TIME_CODE_ATTEMPTS = env.integer(
+    "ONE_TIME_CODE_ATTEMPTS", env.integer("BORROWER_CODE_ATTEMPTS", 5, minimum=1), minimum=1
+)
 
 DELINQUENCY_BUCKETS = env.text("DELINQUENCY_BUCKETS", "M0:0-0,M1:1-30,M2:31-60,M3+:61-")
 try:

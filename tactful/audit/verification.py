@@ -27,6 +27,23 @@ class ChainReport:
     def intact(self) -> bool:
         return self.problem is None
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "intact": self.intact,
+            "events_checked": self.events_checked,
+            "sequence": self.sequence,
+            "problem": self.problem,
+        }
+
+    def describe(self) -> str:
+        """Return the report as one sentence for people."""
+        if self.intact:
+            return f"Audit chain intact: {self.events_checked} events checked."
+        return (
+            f"Audit chain BROKEN at event {self.sequence}: {self.problem}. "
+            f"{self.events_checked} events before it verified."
+        )
+
 
 @dataclass(frozen=True)
 class _Head:

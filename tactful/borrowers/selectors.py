@@ -24,3 +24,17 @@ def borrowers_with_national_id(national_id: str) -> QuerySet[Borrower]:
 
 def borrower_by_external_id(external_id: str) -> Borrower | None:
     return Borrower.objects.filter(external_id=external_id).first()
+
+
+def numbers_at(e164: str) -> QuerySet[PhoneNumber]:
+    """Return the borrowers' own numbers stored as `e164` (every index key), oldest first."""
+    return (
+        PhoneNumber.objects.select_related("borrower")
+        .filter(e164_index__in=phone_indexes(e164))
+        .order_by("pk")
+    )
+
+
+def primary_number(borrower: Borrower) -> PhoneNumber | None:
+    """Return the borrower's primary number, else their oldest; None if they have none."""
+    return borrower.phone_numbers.order_by("-is_primary", "pk").first()

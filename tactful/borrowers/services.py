@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Model
 
 from tactful.audit.services import record_event
-from tactful.borrowers.identity import (
-    IdentityError,
+from tactful.borrowers.identifiers import (
+    IdentifierError,
     PhoneDetails,
     normalise_national_id,
     normalise_phone,
@@ -76,19 +76,19 @@ def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
         problems["preferred_language"] = f"must be one of {', '.join(Language.values)}"
     try:
         national_id = normalise_national_id(details.id_country, details.national_id)
-    except IdentityError as error:
+    except IdentifierError as error:
         problems["national_id"] = error.message
     if not details.phones:
         problems["phones"] = "at least one phone number is required"
     for index, raw in enumerate(details.phones):
         try:
             phones.append(normalise_phone(raw, details.phone_region))
-        except IdentityError as error:
+        except IdentifierError as error:
             problems[f"phones[{index}]"] = error.message
     if details.timezone_override:
         try:
             validate_time_zone(details.timezone_override)
-        except IdentityError as error:
+        except IdentifierError as error:
             problems["timezone_override"] = error.message
     if len(details.address.strip()) > MAX_ADDRESS_LENGTH:
         problems["address"] = f"at most {MAX_ADDRESS_LENGTH} characters"

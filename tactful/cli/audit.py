@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING
 
 from tactful.cli import USAGE_ERROR, setup_django
-
-if TYPE_CHECKING:
-    from tactful.audit.verification import ChainReport
 
 TAMPERED = 1
 
@@ -54,7 +50,7 @@ def handle_verify(args: argparse.Namespace) -> int:
         print(f"tactful audit verify: error: cannot read the audit chain: {error}", file=sys.stderr)
         print("Has the database been migrated? (manage.py migrate)", file=sys.stderr)
         return USAGE_ERROR
-    print(json.dumps(report_as_json(report)) if args.json else describe(report))
+    print(json.dumps(report.as_json()) if args.json else report.describe())
     return 0 if report.intact else TAMPERED
 
 
@@ -75,22 +71,3 @@ def handle_verify_export(args: argparse.Namespace) -> int:
     where = f"entry {report.entry}" if report.entry else "the chain"
     print(f"Export does NOT match at {where}: {report.problem}.")
     return TAMPERED
-
-
-def report_as_json(report: ChainReport) -> dict[str, object]:
-    return {
-        "intact": report.intact,
-        "events_checked": report.events_checked,
-        "sequence": report.sequence,
-        "problem": report.problem,
-    }
-
-
-def describe(report: ChainReport) -> str:
-    """Return the report as one sentence for people."""
-    if report.intact:
-        return f"Audit chain intact: {report.events_checked} events checked."
-    return (
-        f"Audit chain BROKEN at event {report.sequence}: {report.problem}. "
-        f"{report.events_checked} events before it verified."
-    )

@@ -9,7 +9,6 @@ from tactful.complaints.models import (
     Complaint,
     ComplaintEvent,
     ComplaintHold,
-    IdentityCode,
     LinkedAttempt,
     Rating,
     Remediation,
@@ -63,10 +62,3 @@ class RatingAdmin(ReadOnlyAdmin):
 @admin.register(CoachingTask)
 class CoachingTaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("collector", "complaint", "finding", "created_at", "done_at")
-
-
-@admin.register(IdentityCode)
-class IdentityCodeAdmin(ReadOnlyAdmin):
-    """Digests only; nothing here can be edited."""
-
-    list_display = ("created_at", "expires_at", "failed_attempts", "used_at")

@@ -284,25 +284,3 @@ class Rating(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.score} for {self.complaint_id}"
-
-
-class IdentityCode(models.Model):
-    """A one-time code texted to someone who wants to be identified on the public page.
-
-    Like the portal's sign-in codes, neither number nor code is stored in clear.
-    """
-
-    phone_digest = models.CharField(max_length=64)
-    code_digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["phone_digest", "created_at"])
-        ]
-
-    def __str__(self) -> str:
-        return f"identity code {self.pk}"

@@ -11,7 +11,6 @@ from tactful.consent.models import (
     NumberRefusal,
     RightsRequest,
     RightsRequestEvent,
-    ThirdPartyCode,
     VerificationLookup,
 )
 
@@ -60,9 +59,3 @@ class RightsRequestAdmin(ReadOnlyAdmin):
 @admin.register(RightsRequestEvent)
 class RightsRequestEventAdmin(ReadOnlyAdmin):
     list_display = ("recorded_at", "request", "status", "recorded_by")
-
-
-@admin.register(ThirdPartyCode)
-class ThirdPartyCodeAdmin(ReadOnlyAdmin):
-    # Digests only: nothing here names a number, a code or an address.
-    list_display = ("created_at", "expires_at", "failed_attempts", "used_at")

@@ -16,8 +16,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import translation
 
-from tactful.borrowers.identity import (
-    IdentityError,
+from tactful.borrowers.identifiers import (
+    IdentifierError,
     normalise_national_id,
     normalise_phone,
     validate_time_zone,
@@ -57,7 +57,7 @@ def normalised_value(borrower: Borrower, field: str, value: str) -> str:
 def _national_id(borrower: Borrower, field: str, value: str) -> str:
     try:
         return normalise_national_id(borrower.id_country, value)
-    except IdentityError:
+    except IdentifierError:
         # The validator's message may quote the number: say only what is wrong.
         country = borrower.id_country.upper()
         raise InvalidInput(
@@ -69,7 +69,7 @@ def _phone(borrower: Borrower, field: str, value: str) -> str:
     primary = borrower.phone_numbers.filter(is_primary=True).first()
     try:
         e164 = normalise_phone(value, primary.region if primary else None).e164
-    except IdentityError:
+    except IdentifierError:
         raise InvalidInput({"value": "not a valid phone number"}, code="invalid_phone") from None
     # Under every index key: a number still indexed under a previous key is taken too.
     others = PhoneNumber.objects.filter(e164_index__in=phone_indexes(e164)).exclude(
@@ -96,7 +96,7 @@ def _language(borrower: Borrower, field: str, value: str) -> str:
 def _time_zone(borrower: Borrower, field: str, value: str) -> str:
     try:
         return validate_time_zone(value)
-    except IdentityError:
+    except IdentifierError:
         raise InvalidInput({"value": "not an IANA time zone"}, code="invalid_time_zone") from None
 
 

@@ -288,28 +288,3 @@ class RightsRequestEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.status} {self.request_id}"
-
-
-class ThirdPartyCode(models.Model):
-    """A one-time code asked for on the public rights page, for one number.
-
-    Neither the number, the code nor the client address is stored: only keyed digests. A
-    row is made for every well-formed number, known or not, so limits behave alike.
-    """
-
-    phone_digest = models.CharField(max_length=64)
-    client_digest = models.CharField(max_length=64)
-    code_digest = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["phone_digest", "created_at"]),
-            models.Index(fields=["client_digest", "created_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"third-party code {self.pk}"

@@ -15,22 +15,16 @@ kept under a previous index key are found as well; new rows take the current one
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from tactful.audit.services import record_event
-from tactful.borrowers.identity import IdentityError, normalise_phone
 from tactful.borrowers.models import PhoneNumber, phone_indexes
 from tactful.consent import selectors
 from tactful.consent.models import (
@@ -41,39 +35,15 @@ from tactful.consent.models import (
     RightsRequestEvent,
     RightsStatus,
     RightsSubject,
-    ThirdPartyCode,
 )
 from tactful.consent.services import refuse_number
-from tactful.contacts.codes import with_verification_code
-from tactful.contacts.gate import opening_hours
 from tactful.contacts.models import ContactAttempt, Outcome, Recipient
-from tactful.contacts.selectors import latest_loan
-from tactful.contacts.services import recipient_for_number, record_opt_out, request_permit
-from tactful.errors import InvalidInput, ServiceError
-from tactful.messaging.ports import SmsMessage
-from tactful.messaging.services import send_sms_on_commit
+from tactful.contacts.services import recipient_for_number, record_opt_out
+from tactful.one_time_codes import services as codes
+from tactful.one_time_codes.models import Purpose
 
-CODE_DIGITS = 6
-CODE_MINUTES = 10
-CODE_ATTEMPTS = 5
-CODES_PER_NUMBER_PER_HOUR = 3
-CODES_PER_CLIENT_PER_HOUR = 10
 PROOF_MINUTES = 15
 ACTOR = "third_party"
-_CODE_PATTERN = re.compile(rf"^\d{{{CODE_DIGITS}}}$")
-
-
-class CodeRefused(ServiceError):
-    """A code that proves nothing. `code`: ``no_active_code``, ``code_expired``,
-    ``code_incorrect`` or ``code_attempts_exhausted``."""
-
-    status = 400
-
-
-class TooManyCodes(ServiceError):
-    """More codes asked for one number, or from one client, within an hour than allowed."""
-
-    status = 429
 
 
 @dataclass(frozen=True)
@@ -112,56 +82,21 @@ def request_code(
     Raise InvalidInput (``invalid_phone``) for a malformed number and TooManyCodes past
     the hourly limits; in both cases nothing is stored and nothing is sent.
     """
-    e164 = _normalised(phone, default_region)
-    moment = now or timezone.now()
-    phone_digest, client_digest = _digest(f"tp-phone:{e164}"), _digest(f"tp-client:{client}")
+    e164 = codes.normalised_phone(phone, default_region)
     with transaction.atomic():
-        _ensure_below_limits(phone_digest, client_digest, moment)
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        ThirdPartyCode.objects.create(
-            phone_digest=phone_digest,
-            client_digest=client_digest,
-            code_digest=_code_digest(phone_digest, code),
-            created_at=moment,
-            expires_at=moment + timedelta(minutes=CODE_MINUTES),
+        codes.send_code(
+            purpose=Purpose.THIRD_PARTY_RIGHTS,
+            e164=e164,
+            recipients=_sendable_recipients(phone_indexes(e164)),
+            client=client,
+            now=now,
         )
-        _text_code(e164, code, moment)
     return e164
 
 
 def code_hours() -> tuple[time, time] | None:
     """Return the local hours within which codes are sent (None: at any hour)."""
-    return opening_hours("sms", "emergency_contact", "service")
-
-
-def _ensure_below_limits(phone_digest: str, client_digest: str, moment: datetime) -> None:
-    recent = ThirdPartyCode.objects.filter(created_at__gt=moment - timedelta(hours=1))
-    if recent.filter(phone_digest=phone_digest).count() >= CODES_PER_NUMBER_PER_HOUR:
-        raise TooManyCodes("too_many_codes", "too many codes were asked for this number")
-    if recent.filter(client_digest=client_digest).count() >= CODES_PER_CLIENT_PER_HOUR:
-        raise TooManyCodes("too_many_codes", "too many codes were asked from this connection")
-
-
-def _text_code(e164: str, code: str, moment: datetime) -> None:
-    # Try each recipient at this number until the gate permits one: the person is the
-    # same, only the borrower the record hangs on differs. None permitted: nothing sent.
-    for recipient in _sendable_recipients(phone_indexes(e164)):
-        language = _language_of(recipient)
-        body = _code_text(code, language)
-        attempt = request_permit(
-            loan=latest_loan(recipient.borrower),
-            recipient=recipient,
-            channel="sms",
-            purpose="service",
-            automated=True,
-            content=body,
-            actor=ACTOR,
-            now=moment,
-        )
-        if attempt.allowed:
-            text = with_verification_code(body, attempt.verification_code, language)
-            send_sms_on_commit(SmsMessage(to=e164, body=text, purpose="third_party_rights_code"))
-            return
+    return codes.code_hours("emergency_contact")
 
 
 def _sendable_recipients(indexes: Sequence[str]) -> list[Recipient]:
@@ -179,82 +114,14 @@ def _own_number_recipients(indexes: Sequence[str]) -> list[Recipient]:
     return [recipient_for_number(number=number) for number in numbers]
 
 
-def _language_of(recipient: Recipient) -> str:
-    contact = recipient.emergency_contact
-    return contact.language if contact is not None else recipient.borrower.preferred_language
-
-
-def _code_text(code: str, language: str) -> str:
-    with translation.override(language):
-        text = ngettext(
-            "Your Tactful code to see your data is %(code)s. It is valid for %(minutes)d "
-            "minute. Never share it with anyone.",
-            "Your Tactful code to see your data is %(code)s. It is valid for %(minutes)d "
-            "minutes. Never share it with anyone.",
-            CODE_MINUTES,
-        )
-    return text % {"code": code, "minutes": CODE_MINUTES}
-
-
 def verify_code(*, phone: str, code: str, now: datetime | None = None) -> list[str]:
     """Return the blind indexes of `phone` if `code` is its newest code, using the code up.
 
-    Each wrong guess counts; after CODE_ATTEMPTS the code is dead. Raise CodeRefused,
-    or InvalidInput for a malformed number or code.
+    Raise CodeRefused, or InvalidInput for a malformed number or code.
     """
-    e164 = _normalised(phone, None)
-    guess = code.strip()
-    if not _CODE_PATTERN.fullmatch(guess):
-        raise InvalidInput({"code": f"must be {CODE_DIGITS} digits"}, code="invalid_code")
-    moment = now or timezone.now()
-    with transaction.atomic():
-        # The wrong-guess counter must commit, so the refusal is raised after the block.
-        refusal = _use_code(_digest(f"tp-phone:{e164}"), guess, moment)
-    if refusal is not None:
-        raise refusal
+    e164 = codes.normalised_phone(phone)
+    codes.use_code(purpose=Purpose.THIRD_PARTY_RIGHTS, e164=e164, code=code, now=now)
     return phone_indexes(e164)
-
-
-def _use_code(phone_digest: str, guess: str, moment: datetime) -> CodeRefused | None:
-    row = (
-        ThirdPartyCode.objects.select_for_update()
-        .filter(phone_digest=phone_digest)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if row is None or row.used_at is not None:
-        return CodeRefused("no_active_code", "no code is waiting for this number")
-    if row.expires_at <= moment:
-        return CodeRefused("code_expired", "the code has expired")
-    if row.failed_attempts >= CODE_ATTEMPTS:
-        return CodeRefused("code_attempts_exhausted", "too many wrong codes")
-    if not hmac.compare_digest(row.code_digest, _code_digest(phone_digest, guess)):
-        row.failed_attempts += 1
-        row.save(update_fields=["failed_attempts"])
-        if row.failed_attempts >= CODE_ATTEMPTS:
-            return CodeRefused("code_attempts_exhausted", "too many wrong codes")
-        return CodeRefused("code_incorrect", "the code is not right")
-    row.used_at = moment
-    row.save(update_fields=["used_at"])
-    return None
-
-
-def _normalised(phone: str, default_region: str | None) -> str:
-    # The error never repeats the number: error messages may end up in logs.
-    try:
-        return normalise_phone(phone.strip(), default_region).e164
-    except IdentityError:
-        raise InvalidInput({"phone": "not a valid phone number"}, code="invalid_phone") from None
-
-
-def _code_digest(phone_digest: str, code: str) -> str:
-    # Bound to the number: one number's code digest never matches another's.
-    return _digest(f"tp-code:{phone_digest}:{code}")
-
-
-def _digest(text: str) -> str:
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 # --- what we hold about a number -----------------------------------------------------------

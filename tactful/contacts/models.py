@@ -131,6 +131,13 @@ class Recipient(models.Model):
             return self.borrower.timezone_override
         return self.phone_number.time_zone if self.phone_number is not None else None
 
+    @property
+    def language(self) -> str:
+        """Return the language this person reads: their own, never the borrower's for another."""
+        if self.emergency_contact is not None:
+            return self.emergency_contact.language
+        return self.borrower.preferred_language
+
 
 class Hold(AppendOnlyModel):
     """A pause on contact about a loan, or with a recipient, from `starts_at` to `ends_at`.

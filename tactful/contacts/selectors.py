@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -46,6 +47,15 @@ def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
         Recipient.objects.select_related("borrower", "phone_number")
         .filter(borrower=borrower, role=RecipientRole.DEBTOR, phone_number__isnull=False)
         .order_by("-phone_number__is_primary", "pk")
+    )
+
+
+def own_number_recipients_at(indexes: Sequence[str]) -> list[Recipient]:
+    """Return the recipients of every borrower's own number stored under these blind indexes."""
+    return list(
+        Recipient.objects.filter(phone_number__e164_index__in=indexes)
+        .select_related("borrower", "phone_number")
+        .order_by("pk")
     )
 
 

@@ -265,12 +265,15 @@ def send_sms_with_permit(
     language: str,
     message_purpose: str,
     actor: str,
+    to: str | None = None,
     now: datetime | None = None,
 ) -> ContactAttempt:
     """Ask for a permit to text `recipient`; send `body` with its code only if granted.
 
     The text leaves after the caller's transaction commits; a denial sends nothing.
-    `message_purpose` names the message for the gateway (e.g. ``sign_in_code``).
+    `message_purpose` names the message for the gateway (e.g. ``sign_in_code``). `to` is
+    the E.164 number to text, for a recipient whose number is not a borrower's own (an
+    emergency contact's is kept encrypted on the designation); by default the recipient's.
     """
     attempt = request_permit(
         loan=loan,
@@ -282,10 +285,10 @@ def send_sms_with_permit(
         actor=actor,
         now=now,
     )
-    number = recipient.phone_number
+    number = to or (recipient.phone_number.e164 if recipient.phone_number is not None else None)
     if attempt.allowed and number is not None:
         text = with_verification_code(body, attempt.verification_code, language)
-        send_sms_on_commit(SmsMessage(to=number.e164, body=text, purpose=message_purpose))
+        send_sms_on_commit(SmsMessage(to=number, body=text, purpose=message_purpose))
     return attempt
 
 

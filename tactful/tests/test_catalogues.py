@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,16 @@ def test_catalogue_passes_msgfmt_check(catalogue, tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_every_catalogue_matches_its_package_and_is_translated():
+    """Each package's catalogue holds exactly its own messages, all translated into Chinese.
+
+    A message that moved to another package, or a new one nobody translated, fails here
+    (refresh with `scripts/catalogues.py`).
+    """
+    script = Path(__file__).resolve().parents[2] / "scripts" / "catalogues.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,19 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from django.conf import settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE_VIEWPORT: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing."""
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

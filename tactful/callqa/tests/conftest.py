@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -31,11 +30,6 @@ ABUSIVE_CALL = scripted(
 POLITE_CALL = scripted("您好，您的账单已逾期三天，如有困难可以申请分期。")
 DISTRESS_CALL = scripted("请问您什么时候方便还款？", "我失业了，真的撑不下去了，不想活了。")
 JOB_LOSS_CALL = scripted("请问您什么时候方便还款？", "厂子上个月倒闭了，我现在没有收入。")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

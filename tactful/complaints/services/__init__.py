@@ -24,6 +24,8 @@ from tactful.complaints.services.intake import (
     Intake,
     TooManyComplaints,
     file_complaint,
+    prove_complainant_phone,
+    send_complainant_code,
 )
 from tactful.complaints.services.remediation import (
     APOLOGY_TEMPLATE_VERSION,
@@ -76,12 +78,14 @@ __all__ = [
     "lift_holds",
     "open_complaint_from_finding",
     "propose_rule",
+    "prove_complainant_phone",
     "rate_outcome",
     "record_correction",
     "reopen",
     "resolve",
     "retry_acknowledgements",
     "send_apology",
+    "send_complainant_code",
     "start_investigation",
     "waive_fee",
 ]

@@ -21,8 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tactful.audit.services import record_event
-from tactful.borrowers.models import Borrower
-from tactful.complaints.identity import keyed_digest, phone_digest, recipients_with_number
+from tactful.borrowers.models import Borrower, phone_indexes
 from tactful.complaints.models import (
     Attachment,
     Category,
@@ -37,10 +36,13 @@ from tactful.complaints.models import (
 from tactful.complaints.services._common import MAX_DESCRIPTION, _due_on, _event
 from tactful.complaints.services.workflow import acknowledge
 from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Recipient, RecipientRole
-from tactful.contacts.selectors import loans_of
+from tactful.contacts.selectors import loans_of, own_number_recipients_at
 from tactful.contacts.services import place_hold, recipients_for_borrower
 from tactful.errors import InvalidInput, ServiceError
 from tactful.loans.models import Loan
+from tactful.one_time_codes import services as codes
+from tactful.one_time_codes.models import Purpose
+from tactful.privacy.digests import keyed_digest
 
 MAX_CODES = 20
 MAX_ATTACHMENTS = 3
@@ -133,7 +135,7 @@ def _recorded(
     actor: str,
     moment: datetime,
 ) -> Complaint:
-    identified = recipients_with_number(intake.complainant_phone or "")
+    identified = own_number_recipients_at(phone_indexes(intake.complainant_phone or ""))
     kind, borrower = _complainant(intake, identified)
     complaint = Complaint.objects.create(
         number=_unused_number(),
@@ -144,7 +146,7 @@ def _recorded(
         borrower=borrower,
         loan=intake.loan,
         reply_to=_reply_to(kind, borrower, identified),
-        complainant_digest=phone_digest(intake.complainant_phone)
+        complainant_digest=keyed_digest("complainant-phone", intake.complainant_phone)
         if intake.complainant_phone
         else "",
         description=intake.description.strip(),
@@ -364,7 +366,7 @@ def _ensure_below_public_limit(source_digest: str, moment: datetime) -> None:
 def _source_digest(source: str) -> str:
     if not source:
         return ""
-    return keyed_digest(f"complaint-source:{source}")
+    return keyed_digest("complaint-source", source)
 
 
 def _unused_number() -> str:
@@ -372,3 +374,31 @@ def _unused_number() -> str:
         number = "C" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(8))
         if not Complaint.objects.filter(number=number).exists():
             return number
+
+
+# --- a complainant proves their number -----------------------------------------------------
+
+
+def send_complainant_code(*, phone: str, language: str, now: datetime | None = None) -> str:
+    """Text a one-time code to `phone` if Tactful has contacted it; return the E.164 form.
+
+    The page answers alike for every well-formed number: a code is made for any, and
+    texted only to a number that is a borrower's own (through the gate). Raise
+    InvalidInput for a malformed number and TooManyCodes past the hourly limit.
+    """
+    e164 = codes.normalised_phone(phone)
+    codes.send_code(
+        purpose=Purpose.COMPLAINT_IDENTITY,
+        e164=e164,
+        recipients=own_number_recipients_at(phone_indexes(e164)),
+        language=language,
+        now=now,
+    )
+    return e164
+
+
+def prove_complainant_phone(*, phone: str, code: str, now: datetime | None = None) -> str:
+    """Return the E.164 number `code` was texted to, using the code up; CodeRefused if not."""
+    e164 = codes.normalised_phone(phone)
+    codes.use_code(purpose=Purpose.COMPLAINT_IDENTITY, e164=e164, code=code, now=now)
+    return e164

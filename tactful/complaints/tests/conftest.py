@@ -7,10 +7,8 @@ clock and move the borrower to a zone where it is daytime.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
@@ -19,11 +17,6 @@ from tactful.contacts.services import certify_collector, recipients_for_borrower
 from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_staff
 
 NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,10 @@ from django.test import Client
 from tactful.accounts.roles import Role
 from tactful.api.testing import ApiClient, issue_test_key
 from tactful.complaints import services
-from tactful.complaints.models import Complaint, IdentityCode, Status
+from tactful.complaints.models import Complaint, Status
 from tactful.contacts.models import Hold
 from tactful.contacts.testing import move_to_daytime
+from tactful.one_time_codes.models import OneTimeCode
 from tactful.web.tests.personas import (
     SECOND_PHONE,
     make_borrower,
@@ -126,7 +127,7 @@ def test_a_public_code_identifies_the_complainant(
     )
     complaint = Complaint.objects.get()
     assert complaint.complainant_kind == "borrower"
-    assert IdentityCode.objects.get().used_at is not None
+    assert OneTimeCode.objects.get().used_at is not None
 
 
 def test_an_unknown_number_gets_the_same_answer_and_no_text(db, sms_outbox):

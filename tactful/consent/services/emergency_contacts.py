@@ -6,8 +6,6 @@ at the very next gate decision: nothing is cached.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -20,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tactful.audit.services import record_event
-from tactful.borrowers.identity import IdentityError, normalise_phone
+from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.borrowers.models import Borrower, PhoneNumber, phone_indexes
 from tactful.consent import selectors
 from tactful.consent.models import (
@@ -42,6 +40,7 @@ from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
 from tactful.privacy.crypto import blind_index, decrypt, encrypt
+from tactful.privacy.digests import keyed_digest
 from tactful.privacy.masking import mask_phone
 
 MAX_NAME_LENGTH = 100
@@ -107,7 +106,7 @@ def _contact_number(phone: str, default_region: str | None) -> tuple[str, str | 
     # The error never repeats the number: error messages may end up in logs.
     try:
         details = normalise_phone(phone.strip(), default_region)
-    except IdentityError:
+    except IdentifierError:
         raise InvalidInput({"phone": "not a valid phone number"}, code="invalid_phone") from None
     return details.e164, details.single_time_zone
 
@@ -207,8 +206,7 @@ def invitation_text(contact: EmergencyContact, token: str) -> str:
 
 
 def invitation_digest(token: str) -> str:
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, f"invitation:{token}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("invitation", token)
 
 
 def contact_for_invitation(token: str) -> EmergencyContact:

@@ -6,20 +6,19 @@ used neither to guess codes nor as a free number checker.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tactful.borrowers.identity import IdentityError, normalise_phone
+from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.consent.models import VerificationLookup
 from tactful.consent.services.emergency_contacts import refuse_number
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import record_opt_out
 from tactful.errors import Conflict, InvalidInput, NotFound
+from tactful.privacy.digests import keyed_digest
 
 CODE_ALPHABET = frozenset("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 CODE_LENGTH = 8
@@ -66,7 +65,7 @@ def is_lender_number(
     """
     try:
         e164 = normalise_phone(number, region).e164
-    except IdentityError as error:
+    except IdentifierError as error:
         raise InvalidInput({"number": error.message}) from None
     moment = now or timezone.now()
     digest = _client_digest(client)
@@ -119,5 +118,4 @@ def _ensure_lookups_left(digest: str, moment: datetime) -> None:
 
 
 def _client_digest(client: str) -> str:
-    key = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(key, f"verify-client:{client}".encode(), hashlib.sha256).hexdigest()
+    return keyed_digest("verify-client", client)

@@ -1,16 +1,8 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from tactful.contacts.tests.conftest import borrower, collector, loan, recipient  # noqa: F401
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from tactful.audit.models import AuditEvent
 from tactful.consent import services
@@ -15,13 +16,14 @@ from tactful.consent.models import (
     NumberRefusal,
     Relationship,
     RightsRequest,
-    ThirdPartyCode,
 )
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import request_permit
 from tactful.contacts.testing import zone_where_it_is
 from tactful.contacts.tests.conftest import NIGHT, NOW
 from tactful.errors import InvalidInput
+from tactful.one_time_codes import services as codes
+from tactful.one_time_codes.models import OneTimeCode
 from tactful.web.tests.personas import FIRST_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +61,8 @@ class TestCode:
         rights.request_code(phone=UNKNOWN, client="198.51.100.7", now=NOW)
 
         assert sms_outbox.sent == []
-        assert ThirdPartyCode.objects.count() == 1
-        assert UNKNOWN not in str(ThirdPartyCode.objects.values().get())
+        assert OneTimeCode.objects.count() == 1
+        assert UNKNOWN not in str(OneTimeCode.objects.values().get())
 
     def test_an_emergency_contact_gets_the_code_through_a_permit(self, borrower, loan, sms_outbox):
         designate(borrower)
@@ -107,7 +109,7 @@ class TestCode:
         code = code_in(sms_outbox)
 
         assert rights.verify_code(phone=CONTACT, code=code, now=NOW) == [contact.phone_index]
-        with pytest.raises(rights.CodeRefused) as refused:
+        with pytest.raises(codes.CodeRefused) as refused:
             rights.verify_code(phone=CONTACT, code=code, now=NOW)
         assert refused.value.code == "no_active_code"
 
@@ -117,45 +119,45 @@ class TestCode:
         right = code_in(sms_outbox)
         wrong = "000000" if right != "000000" else "111111"
 
-        codes = []
-        for _ in range(rights.CODE_ATTEMPTS):
-            with pytest.raises(rights.CodeRefused) as refused:
+        refusals = []
+        for _ in range(settings.ONE_TIME_CODE_ATTEMPTS):
+            with pytest.raises(codes.CodeRefused) as refused:
                 rights.verify_code(phone=CONTACT, code=wrong, now=NOW)
-            codes.append(refused.value.code)
-        with pytest.raises(rights.CodeRefused) as dead:
+            refusals.append(refused.value.code)
+        with pytest.raises(codes.CodeRefused) as dead:
             rights.verify_code(phone=CONTACT, code=right, now=NOW)
 
-        assert codes[0] == "code_incorrect"
-        assert codes[-1] == "code_attempts_exhausted"
+        assert refusals[0] == "code_incorrect"
+        assert refusals[-1] == "code_attempts_exhausted"
         assert dead.value.code == "code_attempts_exhausted"
 
     def test_an_expired_code_is_refused(self, borrower, sms_outbox):
         designate(borrower)
         rights.request_code(phone=CONTACT, client="198.51.100.7", now=NOW)
-        later = NOW + timedelta(minutes=rights.CODE_MINUTES)
+        later = NOW + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES)
 
-        with pytest.raises(rights.CodeRefused) as refused:
+        with pytest.raises(codes.CodeRefused) as refused:
             rights.verify_code(phone=CONTACT, code=code_in(sms_outbox), now=later)
         assert refused.value.code == "code_expired"
 
     def test_a_malformed_number_stores_nothing(self, db, sms_outbox):
         with pytest.raises(InvalidInput):
             rights.request_code(phone="not a number", client="198.51.100.7", now=NOW)
-        assert ThirdPartyCode.objects.count() == 0
+        assert OneTimeCode.objects.count() == 0
 
     def test_codes_per_number_are_limited(self, db, sms_outbox):
-        for _ in range(rights.CODES_PER_NUMBER_PER_HOUR):
+        for _ in range(codes.CODES_PER_NUMBER_PER_HOUR):
             rights.request_code(phone=UNKNOWN, client="198.51.100.7", now=NOW)
-        with pytest.raises(rights.TooManyCodes):
+        with pytest.raises(codes.TooManyCodes):
             rights.request_code(phone=UNKNOWN, client="203.0.113.9", now=NOW)
-        assert ThirdPartyCode.objects.count() == rights.CODES_PER_NUMBER_PER_HOUR
+        assert OneTimeCode.objects.count() == codes.CODES_PER_NUMBER_PER_HOUR
 
     def test_codes_per_client_are_limited(self, db, sms_outbox):
-        for n in range(rights.CODES_PER_CLIENT_PER_HOUR):
+        for n in range(codes.CODES_PER_CLIENT_PER_HOUR):
             rights.request_code(phone=f"+86131234567{n:02d}", client="198.51.100.7", now=NOW)
-        with pytest.raises(rights.TooManyCodes):
+        with pytest.raises(codes.TooManyCodes):
             rights.request_code(phone=UNKNOWN, client="198.51.100.7", now=NOW)
-        assert ThirdPartyCode.objects.count() == rights.CODES_PER_CLIENT_PER_HOUR
+        assert OneTimeCode.objects.count() == codes.CODES_PER_CLIENT_PER_HOUR
 
 
 class TestActions:

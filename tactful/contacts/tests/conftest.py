@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
@@ -22,12 +20,6 @@ from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_staff
 
 NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
 NIGHT = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 23:00 in Asia/Shanghai
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing."""
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

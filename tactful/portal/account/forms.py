@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from tactful.portal.services import CODE_DIGITS
+from tactful.one_time_codes.services import CODE_DIGITS
 
 
 class CodeForm(forms.Form):

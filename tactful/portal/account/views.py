@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.conf import settings
@@ -14,29 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.borrowers.models import Borrower
 from tactful.errors import InvalidInput
-from tactful.portal import selectors, services
+from tactful.one_time_codes import services as codes
+from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
+from tactful.portal import selectors
 from tactful.portal.account.forms import CodeForm
 from tactful.portal.middleware import SESSION_KEY
 from tactful.portal.wording import entry_label, status_kind, status_words
 from tactful.web.access import borrower_required
 from tactful.web.forms import PhoneForm
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-_REFUSALS: dict[str, StrOrPromise] = {
-    "no_active_code": _("There is no code waiting for this number. Please ask for a new code."),
-    "code_expired": _("This code has expired. Please ask for a new code."),
-    "code_incorrect": _("This code is not right. Please check the text message and try again."),
-    "code_attempts_exhausted": _(
-        "This code was entered wrongly too many times, so it no longer works. "
-        "Please ask for a new code."
-    ),
-}
-_TOO_MANY_CODES = _(
-    "A code was asked for this number several times in the last hour. "
-    "Please use the newest code you received, or try again in an hour."
-)
 _INVALID_PHONE = _("This does not look like a mobile phone number. Please check it.")
 
 
@@ -49,14 +34,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "portal/account/sign_in.html", {"form": form})
     try:
-        e164 = services.request_sign_in_code(
+        e164 = codes.request_sign_in_code(
             phone=form.cleaned_data["phone"], default_region=form.cleaned_data["phone_region"]
         )
     except InvalidInput:
         form.add_error("phone", _INVALID_PHONE)
         return render(request, "portal/account/sign_in.html", {"form": form})
-    except services.TooManyCodes:
-        form.add_error(None, _TOO_MANY_CODES)
+    except codes.TooManyCodes:
+        form.add_error(None, TOO_MANY_CODES)
         return render(request, "portal/account/sign_in.html", {"form": form}, status=429)
     return _code_page(request, CodeForm(initial={"phone": e164}))
 
@@ -70,11 +55,11 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _code_page(request, form)
     try:
-        borrower = services.verify_sign_in_code(
+        borrower = codes.verify_sign_in_code(
             phone=form.cleaned_data["phone"], code=form.cleaned_data["code"]
         )
-    except services.SignInRefused as refusal:
-        form.add_error("code", _REFUSALS[refusal.code])
+    except codes.CodeRefused as refusal:
+        form.add_error("code", refusal_text(refusal.code))
         return _code_page(request, form)
     except InvalidInput:
         return redirect("portal:sign-in")
@@ -85,10 +70,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 def _code_page(request: HttpRequest, form: CodeForm) -> HttpResponse:
     # The same words for every number, registered or not, at any hour: a page that
     # said "not sent now" only for borrowers would tell strangers who is one.
-    hours = services.sign_in_code_hours()
+    hours = codes.code_hours()
     context = {
         "form": form,
-        "code_minutes": settings.BORROWER_CODE_MINUTES,
+        "code_minutes": settings.ONE_TIME_CODE_MINUTES,
         "code_hours": [f"{clock:%H:%M}" for clock in hours] if hours else None,
     }
     return render(request, "portal/account/sign_in_code.html", context)

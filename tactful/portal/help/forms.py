@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tactful.money.budget import ExpenseCategory
-from tactful.portal.services import CODE_DIGITS
+from tactful.one_time_codes.services import CODE_DIGITS
 from tactful.repayment.models import HardshipReason
 from tactful.repayment.rules import DEBIT_DAYS
 

@@ -20,6 +20,7 @@ from tactful.borrowers.models import Borrower
 from tactful.errors import ServiceError
 from tactful.loans.models import Loan
 from tactful.money.budget import Budget, BudgetError, ExpenseCategory, plan_budget
+from tactful.one_time_codes.wording import refusal_text as code_refusal_text
 from tactful.portal.help.forms import (
     BudgetForm,
     CodeConfirmForm,
@@ -185,8 +186,8 @@ def accept(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpRes
             confirmed_via=services.PORTAL_CODE,
             today=_ledger_day(borrower),
         )
-    except confirmation.ConfirmationRefused:
-        form.add_error("code", _("This code is not right, or it has expired."))
+    except confirmation.ConfirmationRefused as refusal:
+        form.add_error("code", code_refusal_text(refusal.code))
         return _offer_again(request, row, form)
     except ServiceError as error:
         messages.error(request, refusal_text(error))

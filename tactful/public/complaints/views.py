@@ -12,8 +12,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from tactful.complaints import identity, selectors, services
+from tactful.complaints import selectors, services
 from tactful.errors import InvalidInput
+from tactful.one_time_codes.services import CodeRefused, TooManyCodes
+from tactful.one_time_codes.wording import refusal_text
 from tactful.public.complaints.forms import PublicComplaintForm
 from tactful.web.complaints import (
     ComplaintForm,
@@ -27,7 +29,6 @@ _CODE_SENT = _(
     "If we have ever contacted this number, a code is on its way by text message. "
     "Codes are sent only in the daytime."
 )
-_CODE_REFUSED = _("This code is not right or has expired. Ask for a new code.")
 _TOO_MANY = _("Too many complaints or codes came from here in the last hour. Please try later.")
 # Codes are eight characters; anything much longer in a link is not one of ours.
 VERIFICATION_CODE_PREFILL_LIMIT = 32
@@ -54,11 +55,11 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
 def _send_identity_code(request: HttpRequest, form: PublicComplaintForm) -> HttpResponse:
     phone = request.POST.get("phone", "")
     try:
-        identity.request_identity_code(phone=phone, language=get_language() or "zh-hans")
+        services.send_complainant_code(phone=phone, language=get_language() or "zh-hans")
     except InvalidInput:
         form.add_error("phone", _("This does not look like a mobile phone number."))
         return _page(request, form)
-    except identity.TooManyCodes:
+    except TooManyCodes:
         return _page(request, form, notice=_TOO_MANY, status=429)
     return _page(request, form, notice=_CODE_SENT)
 
@@ -71,9 +72,9 @@ def _proven_phone(form: PublicComplaintForm) -> str | None:
         form.add_error("identity_code", _("Enter the code we texted you, or leave the number out."))
         return None
     try:
-        return identity.verify_identity_code(phone=phone, code=code)
-    except (identity.IdentityRefused, InvalidInput):
-        form.add_error("identity_code", _CODE_REFUSED)
+        return services.prove_complainant_phone(phone=phone, code=code)
+    except (CodeRefused, InvalidInput) as refusal:
+        form.add_error("identity_code", refusal_text(refusal.code))
         return None
 
 

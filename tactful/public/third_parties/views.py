@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,18 +15,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.consent import third_party_rights as rights
 from tactful.errors import InvalidInput
+from tactful.one_time_codes.services import CodeRefused, TooManyCodes
+from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
 from tactful.web.forms import PhoneForm
 
 PHONE_KEY = "third_party_rights.phone"
 PROOF_KEY = "third_party_rights.proof"
-_REFUSALS = {
-    "no_active_code": _("No code is waiting for this number. Please ask for a new one."),
-    "code_expired": _("This code has expired. Please ask for a new one."),
-    "code_incorrect": _("This code is not right. Please check the message and try again."),
-    "code_attempts_exhausted": _("Too many wrong codes. Please ask for a new one."),
-    "invalid_code": _("The code has 6 digits."),
-}
-_TOO_MANY = _("Too many codes were asked for. Please try again in an hour.")
 
 
 class ThirdPartyCodeForm(forms.Form):
@@ -55,8 +50,8 @@ def start(request: HttpRequest) -> HttpResponse:
     except InvalidInput:
         form.add_error("phone", _("This does not look like a mobile phone number."))
         return render(request, "public/third_parties/start.html", {"form": form})
-    except rights.TooManyCodes:
-        form.add_error(None, _TOO_MANY)
+    except TooManyCodes:
+        form.add_error(None, TOO_MANY_CODES)
         return render(request, "public/third_parties/start.html", {"form": form}, status=429)
     request.session[PHONE_KEY] = e164
     return redirect("public:third-party-code")
@@ -73,8 +68,8 @@ def code(request: HttpRequest) -> HttpResponse:
         return _code_page(request, form)
     try:
         indexes = rights.verify_code(phone=phone, code=form.cleaned_data["code"])
-    except (rights.CodeRefused, InvalidInput) as refusal:
-        form.add_error("code", _REFUSALS.get(refusal.code, _REFUSALS["code_incorrect"]))
+    except (CodeRefused, InvalidInput) as refusal:
+        form.add_error("code", refusal_text(refusal.code))
         return _code_page(request, form)
     # A fresh session key, so a key planted before the proof is worth nothing after it.
     request.session.cycle_key()
@@ -90,7 +85,7 @@ def _code_page(request: HttpRequest, form: ThirdPartyCodeForm) -> HttpResponse:
     hours = rights.code_hours()
     context = {
         "form": form,
-        "code_minutes": rights.CODE_MINUTES,
+        "code_minutes": settings.ONE_TIME_CODE_MINUTES,
         "code_hours": [f"{clock:%H:%M}" for clock in hours] if hours else None,
     }
     return render(request, "public/third_parties/code.html", context)

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from tactful.borrowers.models import Borrower
@@ -17,12 +15,6 @@ from tactful.contacts.testing import move_to_daytime
 from tactful.loans.models import Loan
 from tactful.repayment.payments import FakeProcessor, use_payment_port
 from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_overdue_loan
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists() -> None:
-    """WhiteNoise warns (an error under filterwarnings) when STATIC_ROOT is missing."""
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.borrowers.identity import IdentityError, normalise_phone
+from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id, borrower_by_phone
 from tactful.borrowers.services import reveal_personal_data
@@ -105,7 +105,7 @@ def find_borrower(query: str) -> Borrower | None:
         return borrower
     try:
         e164 = normalise_phone(text, LOOKUP_REGION).e164
-    except IdentityError:
+    except IdentifierError:
         return None
     return borrower_by_phone(e164)
 

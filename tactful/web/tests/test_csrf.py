@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from tactful.accounts.roles import Role
-from tactful.portal.models import SignInCode
+from tactful.one_time_codes.models import OneTimeCode
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     STAFF_PASSWORD,
@@ -32,7 +32,7 @@ def test_posts_without_a_csrf_token_are_refused(path, data, sms_outbox):
     response = client.post(path, data)
 
     assert response.status_code == 403
-    assert SignInCode.objects.count() == 0
+    assert OneTimeCode.objects.count() == 0
     assert sms_outbox.sent == []
 
 

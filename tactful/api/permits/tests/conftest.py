@@ -1,7 +1,6 @@
 """The fixtures of the tests of the permit API, shared with the tests of the contacts app."""
 
 from tactful.contacts.tests.conftest import (  # noqa: F401
-    _static_root_exists,
     borrower,
     collector,
     loan,

@@ -2,7 +2,6 @@
 
 from tactful.callqa.tests.conftest import (  # noqa: F401
     _recordings_in_tmp,
-    _static_root_exists,
     borrower,
     collector,
     compliance,

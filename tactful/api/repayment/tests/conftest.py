@@ -1,7 +1,6 @@
 """Fixtures of the help-to-repay API tests, shared with the repayment app's tests."""
 
 from tactful.repayment.tests.conftest import (  # noqa: F401
-    _static_root_exists,
     borrower,
     loan,
     processor,

@@ -2,7 +2,6 @@
 
 from tactful.consent.tests.conftest import (  # noqa: F401
     _send_at_once,
-    _static_root_exists,
     borrower,
     collector,
     loan,

@@ -8,7 +8,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tactful.audit.verification import verify_chain
-from tactful.cli.audit import describe, report_as_json
 
 
 class Command(BaseCommand):
@@ -19,8 +18,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
-        self.stdout.write(
-            json.dumps(report_as_json(report)) if options["json"] else describe(report)
-        )
+        self.stdout.write(json.dumps(report.as_json()) if options["json"] else report.describe())
         if not report.intact:
             raise CommandError("the audit chain is broken", returncode=1)

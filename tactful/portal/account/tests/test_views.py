@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from tactful.contacts.testing import move_to_night
 from tactful.loans.selectors import loan_status
+from tactful.one_time_codes.models import OneTimeCode
+from tactful.one_time_codes.tests.people import make_borrower
 from tactful.portal.middleware import SESSION_KEY
-from tactful.portal.models import SignInCode
 from tactful.portal.selectors import borrower_today
-from tactful.portal.tests.people import make_borrower
 from tactful.web.tests import personas
 from tactful.web.tests.personas import (
     FIRST_PHONE,
@@ -105,7 +105,7 @@ class TestSignIn:
 
         assert response.status_code == 200
         assert "这看起来不像手机号码" in response.content.decode()
-        assert SignInCode.objects.count() == 0
+        assert OneTimeCode.objects.count() == 0
         assert sms_outbox.sent == []
 
     def test_too_many_codes_are_refused_with_a_calm_message(self, client, sms_outbox, commit):

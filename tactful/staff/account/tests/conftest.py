@@ -2,5 +2,4 @@
 
 from tactful.web.tests.conftest import (  # noqa: F401
     _fresh_lockouts,
-    _static_root_exists,
 )

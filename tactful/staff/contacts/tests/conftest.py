@@ -1,7 +1,6 @@
 """Fixtures of the staff contacts page tests, shared with the contacts app's tests."""
 
 from tactful.contacts.tests.conftest import (  # noqa: F401
-    _static_root_exists,
     borrower,
     collector,
     loan,

@@ -9,16 +9,16 @@ from tactful.audit.models import AuditEvent
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.testing import move_to_night
 from tactful.errors import InvalidInput
-from tactful.portal.models import SignInCode
-from tactful.portal.services import (
+from tactful.one_time_codes.models import OneTimeCode
+from tactful.one_time_codes.services import (
     CODES_PER_NUMBER_PER_HOUR,
-    SignInRefused,
+    CodeRefused,
     TooManyCodes,
+    code_hours,
     request_sign_in_code,
-    sign_in_code_hours,
     verify_sign_in_code,
 )
-from tactful.portal.tests.people import make_borrower
+from tactful.one_time_codes.tests.people import make_borrower
 from tactful.web.tests import personas
 from tactful.web.tests.personas import CN_PHONE, FIRST_PHONE, SECOND_PHONE, make_overdue_loan
 
@@ -82,13 +82,13 @@ def test_only_keyed_digests_of_the_number_and_the_code_are_stored(sms_outbox, co
     with commit():
         request_sign_in_code(phone=FIRST_PHONE)
 
-    row = SignInCode.objects.get()
+    row = OneTimeCode.objects.get()
     code = sent_code(sms_outbox)
     stored = f"{row.phone_digest} {row.code_digest}"
     assert re.fullmatch(r"[0-9a-f]{64} [0-9a-f]{64}", stored)
     assert code not in stored
     assert "2025550123" not in stored
-    assert row.expires_at - row.created_at == timedelta(minutes=settings.BORROWER_CODE_MINUTES)
+    assert row.expires_at - row.created_at == timedelta(minutes=settings.ONE_TIME_CODE_MINUTES)
 
 
 def test_an_unknown_number_gets_the_same_answer_and_no_text(sms_outbox, commit):
@@ -108,7 +108,7 @@ def test_a_malformed_number_is_refused_and_nothing_is_stored(sms_outbox, commit,
 
     assert refused.value.code == "invalid_phone"
     assert set(refused.value.fields) == {"phone"}
-    assert SignInCode.objects.count() == 0
+    assert OneTimeCode.objects.count() == 0
     assert sms_outbox.sent == []
 
 
@@ -124,10 +124,10 @@ def test_no_more_than_five_codes_an_hour_for_any_number(sms_outbox, commit, regi
         request_sign_in_code(phone=FIRST_PHONE, now=start + timedelta(minutes=30))
 
     assert refused.value.code == "too_many_codes"
-    assert SignInCode.objects.count() == CODES_PER_NUMBER_PER_HOUR
+    assert OneTimeCode.objects.count() == CODES_PER_NUMBER_PER_HOUR
     assert sms_outbox.sent == []
     request_sign_in_code(phone=FIRST_PHONE, now=start + timedelta(minutes=61))
-    assert SignInCode.objects.count() == CODES_PER_NUMBER_PER_HOUR + 1
+    assert OneTimeCode.objects.count() == CODES_PER_NUMBER_PER_HOUR + 1
 
 
 def test_the_right_code_signs_the_borrower_in_once(sms_outbox, commit):
@@ -141,7 +141,7 @@ def test_the_right_code_signs_the_borrower_in_once(sms_outbox, commit):
     event = AuditEvent.objects.get(action="portal.signed_in")
     assert event.actor == f"borrower:{borrower.pk}"
     assert event.payload == {}
-    with pytest.raises(SignInRefused) as refused:
+    with pytest.raises(CodeRefused) as refused:
         verify_sign_in_code(phone=FIRST_PHONE, code=code)
     assert refused.value.code == "no_active_code"
 
@@ -151,9 +151,9 @@ def test_an_expired_code_is_refused(sms_outbox, commit):
     start = timezone.now()
     with commit():
         request_sign_in_code(phone=FIRST_PHONE, now=start)
-    later = start + timedelta(minutes=settings.BORROWER_CODE_MINUTES)
+    later = start + timedelta(minutes=settings.ONE_TIME_CODE_MINUTES)
 
-    with pytest.raises(SignInRefused) as refused:
+    with pytest.raises(CodeRefused) as refused:
         verify_sign_in_code(phone=FIRST_PHONE, code=sent_code(sms_outbox), now=later)
 
     assert refused.value.code == "code_expired"
@@ -167,19 +167,19 @@ def test_wrong_guesses_are_counted_and_then_the_code_is_dead(sms_outbox, commit)
     code = sent_code(sms_outbox)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     codes = []
-    for _ in range(settings.BORROWER_CODE_ATTEMPTS):
-        with pytest.raises(SignInRefused) as refused:
+    for _ in range(settings.ONE_TIME_CODE_ATTEMPTS):
+        with pytest.raises(CodeRefused) as refused:
             verify_sign_in_code(phone=FIRST_PHONE, code=wrong)
         codes.append(refused.value.code)
 
-    with pytest.raises(SignInRefused) as refused:
+    with pytest.raises(CodeRefused) as refused:
         verify_sign_in_code(phone=FIRST_PHONE, code=code)
 
-    assert codes == ["code_incorrect"] * (settings.BORROWER_CODE_ATTEMPTS - 1) + [
+    assert codes == ["code_incorrect"] * (settings.ONE_TIME_CODE_ATTEMPTS - 1) + [
         "code_attempts_exhausted"
     ]
     assert refused.value.code == "code_attempts_exhausted"
-    assert SignInCode.objects.get().failed_attempts == settings.BORROWER_CODE_ATTEMPTS
+    assert OneTimeCode.objects.get().failed_attempts == settings.ONE_TIME_CODE_ATTEMPTS
 
 
 def test_a_new_code_retires_the_previous_one(sms_outbox, commit):
@@ -193,7 +193,7 @@ def test_a_new_code_retires_the_previous_one(sms_outbox, commit):
     second = sent_code(sms_outbox)
 
     assert verify_sign_in_code(phone=FIRST_PHONE, code=second) == borrower
-    with pytest.raises(SignInRefused) as refused:
+    with pytest.raises(CodeRefused) as refused:
         verify_sign_in_code(phone=FIRST_PHONE, code=first)
     assert refused.value.code == "no_active_code"
 
@@ -207,14 +207,14 @@ def test_a_code_for_one_number_does_not_open_another(sms_outbox, commit):
     first, second = (code_in(message.body) for message in sms_outbox.sent)
 
     if first != second:  # one chance in a million that both numbers got the same code
-        with pytest.raises(SignInRefused):
+        with pytest.raises(CodeRefused):
             verify_sign_in_code(phone=SECOND_PHONE, code=first)
 
 
 def test_an_unknown_number_never_signs_in(sms_outbox):
     request_sign_in_code(phone=SECOND_PHONE)
 
-    with pytest.raises(SignInRefused) as refused:
+    with pytest.raises(CodeRefused) as refused:
         verify_sign_in_code(phone=SECOND_PHONE, code="123456")
 
     assert refused.value.code == "code_incorrect"
@@ -231,7 +231,7 @@ def test_a_malformed_code_is_refused_without_using_an_attempt(sms_outbox, commit
         verify_sign_in_code(phone=FIRST_PHONE, code=code)
 
     assert refused.value.code == "invalid_code"
-    assert SignInCode.objects.get().failed_attempts == 0
+    assert OneTimeCode.objects.get().failed_attempts == 0
 
 
 class TestThroughTheGate:
@@ -266,7 +266,7 @@ class TestThroughTheGate:
 
         assert e164 == FIRST_PHONE
         assert sms_outbox.sent == []
-        assert SignInCode.objects.count() == 1
+        assert OneTimeCode.objects.count() == 1
         assert ContactAttempt.objects.get().categories == ["time_window"]
 
     def test_an_unknown_number_asks_the_gate_nothing(self, sms_outbox, commit):
@@ -277,4 +277,4 @@ class TestThroughTheGate:
         assert sms_outbox.sent == []
 
     def test_the_hours_come_from_the_configured_pack(self):
-        assert sign_in_code_hours() == (time(8), time(22))
+        assert code_hours() == (time(8), time(22))

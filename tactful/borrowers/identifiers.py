@@ -1,4 +1,4 @@
-"""Validate and normalise the identity data of a person: phone numbers and ID numbers."""
+"""Validate and normalise the identifiers of a person: phone numbers, ID numbers, time zones."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from stdnum.ke import pin
 from stdnum.us import ssn
 
 
-class IdentityError(ValueError):
+class IdentifierError(ValueError):
     """A phone number, ID number or time zone that cannot be accepted."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -55,9 +55,9 @@ def normalise_phone(raw: str, default_region: str | None = None) -> PhoneDetails
     try:
         number = phonenumbers.parse(raw, default_region.upper() if default_region else None)
     except phonenumbers.NumberParseException:
-        raise IdentityError("phone", f"{raw!r} is not a phone number") from None
+        raise IdentifierError("phone", f"{raw!r} is not a phone number") from None
     if not phonenumbers.is_valid_number(number):
-        raise IdentityError("phone", f"{raw!r} is not a valid phone number")
+        raise IdentifierError("phone", f"{raw!r} is not a valid phone number")
     zones = tuple(z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
     return PhoneDetails(
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
@@ -73,19 +73,19 @@ def normalise_national_id(country: str, raw: str) -> str:
     if validator is None:
         compact = raw.strip()
         if not compact:
-            raise IdentityError("national_id", "the ID number is empty")
+            raise IdentifierError("national_id", "the ID number is empty")
         return compact
     try:
         return str(validator.validate(raw))
     except StdnumError as error:
-        raise IdentityError(
+        raise IdentifierError(
             "national_id", f"not a valid {country.upper()} ID number: {error}"
         ) from None
 
 
 def validate_time_zone(name: str) -> str:
     if name not in _known_time_zones():
-        raise IdentityError("timezone", f"{name!r} is not an IANA time zone")
+        raise IdentifierError("timezone", f"{name!r} is not an IANA time zone")
     return name
 
 
