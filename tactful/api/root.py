@@ -99,6 +99,6 @@ api.add_router("/complaints", complaints_router, tags=["complaints"])
 api.add_router("", contacts_router, tags=["permits"])
 # Notices, and borrowers' consents and emergency contacts: paths under /consent and /borrowers.
 api.add_router("", consent_router, tags=["consent"])
-# Borrowers' rights passed on by the lender, and their contact ledger: paths under /borrowers.
+# Borrowers' rights passed on by the lender, and their contact record: paths under /borrowers.
 api.add_router("", rights_router, tags=["rights"])
 api.add_router("", verifications_router, tags=["verifications"])

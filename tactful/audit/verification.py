@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 from django.db.models import Max
 
@@ -101,8 +102,8 @@ class _Walk:
             return ChainReport(self.checked, "event out of sequence", event.sequence)
         if event.previous_hash != self.last_hash:
             return self._broken_link(event)
-        problem = _problem_within(event)
-        return ChainReport(self.checked, problem, event.sequence) if problem else None
+        problem = event_problem(event)
+        return ChainReport(self.checked, problem.value, event.sequence) if problem else None
 
     def _broken_link(self, event: AuditEvent) -> ChainReport:
         if self.checked and event.previous_hash == self.hash_before_last:
@@ -118,11 +119,22 @@ class _Walk:
         )
 
 
-def _problem_within(event: AuditEvent) -> str | None:
+class EventProblem(Enum):
+    """What can be wrong within one stored event, whatever its place in the chain."""
+
+    PAYLOAD_ALTERED = "payload altered"
+    FIELDS_ALTERED = "event altered: its fields no longer match its hash"
+
+
+def event_problem(event: AuditEvent) -> EventProblem | None:
+    """Say what is wrong within one stored event (its payload, or its hashed fields), if any.
+
+    Its place in the chain (the link to the event before it) is the walk's to check.
+    """
     if payload_digest(event.payload) != event.payload_digest:
-        return "payload altered"
+        return EventProblem.PAYLOAD_ALTERED
     if _link_of(event).hash() != event.hash:
-        return "event altered: its fields no longer match its hash"
+        return EventProblem.FIELDS_ALTERED
     return None
 
 

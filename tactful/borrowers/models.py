@@ -13,6 +13,10 @@ from tactful.privacy.fields import BlindIndexField, EncryptedTextField
 PHONE_INDEX_KIND = "phone"
 NATIONAL_ID_INDEX_KIND = "national_id"
 MAX_ADDRESS_LENGTH = 200
+# The fields of their record a borrower may ask to correct (PIPL art. 46), and the
+# attribute each is kept under where the names differ.
+CORRECTABLE_FIELDS = ("name", "national_id", "phone", "address", "language", "time_zone")
+CORRECTION_ATTRIBUTES = {"language": "preferred_language", "time_zone": "timezone_override"}
 
 
 def phone_index(e164: str) -> str:

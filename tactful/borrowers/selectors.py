@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
-from tactful.borrowers.models import Borrower, PhoneNumber, national_id_indexes, phone_indexes
+from tactful.borrowers.models import (
+    CORRECTION_ATTRIBUTES,
+    Borrower,
+    PhoneNumber,
+    national_id_indexes,
+    phone_indexes,
+)
 
 
 def borrower_by_phone(e164: str) -> Borrower | None:
@@ -28,13 +36,36 @@ def borrower_by_external_id(external_id: str) -> Borrower | None:
 
 def numbers_at(e164: str) -> QuerySet[PhoneNumber]:
     """Return the borrowers' own numbers stored as `e164` (every index key), oldest first."""
+    return numbers_with_indexes(phone_indexes(e164))
+
+
+def numbers_with_indexes(indexes: Sequence[str]) -> QuerySet[PhoneNumber]:
+    """Return the borrowers' own numbers stored under these blind indexes, oldest first."""
     return (
-        PhoneNumber.objects.select_related("borrower")
-        .filter(e164_index__in=phone_indexes(e164))
-        .order_by("pk")
+        PhoneNumber.objects.select_related("borrower").filter(e164_index__in=indexes).order_by("pk")
     )
+
+
+def numbers_of(borrower: Borrower) -> QuerySet[PhoneNumber]:
+    """Return the borrower's own numbers, in the order they were given."""
+    return borrower.phone_numbers.order_by("pk")
 
 
 def primary_number(borrower: Borrower) -> PhoneNumber | None:
     """Return the borrower's primary number, else their oldest; None if they have none."""
     return borrower.phone_numbers.order_by("-is_primary", "pk").first()
+
+
+def correctable_value(borrower: Borrower, field: str) -> str:
+    """Return what the borrower's record holds now for the correctable `field`."""
+    if field == "phone":
+        primary = borrower.phone_numbers.filter(is_primary=True).first()
+        return primary.e164 if primary else ""
+    if field == "time_zone":
+        return borrower.time_zone or ""
+    return str(getattr(borrower, CORRECTION_ATTRIBUTES.get(field, field), "") or "")
+
+
+def locked_borrower(pk: int) -> Borrower:
+    """Return the borrower `pk`, its row locked until the caller's transaction ends."""
+    return Borrower.objects.select_for_update().get(pk=pk)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.db.models import Model
+from django.utils import translation
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identifiers import (
@@ -18,13 +21,15 @@ from tactful.borrowers.identifiers import (
     validate_time_zone,
 )
 from tactful.borrowers.models import (
+    CORRECTABLE_FIELDS,
+    CORRECTION_ATTRIBUTES,
     MAX_ADDRESS_LENGTH,
     Borrower,
     Language,
     PhoneNumber,
     phone_indexes,
 )
-from tactful.errors import InvalidInput
+from tactful.errors import Conflict, InvalidInput
 
 
 @dataclass(frozen=True)
@@ -210,3 +215,146 @@ def _full_value(borrower: Borrower, field: RevealableField) -> str:
         numbers = borrower.phone_numbers.order_by("-is_primary", "pk")
         return ", ".join(number.e164 for number in numbers)
     return str(getattr(borrower, field.value))
+
+
+# --- corrections ---------------------------------------------------------------------------
+# A data subject's correction applied to the record: the value checked, then written. Each
+# correctable field has a rule of its own (an ID number for the borrower's country, a
+# phone number, a language as borrowers name it, an IANA time zone) or, for any other
+# field, the model field's own validation, so a field made correctable later needs no code
+# here. Errors name the field and what is wrong, never the value: they may reach logs.
+
+Normaliser = Callable[[Borrower, str, str], str]
+
+
+def normalised_correction(borrower: Borrower, field: str, value: str) -> str:
+    """Return `value` as `field` stores it, or raise InvalidInput naming only the field.
+
+    Fields without a rule of their own (a name, and any field added to the correctable
+    ones later) are checked by their model field's own validation.
+    """
+    if field not in CORRECTABLE_FIELDS:
+        raise Conflict("field_not_correctable", "this field can no longer be corrected")
+    return _NORMALISERS.get(field, _model_value)(borrower, field, value.strip())
+
+
+def _national_id(borrower: Borrower, field: str, value: str) -> str:
+    try:
+        return normalise_national_id(borrower.id_country, value)
+    except IdentifierError:
+        # The validator's message may quote the number: say only what is wrong.
+        country = borrower.id_country.upper()
+        raise InvalidInput(
+            {"value": f"not a valid {country} ID number"}, code="invalid_national_id"
+        ) from None
+
+
+def _phone(borrower: Borrower, field: str, value: str) -> str:
+    primary = borrower.phone_numbers.filter(is_primary=True).first()
+    try:
+        e164 = normalise_phone(value, primary.region if primary else None).e164
+    except IdentifierError:
+        raise InvalidInput({"value": "not a valid phone number"}, code="invalid_phone") from None
+    # Under every index key: a number still indexed under a previous key is taken too.
+    others = PhoneNumber.objects.filter(e164_index__in=phone_indexes(e164)).exclude(
+        borrower=borrower
+    )
+    if others.exists():
+        raise InvalidInput(
+            {"value": "this number is registered to another borrower"}, code="phone_taken"
+        )
+    return e164
+
+
+def _language(borrower: Borrower, field: str, value: str) -> str:
+    # Borrowers type a language as they name it: a code, or its name in any of our languages.
+    wanted = value.casefold()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for language in Language:
+                if wanted in (language.value, str(language.label).casefold()):
+                    return language.value
+    raise InvalidInput({"value": f"one of {', '.join(Language.values)}"}, code="invalid_language")
+
+
+def _time_zone(borrower: Borrower, field: str, value: str) -> str:
+    try:
+        return validate_time_zone(value)
+    except IdentifierError:
+        raise InvalidInput({"value": "not an IANA time zone"}, code="invalid_time_zone") from None
+
+
+def _model_value(borrower: Borrower, field: str, value: str) -> str:
+    try:
+        model_field = Borrower._meta.get_field(CORRECTION_ATTRIBUTES.get(field, field))
+    except FieldDoesNotExist:
+        model_field = None
+    if not isinstance(model_field, models.Field):
+        raise Conflict("field_not_correctable", "the record has no such field")
+    if not value:
+        raise InvalidInput({"value": "give the corrected value"})
+    try:
+        return str(model_field.clean(value, borrower))
+    except ValidationError as error:
+        raise InvalidInput({"value": "; ".join(error.messages)}) from None
+
+
+def correct_borrower(*, borrower: Borrower, field: str, value: str) -> None:
+    """Write a correction `normalised_correction` returned to the borrower's record."""
+    if field == "phone":
+        _make_primary_number(borrower, value)
+        return
+    setattr(borrower, CORRECTION_ATTRIBUTES.get(field, field), value)
+    # A whole save: blind indexes (the national ID's) are recomputed from the new value.
+    borrower.save()
+
+
+def _make_primary_number(borrower: Borrower, e164: str) -> None:
+    # The corrected number replaces the primary one: the old one was wrong, and keeping it
+    # would keep texting whoever holds it. Other numbers stay. Rows are matched on the
+    # number itself, so one still indexed under a previous key is found too.
+    held = {number.e164: number for number in borrower.phone_numbers.all()}
+    borrower.phone_numbers.filter(is_primary=True).exclude(
+        pk__in=[number.pk for number in held.values() if number.e164 == e164]
+    ).delete()
+    number = held.get(e164)
+    if number is None:
+        details = normalise_phone(e164)
+        number = PhoneNumber(
+            borrower=borrower,
+            e164=details.e164,
+            region=details.region,
+            time_zone=details.single_time_zone,
+        )
+    number.is_primary = True
+    number.save()
+
+
+_NORMALISERS: dict[str, Normaliser] = {
+    "national_id": _national_id,
+    "phone": _phone,
+    "language": _language,
+    "time_zone": _time_zone,
+}
+
+
+# --- erasure -------------------------------------------------------------------------------
+
+
+def forget_stated_time_zone(*, borrower: Borrower) -> None:
+    """Drop the zone the borrower stated (optional data, erased on request at once)."""
+    if borrower.timezone_override:
+        borrower.timezone_override = ""
+        borrower.save(update_fields=["timezone_override", "updated_at"])
+
+
+def anonymise_borrower(*, borrower: Borrower, label: str) -> None:
+    """Blank every personal value of `borrower` and drop their numbers; the row stays.
+
+    For erasure once retention has ended: loans, attempts and audit events keep pointing
+    at the row, which from then on is known only as `label`.
+    """
+    borrower.phone_numbers.all().delete()
+    borrower.external_id, borrower.name, borrower.national_id = label, "", ""
+    borrower.timezone_override = borrower.address = ""
+    borrower.save()

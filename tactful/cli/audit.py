@@ -57,7 +57,7 @@ def handle_verify(args: argparse.Namespace) -> int:
 def handle_verify_export(args: argparse.Namespace) -> int:
     """Check a contact-ledger export against the configured database's audit chain."""
     setup_django()
-    from tactful.consent.evidence import MalformedExport, verify_export
+    from tactful.contacts.evidence import MalformedExport, verify_export
 
     try:
         with open(args.file, encoding="utf-8") as file:

@@ -9,8 +9,6 @@ from tactful.consent.models import (
     NoticeTranslation,
     NoticeVersion,
     NumberRefusal,
-    RightsRequest,
-    RightsRequestEvent,
     VerificationLookup,
 )
 
@@ -46,16 +44,3 @@ class NumberRefusalAdmin(ReadOnlyAdmin):
 @admin.register(VerificationLookup)
 class VerificationLookupAdmin(ReadOnlyAdmin):
     list_display = ("looked_up_at", "succeeded")
-
-
-@admin.register(RightsRequest)
-class RightsRequestAdmin(ReadOnlyAdmin):
-    # The corrected value and the note stay encrypted and out of the page.
-    list_display = ("requested_at", "subject", "kind", "field", "borrower")
-    list_filter = ("subject", "kind")
-    exclude = ("value_encrypted", "note_encrypted")
-
-
-@admin.register(RightsRequestEvent)
-class RightsRequestEventAdmin(ReadOnlyAdmin):
-    list_display = ("recorded_at", "request", "status", "recorded_by")

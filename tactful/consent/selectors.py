@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -107,6 +108,11 @@ def emergency_contacts_of(borrower: Borrower) -> QuerySet[EmergencyContact]:
     )
 
 
+def designations_of_number(indexes: Sequence[str]) -> QuerySet[EmergencyContact]:
+    """Return every time anyone named the number with these blind indexes, oldest first."""
+    return EmergencyContact.objects.filter(phone_index__in=indexes).order_by("designated_at", "pk")
+
+
 def emergency_contact_of(borrower: Borrower, reference: UUID) -> EmergencyContact | None:
     """Return the designation `reference` if it is one of `borrower`'s; None otherwise."""
     return emergency_contacts_of(borrower).filter(reference=reference).first()
@@ -130,6 +136,11 @@ def consent_history(borrower: Borrower) -> QuerySet[ConsentEvent]:
         .select_related("notice", "emergency_contact")
         .order_by("recorded_at", "pk")
     )
+
+
+def consent_events_of(borrower: Borrower) -> QuerySet[ConsentEvent]:
+    """Return every consent event recorded against `borrower`, in the order made."""
+    return ConsentEvent.objects.filter(borrower=borrower).select_related("notice").order_by("pk")
 
 
 def number_refused(*phone_indexes: str) -> bool:

@@ -25,19 +25,3 @@ OTHER_BASIS = _("A message from this lender.")
 
 def basis_of(role: str) -> StrOrPromise:
     return BASIS_BY_ROLE.get(role, OTHER_BASIS)
-
-
-# The borrower's correction form, the rights desk and the data export name fields alike.
-CORRECTABLE_FIELD_LABELS: dict[str, StrOrPromise] = {
-    "name": _("Name"),
-    "national_id": _("ID number"),
-    "phone": _("Phone number"),
-    "address": _("Postal address"),
-    "language": _("Language"),
-    "time_zone": _("Time zone"),
-}
-
-
-def correctable_field_label(field: str) -> str:
-    """Name a correctable field as the borrower's correction form does (the key if unknown)."""
-    return str(CORRECTABLE_FIELD_LABELS.get(field, field))

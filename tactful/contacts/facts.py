@@ -9,7 +9,7 @@ Each fact, and where it comes from (docs/contacts.md, "Facts", says the same):
 * ``holds``: kinds of the holds in force now on the loan, or on any recipient that
   reaches the same person.
 * ``opted_out``: an opt-out recorded for any recipient that reaches the same person.
-* ``consents``: derived from the consent records (`tactful.consent.gate_facts`); own
+* ``consents``: derived from the consent records (through `tactful.contacts.ports`); own
   numbers need none, but a withdrawal or a refusal counts as ``opted_out``.
 * ``history``: the person's earlier *permitted* attempts, every debt, with their outcome.
   A permit with no outcome reported yet counts as ``connected``: the most conservative
@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower, PhoneNumber
-from tactful.consent import gate_facts as consent_facts
 from tactful.contacts import selectors
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient, RecipientRole
+from tactful.contacts.ports import consent_source
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
 from tactful.policy import Attempt, CompiledPack, Facts, HistoryEntry, format_instant
@@ -96,13 +96,13 @@ def gather_facts(
     if person is None:
         person = list(selectors.same_person(recipient).values_list("pk", flat=True))
     history = person_history(recipient, person, now=now)
+    consent = consent_source().consent_facts(recipient, channel=request.channel, now=now)
     facts = Facts(
         days_past_due=_days_past_due(request.loan, zone, now),
         holds=_hold_kinds(request.loan, person, now),
-        consents=consent_facts.consents(recipient, now=now),
+        consents=consent.consents,
         debtor_unreachable=_debtor_unreachable(recipient, pack, now),
-        opted_out=selectors.opted_out(recipient_ids=person, now=now)
-        or consent_facts.stops_contact(recipient, channel=request.channel, now=now),
+        opted_out=selectors.opted_out(recipient_ids=person, now=now) or consent.stops_contact,
         history=history,
     )
     attempt = Attempt(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
@@ -59,6 +59,43 @@ def own_number_recipients_at(indexes: Sequence[str]) -> list[Recipient]:
     )
 
 
+def emergency_contact_recipients_at(indexes: Sequence[str]) -> list[Recipient]:
+    """Return the recipients of the designations of this number that still stand.
+
+    A removed or erased designation, or a refusal alone, is no one Tactful may contact.
+    """
+    standing = Q(
+        emergency_contact__phone_index__in=indexes, emergency_contact__removed_at__isnull=True
+    ) & ~Q(emergency_contact__phone_encrypted="")
+    return list(Recipient.objects.filter(standing).select_related("borrower").order_by("pk"))
+
+
+def designated_recipients_at(indexes: Sequence[str]) -> list[Recipient]:
+    """Return the recipients of every designation of this number, ended ones too."""
+    designated = Recipient.objects.filter(emergency_contact__phone_index__in=indexes)
+    return list(designated.select_related("borrower").order_by("pk"))
+
+
+def permitted_attempts_to_number(indexes: Sequence[str]) -> list[ContactAttempt]:
+    """Return the permitted attempts to this number, newest first (a denial reached no one)."""
+    at_number = Q(recipient__emergency_contact__phone_index__in=indexes) | Q(
+        recipient__phone_number__e164_index__in=indexes
+    )
+    attempts = ContactAttempt.objects.filter(at_number, decision="allow")
+    return list(attempts.select_related("outcome").order_by("-requested_at", "-pk"))
+
+
+def attempts_about(borrower: Borrower) -> QuerySet[ContactAttempt]:
+    """Return every attempt to reach anyone about `borrower`'s debts, denials included."""
+    return ContactAttempt.objects.filter(recipient__borrower=borrower)
+
+
+def last_attempt_at(borrower: Borrower) -> datetime | None:
+    """Return when anyone was last asked for about `borrower` (None if never)."""
+    latest: datetime | None = attempts_about(borrower).aggregate(last=Max("requested_at"))["last"]
+    return latest
+
+
 def active_holds(*, loan: Loan | None, recipient_ids: list[int], now: datetime) -> QuerySet[Hold]:
     """Return the holds on `loan` or on these recipients that are in force at `now`."""
     scope = Q(recipient_id__in=recipient_ids)
@@ -93,6 +130,11 @@ def holds_valid_certification(collector: User, *, now: datetime) -> bool:
     return CollectorCertification.objects.filter(
         collector=collector, valid_from__lte=now, valid_until__gt=now
     ).exists()
+
+
+def attempt_by_pk(pk: int | str) -> ContactAttempt | None:
+    """Return the attempt with this primary key (as an audit event names it), if any."""
+    return ContactAttempt.objects.filter(pk=pk).first()
 
 
 def permit_by_id(permit_id: UUID) -> ContactAttempt | None:

@@ -9,6 +9,7 @@ permit is granted, and only after the permit is committed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -68,6 +69,11 @@ def recipients_for_borrower(*, borrower: Borrower) -> list[Recipient]:
     for number in PhoneNumber.objects.filter(borrower=borrower):
         recipient_for_number(number=number)
     return list(selectors.own_number_recipients(borrower))
+
+
+def recipients_for_numbers(*, numbers: Iterable[PhoneNumber]) -> list[Recipient]:
+    """Return the recipient of each of these own numbers, creating those not made yet."""
+    return [recipient_for_number(number=number) for number in numbers]
 
 
 def recipient_for_number(*, number: PhoneNumber) -> Recipient:
@@ -320,6 +326,15 @@ def place_call_with_permit(
         call = CallRequest(number.e164, attempt.verification_code, purpose, language)
         transaction.on_commit(lambda: dialer.place_call(call))
     return attempt
+
+
+def erase_message_texts(*, borrower: Borrower) -> int:
+    """Blank the words of every message about `borrower`'s debts (erasure after retention).
+
+    Attempts are append-only: a queryset update, which their save() guard leaves alone on
+    purpose, clears the text while the rows, decisions and codes stay on record.
+    """
+    return selectors.attempts_about(borrower).update(content=None)
 
 
 # --- holds, opt-outs, certificates --------------------------------------------------------

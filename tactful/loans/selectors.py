@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from tactful import money
 from tactful.errors import NotFound
@@ -65,3 +65,11 @@ def ledger_entries(loan: Loan) -> QuerySet[LedgerEntry]:
 
 def delinquency_snapshots(loan: Loan) -> QuerySet[DelinquencySnapshot]:
     return DelinquencySnapshot.objects.filter(loan=loan).order_by("as_of")
+
+
+def last_entry_date(loans: list[Loan]) -> date | None:
+    """Return the latest value date of any ledger entry of `loans` (None without any)."""
+    latest: date | None = LedgerEntry.objects.filter(loan__in=loans).aggregate(
+        last=Max("value_date")
+    )["last"]
+    return latest

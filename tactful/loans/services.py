@@ -401,3 +401,13 @@ def _ensure_value_date(loan: Loan, value_date: date) -> None:
         raise InvalidInput({"value_date": "must not be before the loan was disbursed"})
     if value_date > timezone.now().date():
         raise InvalidInput({"value_date": "must not be in the future"})
+
+
+def anonymise_loans(*, borrower: Borrower, erased: str) -> None:
+    """Replace the lender's ids of `borrower`'s loans by ``<erased>:<reference>``.
+
+    For erasure once retention has ended: the loans and their ledgers stay, known only by
+    Tactful's own references. A queryset update, so nothing else about a loan changes.
+    """
+    for loan in Loan.objects.filter(borrower=borrower):
+        Loan.objects.filter(pk=loan.pk).update(external_id=f"{erased}:{loan.reference}")

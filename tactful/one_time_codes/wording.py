@@ -6,6 +6,7 @@ how long it lives, never share it); every page shows a refusal in the same words
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -96,7 +97,7 @@ def _complaint_identity(minutes: int) -> str:
     )
 
 
-_TEXTS = {
+_TEXTS: dict[str, Callable[[int], str]] = {
     Purpose.SIGN_IN: _sign_in,
     Purpose.PLAN_ACCEPTANCE: _plan_acceptance,
     Purpose.THIRD_PARTY_RIGHTS: _third_party_rights,

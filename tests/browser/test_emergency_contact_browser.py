@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from tactful.api.testing import create_loan
 from tactful.consent import services
-from tactful.consent.evidence import verify_export
 from tactful.consent.models import EmergencyContact, NumberRefusal
+from tactful.contacts.evidence import verify_export
 from tactful.contacts.models import Recipient
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW

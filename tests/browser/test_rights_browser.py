@@ -20,14 +20,10 @@ from tactful.accounts.roles import Role
 from tactful.api.testing import create_loan
 from tactful.borrowers.models import Borrower
 from tactful.consent import services
-from tactful.consent.models import (
-    EmergencyContact,
-    NumberRefusal,
-    RightsKind,
-    RightsRequest,
-)
+from tactful.consent.models import EmergencyContact, NumberRefusal
 from tactful.contacts.testing import zone_where_it_is
 from tactful.contacts.tests.conftest import NOW
+from tactful.rights.models import RightsKind, RightsRequest
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     STAFF_PASSWORD,

@@ -29,9 +29,10 @@ from tactful.api.rights.schemas import (
 from tactful.api.schemas import ExternalIdInPath, error_responses
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id
-from tactful.consent import evidence, rights, rights_desk
-from tactful.consent.models import RightsRequest, RightsStatus
+from tactful.contacts.evidence import contact_record_json
 from tactful.errors import InvalidInput, NotFound
+from tactful.rights import selectors, services
+from tactful.rights.models import RightsRequest, RightsStatus
 
 router = Router()
 
@@ -57,8 +58,8 @@ _CORRECTION_ONLY = ("field", "value", "note")
 def get_personal_data(request: HttpRequest, external_id: ExternalIdInPath) -> dict[str, Any]:
     borrower = _borrower(external_id)
     now = timezone.now()
-    document = rights.export_of(borrower, now=now)
-    rights.record_export(borrower=borrower, now=now, actor=actor_of(api_key_of(request)))
+    document = selectors.export_of(borrower, now=now)
+    services.record_export(borrower=borrower, now=now, actor=actor_of(api_key_of(request)))
     return document
 
 
@@ -85,7 +86,7 @@ def post_rights_request(
 
     def effect() -> Outcome:
         created = _record_request(borrower, body, actor_of(api_key))
-        [answer] = [a for a in rights_desk.answers_of(borrower) if a.request.pk == created.pk]
+        [answer] = [a for a in selectors.answers_of(borrower) if a.request.pk == created.pk]
         return Outcome(201, _request_out(answer).model_dump())
 
     return run_idempotently(request, api_key=api_key, effect=effect)
@@ -106,7 +107,7 @@ def get_rights_requests(request: HttpRequest, external_id: ExternalIdInPath) -> 
     borrower = _borrower(external_id)
     return RightsRequestsOut(
         borrower_external_id=borrower.external_id,
-        rights_requests=[_request_out(answer) for answer in rights_desk.answers_of(borrower)],
+        rights_requests=[_request_out(answer) for answer in selectors.answers_of(borrower)],
     )
 
 
@@ -123,7 +124,7 @@ def get_rights_requests(request: HttpRequest, external_id: ExternalIdInPath) -> 
     ),
 )
 def get_contact_ledger(request: HttpRequest, external_id: ExternalIdInPath) -> dict[str, Any]:
-    return evidence.ledger_json(_borrower(external_id))
+    return contact_record_json(_borrower(external_id))
 
 
 def _borrower(external_id: str) -> Borrower:
@@ -155,7 +156,7 @@ def _ensure_fits_kind(body: RightsRequestIn) -> None:
 def _record_request(borrower: Borrower, body: RightsRequestIn, actor: str) -> RightsRequest:
     evidence_of_identity = body.evidence.model_dump()
     if body.kind == "correction":
-        return rights.request_correction(
+        return services.request_correction(
             borrower=borrower,
             field=body.field or "",
             value=body.value or "",
@@ -163,10 +164,10 @@ def _record_request(borrower: Borrower, body: RightsRequestIn, actor: str) -> Ri
             actor=actor,
             evidence=evidence_of_identity,
         )
-    return rights.request_erasure(borrower=borrower, actor=actor, evidence=evidence_of_identity)
+    return services.request_erasure(borrower=borrower, actor=actor, evidence=evidence_of_identity)
 
 
-def _request_out(answer: rights_desk.Answer) -> RightsRequestOut:
+def _request_out(answer: selectors.Answer) -> RightsRequestOut:
     request = answer.request
     # Prefetched by `answers_of`: no query per request.
     steps = [event.recorded_at for event in request.events.all()]

@@ -1,4 +1,4 @@
-"""Request and response bodies of the rights API (`tactful/consent/rights_api.py`).
+"""Request and response bodies of the rights API (`tactful/api/rights/router.py`).
 
 The export and the contact ledger are answered exactly as the portal's downloads are
 written (`rights.export_of`, `evidence.ledger_json`): their schemas name the parts and let
@@ -18,7 +18,8 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJso
 
 from tactful.api.consent.schemas import EvidenceIn
 from tactful.api.schemas import InputSchema, NameText
-from tactful.consent.rights import CORRECTABLE_FIELDS, MAX_NOTE_LENGTH, MAX_VALUE_LENGTH
+from tactful.borrowers.models import CORRECTABLE_FIELDS
+from tactful.rights.services import MAX_NOTE_LENGTH, MAX_VALUE_LENGTH
 
 RightsStatusName = Literal["received", "partly_erased", "completed", "rejected"]
 # Line breaks belong in a note; other control characters never do.

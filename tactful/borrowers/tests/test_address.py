@@ -20,11 +20,11 @@ from tactful.api.testing import ApiClient, borrower_body, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
-from tactful.consent import rights
-from tactful.consent.models import RightsRequest
 from tactful.privacy.crypto import decrypt, key_id_of
 from tactful.privacy.keys import Keyring
 from tactful.privacy.masking import mask_address
+from tactful.rights import services as rights
+from tactful.rights.models import RightsRequest
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     SECOND_PHONE,

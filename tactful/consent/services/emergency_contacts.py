@@ -7,12 +7,13 @@ at the very next gate decision: nothing is cached.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -276,6 +277,61 @@ def remove_emergency_contact(
     return contact
 
 
+def erase_emergency_contacts(*, borrower: Borrower, now: datetime) -> None:
+    """End every designation `borrower` made and blank their names and numbers.
+
+    Emergency contacts are other people, not the lender's records of a loan: on the
+    borrower's erasure they go at once. The blind index stays: it enforces refusals.
+    """
+    erase_designations(EmergencyContact.objects.filter(borrower=borrower), now=now)
+
+
+def erase_designations_of_number(*, indexes: Sequence[str], now: datetime) -> None:
+    """End every designation of the number with these blind indexes and blank them."""
+    erase_designations(EmergencyContact.objects.filter(phone_index__in=indexes), now=now)
+
+
+def erase_designations(designations: QuerySet[EmergencyContact], *, now: datetime) -> None:
+    designations.filter(removed_at__isnull=True).update(removed_at=now)
+    designations.update(name_encrypted="", phone_encrypted="")
+
+
+def forget_masked_numbers(*, borrower: Borrower) -> None:
+    """Blank even the masked numbers of `borrower`'s designations (erasure after retention)."""
+    EmergencyContact.objects.filter(borrower=borrower).update(phone_masked="")
+
+
 def contact_phone(contact: EmergencyContact) -> str:
     """Return the contact's number in clear, for sending only: never log or show it."""
     return decrypt(contact.phone_encrypted)
+
+
+# --- the blind-index key rotation (`tactful.privacy.services.index_rotation`) ---------------
+
+
+def carry_refusals(found: Mapping[str, str]) -> int:
+    """Append, for each refusal under a previous key, its equivalent under the current key.
+
+    The original stays (refusals are append-only); the copy keeps its time and source,
+    so the refusal reads the same once the old key is gone.
+    """
+    carried = 0
+    for old, new in found.items():
+        original = NumberRefusal.objects.filter(phone_index=old).order_by("recorded_at", "pk")
+        first = original.first()
+        if first is None or NumberRefusal.objects.filter(phone_index=new).exists():
+            continue
+        NumberRefusal.objects.create(
+            phone_index=new, recorded_at=first.recorded_at, source=first.source
+        )
+        carried += 1
+    return carried
+
+
+def carry_erased_designations(found: Mapping[str, str]) -> int:
+    # An erased designation is an ordinary row (not append-only): it takes the new index.
+    carried = 0
+    for old, new in found.items():
+        erased = EmergencyContact.objects.filter(phone_encrypted="", phone_index=old)
+        carried += erased.update(phone_index=new)
+    return carried

@@ -14,11 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tactful.borrowers.models import Borrower
-from tactful.consent import evidence, selectors, services
-from tactful.consent.ledger import ledger_of
+from tactful.consent import selectors, services
 from tactful.consent.models import ConsentChannel
 from tactful.consent.policy import privacy_terms
+from tactful.contacts import evidence
+from tactful.contacts.record import contact_record_of
 from tactful.errors import Conflict, InvalidInput
+from tactful.portal.pdf import FontMissing
+from tactful.portal.privacy import pdf
 from tactful.portal.privacy.forms import EmergencyContactForm, WithdrawForm
 from tactful.web.access import borrower_required
 
@@ -113,7 +116,7 @@ def contact_record(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     complaint = reverse("public:complaint-new")
     entries = [
         {"entry": entry, "complaint_url": f"{complaint}?code={entry.verification_code}"}
-        for entry in ledger_of(borrower)
+        for entry in contact_record_of(borrower)
     ]
     return render(request, "portal/privacy/contact_record.html", {"entries": entries})
 
@@ -121,7 +124,7 @@ def contact_record(request: HttpRequest, borrower: Borrower) -> HttpResponse:
 @require_safe
 @borrower_required
 def contact_record_json(request: HttpRequest, borrower: Borrower) -> HttpResponse:
-    document = evidence.ledger_json(borrower)
+    document = evidence.contact_record_json(borrower)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return _download(body.encode(), "application/json", "contact-ledger.json")
 
@@ -130,8 +133,8 @@ def contact_record_json(request: HttpRequest, borrower: Borrower) -> HttpRespons
 @borrower_required
 def contact_record_pdf(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     try:
-        body = evidence.ledger_pdf(borrower)
-    except evidence.FontMissing:
+        body = pdf.contact_record_pdf(borrower)
+    except FontMissing:
         message = _("The PDF cannot be made on this server right now. The JSON file has it all.")
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     return _download(body, "application/pdf", "contact-ledger.pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tactful.consent.wording import CORRECTABLE_FIELD_LABELS
+from tactful.rights.wording import CORRECTABLE_FIELD_LABELS
 
 
 class CorrectionForm(forms.Form):

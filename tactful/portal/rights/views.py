@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tactful.borrowers.models import Borrower
-from tactful.consent import rights, rights_desk
-from tactful.consent.export_pdf import data_export_pdf
-from tactful.consent.pdf import FontMissing
-from tactful.consent.wording import correctable_field_label
 from tactful.errors import Conflict, InvalidInput
+from tactful.portal.pdf import FontMissing
 from tactful.portal.rights.forms import CorrectionForm
+from tactful.portal.rights.pdf import data_export_pdf
+from tactful.rights import selectors, services
+from tactful.rights.wording import correctable_field_label
 from tactful.web.access import borrower_required
 
 
@@ -30,10 +30,10 @@ def _page(
     request: HttpRequest, borrower: Borrower, form: CorrectionForm, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    answers = rights_desk.answers_of(borrower)
+    answers = selectors.answers_of(borrower)
     context = {
-        "held": rights.holdings_of(borrower, now=now),
-        "retention": rights.retention_of(borrower, today=now.date()),
+        "held": selectors.holdings_of(borrower, now=now),
+        "retention": selectors.retention_of(borrower, today=now.date()),
         "answers": [(answer, correctable_field_label(answer.request.field)) for answer in answers],
         "form": form,
         "done": request.GET.get("done", ""),
@@ -46,8 +46,8 @@ def _page(
 def export(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     """Download everything held about the signed-in borrower, and only that, as JSON."""
     now = timezone.now()
-    body = json.dumps(rights.export_of(borrower, now=now), ensure_ascii=False, indent=2)
-    rights.record_export(borrower=borrower, now=now)
+    body = json.dumps(selectors.export_of(borrower, now=now), ensure_ascii=False, indent=2)
+    services.record_export(borrower=borrower, now=now)
     response = HttpResponse(body.encode(), content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
@@ -63,7 +63,7 @@ def export_pdf(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     except FontMissing:
         message = _("The PDF cannot be made on this server right now. The JSON file has it all.")
         return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    rights.record_export(borrower=borrower, now=now)
+    services.record_export(borrower=borrower, now=now)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
     return response
@@ -76,7 +76,7 @@ def correction(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     if not form.is_valid():
         return _page(request, borrower, form, status=400)
     try:
-        rights.request_correction(borrower=borrower, **form.cleaned_data)
+        services.request_correction(borrower=borrower, **form.cleaned_data)
     except InvalidInput as error:
         for field, message in error.fields.items():
             form.add_error(field if field in form.fields else None, message)
@@ -90,7 +90,7 @@ def erasure(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     if request.POST.get("confirm") != "yes":
         return _page(request, borrower, CorrectionForm(), status=400)
     try:
-        rights.request_erasure(borrower=borrower)
+        services.request_erasure(borrower=borrower)
     except Conflict:
         return redirect("/portal/privacy/rights/?done=pending")
     return redirect("/portal/privacy/rights/?done=erasure")

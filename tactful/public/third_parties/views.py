@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tactful.consent import third_party_rights as rights
 from tactful.errors import InvalidInput
 from tactful.one_time_codes.services import CodeRefused, TooManyCodes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
+from tactful.rights import selectors as rights_held
+from tactful.rights import services as rights
 from tactful.web.forms import PhoneForm
 
 PHONE_KEY = "third_party_rights.phone"
@@ -109,7 +110,7 @@ def data(request: HttpRequest) -> HttpResponse:
     indexes = _proven_indexes(request)
     if indexes is None:
         return redirect("public:third-party-start")
-    holdings = rights.holdings_of_number(indexes=indexes)
+    holdings = rights_held.holdings_of_number(indexes=indexes)
     return render(request, "public/third_parties/data.html", {"holdings": holdings})
 
 

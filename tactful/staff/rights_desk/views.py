@@ -1,16 +1,14 @@
 """Staff pages of the rights desk: the requests to answer, one request, reveal, complete, reject.
 
-For compliance officers and administrators only (`rights_desk.DESK_ROLES`); everyone else
+For compliance officers and administrators only (`rights.services.DESK_ROLES`); everyone else
 with a staff account gets 403, anyone without one goes to the staff sign-in. Values are
 masked until revealed with a typed reason, which is audited.
 """
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,19 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from tactful.accounts.models import User
-from tactful.borrowers.services import MIN_REVEAL_REASON
-from tactful.consent import rights_desk
-from tactful.consent.models import RightsRequest
-from tactful.consent.rights import MAX_NOTE_LENGTH
-from tactful.consent.wording import correctable_field_label
 from tactful.errors import Conflict, InvalidInput
+from tactful.rights import selectors, services
+from tactful.rights.models import RightsRequest
+from tactful.rights.wording import correctable_field_label
+from tactful.staff.rights_desk.forms import DeskRevealForm, RejectForm
 from tactful.web.access import staff_required
 
-_PARTS: dict[str, str | Promise] = {
-    "requested_value": gettext_lazy("The corrected value asked for"),
-    "note": gettext_lazy("The borrower's note"),
-    "current_value": gettext_lazy("The value on record now"),
-}
 _REFUSALS: dict[str, str | Promise] = {
     "already_answered": gettext_lazy("This request has already been answered."),
     "not_a_correction": gettext_lazy("Only a borrower's correction request can be completed."),
@@ -49,42 +41,6 @@ _REFUSALS: dict[str, str | Promise] = {
 }
 
 
-class DeskRevealForm(forms.Form):
-    """Ask to see one part of a correction request in full: the reason typed here is audited."""
-
-    part = forms.ChoiceField(label=gettext_lazy("Value to reveal"))
-    reason = forms.CharField(
-        label=gettext_lazy("Why do you need to see it?"),
-        min_length=MIN_REVEAL_REASON,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy(
-            "Recorded in the audit log with your name. The value itself is not."
-        ),
-    )
-
-    def __init__(self, *args: Any, parts: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        part_field = self.fields["part"]
-        assert isinstance(part_field, forms.ChoiceField)
-        part_field.choices = [(part, _PARTS[part]) for part in parts]
-
-    def chosen_label(self) -> str:
-        return str(_PARTS[self.cleaned_data["part"]])
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Why is the request rejected?"),
-        min_length=rights_desk.MIN_REASON_LENGTH,
-        max_length=MAX_NOTE_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "The borrower reads this on their rights page. Do not repeat any of their data."
-        ),
-    )
-
-
 def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -92,25 +48,25 @@ def _user(request: HttpRequest) -> User:
 
 
 def _rights_request(reference: UUID) -> RightsRequest:
-    found = rights_desk.request_by_reference(reference)
+    found = selectors.request_by_reference(reference)
     if found is None:
         raise Http404("no such rights request")
     return found
 
 
 @require_safe
-@staff_required(*rights_desk.DESK_ROLES)
+@staff_required(*services.DESK_ROLES)
 def desk_page(request: HttpRequest) -> HttpResponse:
     context = {
-        "desk": rights_desk.desk(),
-        "response_days": rights_desk.RESPONSE_DAYS,
-        "recent_days": rights_desk.RECENT_DAYS,
+        "desk": selectors.desk(),
+        "response_days": selectors.RESPONSE_DAYS,
+        "recent_days": selectors.RECENT_DAYS,
     }
     return render(request, "staff/rights_desk/queue.html", context)
 
 
 @require_safe
-@staff_required(*rights_desk.DESK_ROLES)
+@staff_required(*services.DESK_ROLES)
 def request_page(request: HttpRequest, reference: UUID) -> HttpResponse:
     return _file_page(request, _rights_request(reference))
 
@@ -125,7 +81,7 @@ def _file_page(
     refusal: str | Promise | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    file = rights_desk.request_file(rights_request)
+    file = selectors.request_file(rights_request)
     parts = _revealable_parts(file)
     context = {
         "file": file,
@@ -134,32 +90,32 @@ def _file_page(
         "reject_form": reject_form or RejectForm(),
         "revealed": revealed,
         "refusal": refusal,
-        "response_days": rights_desk.RESPONSE_DAYS,
+        "response_days": selectors.RESPONSE_DAYS,
     }
     return render(request, "staff/rights_desk/request.html", context, status=status)
 
 
-def _revealable_parts(file: rights_desk.RequestFile) -> list[str]:
+def _revealable_parts(file: selectors.RequestFile) -> list[str]:
     request = file.request
     if request.borrower is None or not request.field:
         return []
     parts = []
-    if request.field not in rights_desk.NOT_PERSONAL_FIELDS:
+    if request.field not in selectors.NOT_PERSONAL_FIELDS:
         parts = ["requested_value", "current_value"] if request.value_encrypted else []
     return parts + (["note"] if file.has_note else [])
 
 
 @require_POST
-@staff_required(*rights_desk.DESK_ROLES)
+@staff_required(*services.DESK_ROLES)
 def reveal(request: HttpRequest, reference: UUID) -> HttpResponse:
     """Show one part of the request in full, once, after recording who asked and why."""
     rights_request = _rights_request(reference)
-    parts = _revealable_parts(rights_desk.request_file(rights_request))
+    parts = _revealable_parts(selectors.request_file(rights_request))
     form = DeskRevealForm(request.POST, parts=parts)
     if not form.is_valid():
         return _file_page(request, rights_request, reveal_form=form, status=400)
     try:
-        value = rights_desk.reveal(
+        value = services.reveal(
             request=rights_request,
             part=form.cleaned_data["part"],
             reason=form.cleaned_data["reason"],
@@ -174,12 +130,12 @@ def reveal(request: HttpRequest, reference: UUID) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*rights_desk.DESK_ROLES)
+@staff_required(*services.DESK_ROLES)
 def complete(request: HttpRequest, reference: UUID) -> HttpResponse:
     """Apply the corrected value to the borrower's record and close the request."""
     rights_request = _rights_request(reference)
     try:
-        rights_desk.complete_correction(request=rights_request, actor=_user(request))
+        services.complete_correction(request=rights_request, actor=_user(request))
     except (InvalidInput, Conflict) as refusal:
         status = 409 if isinstance(refusal, Conflict) else 400
         message = _REFUSALS.get(refusal.code, _REFUSALS["invalid_input"])
@@ -189,7 +145,7 @@ def complete(request: HttpRequest, reference: UUID) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*rights_desk.DESK_ROLES)
+@staff_required(*services.DESK_ROLES)
 def reject(request: HttpRequest, reference: UUID) -> HttpResponse:
     """Close the request without acting on it; the borrower reads the typed reason."""
     rights_request = _rights_request(reference)
@@ -197,7 +153,7 @@ def reject(request: HttpRequest, reference: UUID) -> HttpResponse:
     if not form.is_valid():
         return _file_page(request, rights_request, reject_form=form, status=400)
     try:
-        rights_desk.reject_request(
+        services.reject_request(
             request=rights_request, reason=form.cleaned_data["reason"], actor=_user(request)
         )
     except InvalidInput as error:

@@ -18,10 +18,14 @@ from tactful.api.keys import SCOPES
 from tactful.api.models import IdempotentRequest
 from tactful.api.testing import API, ApiClient, issue_test_key
 from tactful.audit.models import AuditEvent
-from tactful.consent import evidence, rights, rights_desk, services
-from tactful.consent.models import EmergencyContact, RightsRequest, RightsStatus
+from tactful.consent import services
+from tactful.consent.models import EmergencyContact
+from tactful.contacts import evidence
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
+from tactful.rights import selectors as rights_read
+from tactful.rights import services as rights
+from tactful.rights.models import RightsRequest, RightsStatus
 from tactful.web.tests.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
@@ -128,7 +132,7 @@ class TestPersonalData:
     ):
         designate(borrower)
         with translation.override("en"):
-            expected = rights.export_of(borrower, now=NOW)
+            expected = rights_read.export_of(borrower, now=NOW)
 
         response = get_in_english(exporter, "/borrowers/b-1/personal-data")
 
@@ -140,7 +144,7 @@ class TestPersonalData:
         assert document["borrower"]["national_id"] == VALID_CN_ID
         assert document["emergency_contacts"][0]["phone"] == CONTACT
         [request] = RightsRequest.objects.all()
-        assert (request.kind, rights.status_of(request)) == ("export", RightsStatus.COMPLETED)
+        assert (request.kind, rights_read.status_of(request)) == ("export", RightsStatus.COMPLETED)
         assert request.requested_by == f"api-key:{prefix_of(exporter)}"
         event = AuditEvent.objects.get(action="rights.completed")
         assert event.actor == f"api-key:{prefix_of(exporter)}"
@@ -196,7 +200,7 @@ class TestCorrections:
         assert NOTE not in readable(response)
         assert NEW_NAME not in request.value_encrypted
         assert (request.requested_by, request.evidence) == (f"api-key:{prefix_of(api)}", EVIDENCE)
-        assert [row.request for row in rights_desk.desk().waiting] == [request]
+        assert [row.request for row in rights_read.desk().waiting] == [request]
 
     def test_a_retry_with_the_same_key_records_once(self, api, borrower):
         first = api.post(REQUESTS, correction(), key="rights-1")
@@ -295,7 +299,7 @@ class TestListing:
     ):
         officer = make_staff("zhou.compliance", Role.COMPLIANCE)
         refused = rights.request_correction(borrower=borrower, field="name", value="x", now=NOW)
-        rights_desk.reject_request(
+        rights.reject_request(
             request=refused, reason=REJECTION, actor=officer, now=NOW + timedelta(hours=1)
         )
         api.post(REQUESTS, correction(field="address", value="上海市浦东新区世纪大道100号"))
@@ -343,7 +347,7 @@ class TestContactLedger:
         document = response.json()
         assert [entry["permit_id"] for entry in document["entries"]] == [str(first.permit_id)]
         with translation.override("en"):
-            expected = evidence.ledger_json(borrower)
+            expected = evidence.contact_record_json(borrower)
         assert document["entries"][0]["channel"] == "Text message"
         assert document["entries"] == expected["entries"]
         assert document["format"] == "tactful.contact-ledger/1"

@@ -1,0 +1,43 @@
+"""Readable PDF documents with Chinese text: the font and page set-up every export shares.
+
+The contact record (`privacy.pdf.contact_record_pdf`) and the borrower's data export
+(`rights.pdf.data_export_pdf`) start from `new_document`, so both embed the same font.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+FONT_NAME = "wqy"
+
+
+class FontMissing(RuntimeError):
+    """The PDF needs a font with Chinese glyphs that is not installed."""
+
+
+def new_document() -> FPDF:
+    """Return an A4 document with its first page, writing in the Chinese font at 10 pt."""
+    from fpdf import FPDF  # Imported here: only the PDF exports need it.
+
+    if not PDF_FONT.exists():
+        raise FontMissing(
+            f"The PDF exports need the font {PDF_FONT} (WenQuanYi Micro Hei); "
+            "install it with scripts/install-browser.sh (package fonts-wqy-microhei)."
+        )
+    pdf = FPDF(format="A4")
+    pdf.add_font(FONT_NAME, fname=str(PDF_FONT))
+    pdf.set_font(FONT_NAME, size=10)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    return pdf
+
+
+def write_line(pdf: FPDF, text: str, *, size: int = 9, height: float = 5) -> None:
+    """Write `text` as a paragraph across the page at `size` points."""
+    pdf.set_font(size=size)
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
