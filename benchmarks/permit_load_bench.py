@@ -114,8 +114,8 @@ def ensure_borrower(index: int) -> tuple[str, str]:
     """Upsert borrower bench-<index> (a fictional 555-01xx number) with one overdue loan."""
     from tactful.borrowers.services import BorrowerDetails, upsert_borrower
     from tactful.contacts.services import recipients_for_borrower
-    from tactful.contacts.testing import zone_where_it_is
     from tactful.loans.services import LoanTerms, open_loan
+    from tactful.testing.zones import zone_where_it_is
 
     area, line = AREA_CODES[index // 100], 100 + index % 100  # 555-0100 to 555-0199
     borrower, _ = upsert_borrower(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 
@@ -28,6 +28,33 @@ def borrower_by_phone(e164: str) -> Borrower | None:
 def borrowers_with_national_id(national_id: str) -> QuerySet[Borrower]:
     """Return the borrowers with this normalised national ID, through its index."""
     return Borrower.objects.filter(national_id_index__in=national_id_indexes(national_id))
+
+
+def borrower_by_id(pk: int) -> Borrower | None:
+    return Borrower.objects.filter(pk=pk).first()
+
+
+def borrowers_with_ids(ids: Iterable[int]) -> QuerySet[Borrower]:
+    return Borrower.objects.filter(pk__in=list(ids))
+
+
+def borrowers_with_external_id_prefix(prefix: str) -> QuerySet[Borrower]:
+    """Return the borrowers whose external id starts with `prefix` (a seed's, a batch's)."""
+    return Borrower.objects.filter(external_id__startswith=prefix)
+
+
+def any_borrower() -> bool:
+    """Tell whether any borrower is stored."""
+    return Borrower.objects.exists()
+
+
+def primary_numbers_with_prefix(prefix: str) -> QuerySet[PhoneNumber]:
+    """Return the primary numbers of the borrowers whose external id starts with `prefix`."""
+    return (
+        PhoneNumber.objects.filter(is_primary=True, borrower__external_id__startswith=prefix)
+        .select_related("borrower")
+        .order_by("borrower_id")
+    )
 
 
 def borrower_by_external_id(external_id: str) -> Borrower | None:

@@ -17,6 +17,7 @@ from tactful.callqa.models import (
     SupervisorAlert,
     VulnerabilitySignal,
 )
+from tactful.contacts import selectors as contacts
 from tactful.contacts.models import ContactAttempt
 
 # Quality staff see every call; a collector sees only the calls made under their permits.
@@ -43,20 +44,44 @@ def recording_for(user: User, reference: UUID) -> Recording | None:
     return recordings_for(user).filter(reference=reference).first()
 
 
+def recording_by_reference(reference: UUID) -> Recording | None:
+    """Return the recording `reference`, whoever uploaded it (the API key's own check)."""
+    return Recording.objects.select_related("attempt").filter(reference=reference).first()
+
+
+def finding_by_id(finding_id: int) -> Finding | None:
+    return (
+        Finding.objects.select_related("recording__attempt__collector")
+        .filter(pk=finding_id)
+        .first()
+    )
+
+
+def alert_by_id(alert_id: int) -> SupervisorAlert | None:
+    return SupervisorAlert.objects.select_related("signal__recording").filter(pk=alert_id).first()
+
+
 def permits_for_upload(user: User) -> QuerySet[ContactAttempt]:
     """Return the granted call permits `user` may attach a recording to."""
-    permits = ContactAttempt.objects.filter(channel="call", decision="allow")
+    permits = contacts.permitted_calls()
     if user.has_role(*QUALITY_ROLES):
         return permits
     return permits.filter(collector=user)
 
 
 def permit_by_code(code: str) -> ContactAttempt | None:
-    return ContactAttempt.objects.filter(verification_code=code.strip().upper()).first()
+    return contacts.attempt_with_code(code.strip().upper())
 
 
 def permit_by_id(permit_id: UUID) -> ContactAttempt | None:
-    return ContactAttempt.objects.select_related("recipient").filter(permit_id=permit_id).first()
+    return contacts.permit_by_id(permit_id)
+
+
+def recordings_of(attempt: ContactAttempt) -> list[Recording]:
+    """Return the recordings of a permitted call, with their segments and reviews."""
+    return list(
+        Recording.objects.filter(attempt=attempt).prefetch_related("segments", "findings__reviews")
+    )
 
 
 def open_alerts_for(user: User) -> QuerySet[SupervisorAlert]:

@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 
 from tactful.borrowers.models import Borrower
 from tactful.callqa.models import Recording
+from tactful.callqa.selectors import recordings_of
 from tactful.complaints.models import Complaint, LinkedAttempt, Status
 from tactful.contacts.models import ContactAttempt
-from tactful.loans.models import Loan
+from tactful.loans.selectors import loan_count
 
 PER_ACCOUNTS = 10_000
 
@@ -76,9 +77,7 @@ def investigation_file(complaint: Complaint) -> InvestigationFile:
 
 
 def _recordings(attempt: ContactAttempt) -> list[Recording]:
-    return list(
-        Recording.objects.filter(attempt=attempt).prefetch_related("segments", "findings__reviews")
-    )
+    return recordings_of(attempt)
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -110,7 +109,7 @@ class Report:
 def report(*, pack: str | None = None, today: date) -> Report:
     """Count complaints per 10,000 accounts by category, channel, collector and outcome."""
     complaints = list(_of_pack(pack))
-    accounts = Loan.objects.count()
+    accounts = loan_count()
     collectors = _collectors_by_complaint(complaints)
     breakdowns = [
         _breakdown("category", Counter(c.category for c in complaints), accounts),

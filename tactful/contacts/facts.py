@@ -30,7 +30,8 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from tactful.accounts.models import User
-from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.borrowers.models import Borrower
+from tactful.borrowers.selectors import numbers_of
 from tactful.contacts import selectors
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient, RecipientRole
 from tactful.contacts.ports import consent_source
@@ -189,7 +190,7 @@ def debtor_unreachable(borrower: Borrower, *, pack: CompiledPack, now: datetime)
 
 def every_number_invalid(borrower: Borrower) -> bool:
     """Return True when the latest outcome reported on each number was a permanent failure."""
-    numbers = set(PhoneNumber.objects.filter(borrower=borrower).values_list("pk", flat=True))
+    numbers = set(numbers_of(borrower).values_list("pk", flat=True))
     rows = (
         ContactOutcome.objects.filter(attempt__recipient__phone_number__in=numbers)
         .order_by("-reported_at", "-pk")

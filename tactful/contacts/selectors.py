@@ -19,6 +19,7 @@ from tactful.contacts.models import (
     RecipientRole,
 )
 from tactful.loans.models import Loan
+from tactful.loans.selectors import loans_of_borrower
 
 
 def recipient_by_public_id(public_id: UUID) -> Recipient | None:
@@ -109,6 +110,11 @@ def active_holds(*, loan: Loan | None, recipient_ids: list[int], now: datetime) 
     )
 
 
+def unlifted_hold(reference: UUID) -> Hold | None:
+    """Return the hold `reference` unless it was lifted (it may still have ended by time)."""
+    return Hold.objects.filter(reference=reference, lift__isnull=True).first()
+
+
 def holds_of_borrower(borrower: Borrower, *, now: datetime) -> QuerySet[Hold]:
     """Return the holds in force at `now` on the borrower's loans or recipients."""
     return (
@@ -137,6 +143,26 @@ def attempt_by_pk(pk: int | str) -> ContactAttempt | None:
     return ContactAttempt.objects.filter(pk=pk).first()
 
 
+def attempts_with_codes(codes: Sequence[str]) -> QuerySet[ContactAttempt]:
+    """Return the attempts whose verification codes are among `codes` (denied ones too)."""
+    return ContactAttempt.objects.filter(verification_code__in=codes).select_related(
+        "recipient", "loan"
+    )
+
+
+def attempt_with_code(code: str, *, permitted_only: bool = False) -> ContactAttempt | None:
+    """Return the attempt that carried verification `code`; None if none (or none permitted)."""
+    attempts = ContactAttempt.objects.select_related("recipient").filter(verification_code=code)
+    if permitted_only:
+        attempts = attempts.filter(decision="allow")
+    return attempts.first()
+
+
+def permitted_calls() -> QuerySet[ContactAttempt]:
+    """Return every permitted call (a recording may belong to one)."""
+    return ContactAttempt.objects.filter(channel="call", decision="allow")
+
+
 def permit_by_id(permit_id: UUID) -> ContactAttempt | None:
     return ContactAttempt.objects.filter(permit_id=permit_id).first()
 
@@ -152,8 +178,9 @@ def permits_of_borrower(borrower: Borrower, *, limit: int = 100) -> QuerySet[Con
 
 def latest_loan(borrower: Borrower) -> Loan | None:
     """Return the borrower's most recently disbursed loan, if any."""
-    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk").first()
+    return loans_of(borrower).first()
 
 
 def loans_of(borrower: Borrower) -> QuerySet[Loan]:
-    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk")
+    """Return the borrower's loans, the most recently disbursed first."""
+    return loans_of_borrower(borrower.pk).order_by("-disbursed_on", "-pk")

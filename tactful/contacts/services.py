@@ -20,6 +20,7 @@ from django.utils import timezone
 from tactful.accounts.models import User
 from tactful.audit.services import record_event
 from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.borrowers.selectors import numbers_of
 from tactful.contacts import selectors
 from tactful.contacts.channels.voice import CallRequest, voice_dialer
 from tactful.contacts.codes import new_verification_code, with_verification_code
@@ -66,14 +67,25 @@ class Contact:
 
 def recipients_for_borrower(*, borrower: Borrower) -> list[Recipient]:
     """Ensure one recipient per own number of `borrower`; return them, primary first."""
-    for number in PhoneNumber.objects.filter(borrower=borrower):
-        recipient_for_number(number=number)
+    recipients_for_numbers(numbers=numbers_of(borrower))
     return list(selectors.own_number_recipients(borrower))
 
 
 def recipients_for_numbers(*, numbers: Iterable[PhoneNumber]) -> list[Recipient]:
     """Return the recipient of each of these own numbers, creating those not made yet."""
     return [recipient_for_number(number=number) for number in numbers]
+
+
+def recipient_for_emergency_contact(*, borrower: Borrower, designation_id: int) -> Recipient:
+    """Return the recipient through which Tactful reaches the person `borrower` named.
+
+    `designation_id` is the consent app's record of the naming (`EmergencyContact`).
+    """
+    recipient, _ = Recipient.objects.get_or_create(
+        emergency_contact_id=designation_id,
+        defaults={"borrower": borrower, "role": RecipientRole.EMERGENCY_CONTACT},
+    )
+    return recipient
 
 
 def recipient_for_number(*, number: PhoneNumber) -> Recipient:

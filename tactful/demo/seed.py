@@ -31,6 +31,7 @@ from faker import Faker
 from stdnum.cn import ric
 
 from tactful.borrowers.models import Borrower, Language
+from tactful.borrowers.selectors import borrower_by_external_id, borrowers_with_external_id_prefix
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
 from tactful.demo.histories import (
     BEHAVIOUR_WEIGHTS,
@@ -43,6 +44,7 @@ from tactful.demo.selectors import DEMO_BORROWER_PREFIX, PortfolioCounts, count_
 from tactful.demo.staff import DEMO_ACTOR, create_demo_staff
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import LedgerEntry, Loan
+from tactful.loans.selectors import ledger_entries, loan_with_external_id
 from tactful.loans.services import LoanTerms, charge_fee, open_loan, post_payment, reverse_entry
 from tactful.money import Method
 
@@ -151,7 +153,7 @@ def _validate_size(borrowers: int) -> None:
 
 def _ensure_no_other_seed(seed: int) -> None:
     # Every seed uses the same fictional numbers, and a number belongs to one borrower.
-    others = Borrower.objects.filter(external_id__startswith=DEMO_BORROWER_PREFIX).exclude(
+    others = borrowers_with_external_id_prefix(DEMO_BORROWER_PREFIX).exclude(
         external_id__startswith=f"{DEMO_BORROWER_PREFIX}{seed}-"
     )
     if others.exists():
@@ -183,7 +185,7 @@ def _borrower(seed: int, index: int, rng: random.Random) -> tuple[Borrower, bool
     external_id = borrower_external_id(seed, index)
     # Drawn even for a borrower that exists, so its loans draw the same numbers as before.
     details = _borrower_details(external_id, seed=seed, index=index, rng=rng)
-    existing = Borrower.objects.filter(external_id=external_id).first()
+    existing = borrower_by_external_id(external_id)
     if existing is not None:
         # Seeding again writes nothing, not even an "updated" audit event.
         return existing, False
@@ -240,10 +242,10 @@ def _loan_terms(external_id: str, rng: random.Random, today: date) -> LoanTerms:
 def _seed_loan(
     borrower: Borrower, terms: LoanTerms, behaviour: Behaviour, rng: random.Random, today: date
 ) -> None:
-    loan = Loan.objects.filter(external_id=terms.external_id).first()
+    loan = loan_with_external_id(terms.external_id)
     if loan is None:
         loan, _ = open_loan(borrower=borrower, terms=terms, actor=DEMO_ACTOR)
-    if loan.entries.exists():
+    if ledger_entries(loan).exists():
         return
     dues = [
         DueInstallment(row.n, row.due_date, row.principal + row.interest)

@@ -5,10 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.borrowers.selectors import any_borrower, primary_numbers_with_prefix
 from tactful.loans.ledger_view import bucket_scheme
-from tactful.loans.models import LedgerEntry, Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.models import Loan
+from tactful.loans.selectors import (
+    entry_count,
+    loan_status,
+    loans_of_borrower,
+    loans_of_borrowers_with_prefix,
+)
 
 DEMO_BORROWER_PREFIX = "demo-b-"
 
@@ -24,11 +29,11 @@ class PortfolioCounts:
 
 def count_portfolio(*, seed: int, today: date) -> PortfolioCounts:
     """Count the borrowers, loans and ledger entries of demo seed `seed` as of `today`."""
-    loans = Loan.objects.filter(borrower__external_id__startswith=f"{DEMO_BORROWER_PREFIX}{seed}-")
+    loans = loans_of_borrowers_with_prefix(f"{DEMO_BORROWER_PREFIX}{seed}-")
     return PortfolioCounts(
         borrowers=loans.values("borrower").distinct().count(),
         loans=loans.count(),
-        entries=LedgerEntry.objects.filter(loan__in=loans).count(),
+        entries=entry_count(loans),
         loans_per_bucket=_loans_per_bucket(list(loans.order_by("id")), today),
     )
 
@@ -42,7 +47,7 @@ def _loans_per_bucket(loans: list[Loan], today: date) -> dict[str, int]:
 
 def has_borrowers() -> bool:
     """Tell whether any borrower is stored, demo or not."""
-    return Borrower.objects.exists()
+    return any_borrower()
 
 
 def phone_per_bucket(*, today: date, scan_limit: int = 200) -> dict[str, str]:
@@ -52,15 +57,9 @@ def phone_per_bucket(*, today: date, scan_limit: int = 200) -> dict[str, str]:
     needs a few examples, not a census.
     """
     found: dict[str, str] = {}
-    phones = (
-        PhoneNumber.objects.filter(
-            is_primary=True, borrower__external_id__startswith=DEMO_BORROWER_PREFIX
-        )
-        .select_related("borrower")
-        .order_by("borrower_id")[:scan_limit]
-    )
+    phones = primary_numbers_with_prefix(DEMO_BORROWER_PREFIX)[:scan_limit]
     for phone in phones:
-        loan = phone.borrower.loans.order_by("id").first()
+        loan = loans_of_borrower(phone.borrower_id).order_by("id").first()
         if loan is not None:
             found.setdefault(loan_status(loan, as_of=today).bucket, phone.e164)
     order = [bucket.label for bucket in bucket_scheme().buckets]

@@ -15,8 +15,8 @@ from django.conf import settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.accounts.selectors import existing_usernames
 from tactful.accounts.services import create_staff_user
 from tactful.errors import Conflict, NotFound
 
@@ -52,11 +52,7 @@ def create_demo_staff() -> list[str]:
     """
     if not settings.DEMO_MODE:
         return []
-    existing = set(
-        User.objects.filter(username__in=[s.username for s in DEMO_STAFF]).values_list(
-            "username", flat=True
-        )
-    )
+    existing = existing_usernames(staff.username for staff in DEMO_STAFF)
     created = []
     for staff in DEMO_STAFF:
         if staff.username not in existing:

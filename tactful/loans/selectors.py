@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
-from django.db.models import Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from tactful import money
+from tactful.borrowers.models import Borrower
 from tactful.errors import NotFound
 from tactful.loans.ledger_view import bucket_scheme, ledger_state
-from tactful.loans.models import DelinquencySnapshot, LedgerEntry, Loan
+from tactful.loans.models import DelinquencySnapshot, EntryKind, Installment, LedgerEntry, Loan
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,78 @@ def loan_by_external_id(external_id: str, *, missing_code: str = "not_found") ->
     if loan is None:
         raise NotFound(missing_code, "no loan has this external_id")
     return loan
+
+
+def loan_with_external_id(external_id: str, *, borrower: Borrower | None = None) -> Loan | None:
+    """Return the loan an integrator knows as `external_id` (of `borrower`, if given), or None."""
+    loans = Loan.objects.select_related("borrower").filter(external_id=external_id)
+    if borrower is not None:
+        loans = loans.filter(borrower=borrower)
+    return loans.first()
+
+
+def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
+    """Return the loan only if it is this borrower's: anyone else's reads as not found."""
+    return Loan.objects.filter(borrower=borrower, reference=reference).first()
+
+
+def newest_entry_id(loan: Loan) -> int:
+    """Return the id of the loan's newest ledger entry (0 for none): a ledger's version."""
+    newest = LedgerEntry.objects.filter(loan=loan).order_by("-id").values_list("id", flat=True)
+    return newest.first() or 0
+
+
+def live_payments(loan: Loan, *, as_of: date) -> QuerySet[LedgerEntry]:
+    """Return the payments valued on or before `as_of` whose reversal is not valued by then."""
+    rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)
+    reversed_ids = set(rows.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True))
+    return rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
+
+
+def locked_loan(pk: int) -> Loan:
+    """Return the loan `pk` with its borrower, its row locked until the transaction ends."""
+    return Loan.objects.select_for_update().select_related("borrower").get(pk=pk)
+
+
+def overdue_loans(*, as_of: date) -> QuerySet[Loan]:
+    """Return the loans with an installment due before `as_of` and unpaid on it."""
+    unpaid = Q(paid_off_on__isnull=True) | Q(paid_off_on__gt=as_of)
+    late = Installment.objects.filter(unpaid, due_date__lt=as_of).values("loan_id")
+    return Loan.objects.filter(pk__in=late).select_related("borrower").order_by("pk")
+
+
+def installments_paid_on_time(*, due_from: date, due_before: date) -> list[tuple[Any, ...]]:
+    """Return (borrower id, loan id, loan reference, n, due date) of the installments due in
+    [due_from, due_before) and paid off by their due date."""
+    rows = Installment.objects.filter(
+        due_date__gte=due_from, due_date__lt=due_before, paid_off_on__lte=F("due_date")
+    ).values_list("loan__borrower_id", "loan_id", "loan__reference", "n", "due_date")
+    return list(rows)
+
+
+def loans_paid_off(loan_ids: Iterable[int], *, before: date) -> QuerySet[Loan]:
+    """Return those of `loan_ids` whose every installment was paid off before `before`."""
+    ids = list(loan_ids)
+    open_loans = (
+        Installment.objects.filter(loan_id__in=ids)
+        .exclude(paid_off_on__lt=before)
+        .values_list("loan_id", flat=True)
+    )
+    return Loan.objects.filter(pk__in=ids).exclude(pk__in=open_loans)
+
+
+def loans_of_borrowers_with_prefix(prefix: str) -> QuerySet[Loan]:
+    """Return the loans of the borrowers whose external id starts with `prefix`."""
+    return Loan.objects.filter(borrower__external_id__startswith=prefix)
+
+
+def entry_count(loans: QuerySet[Loan]) -> int:
+    return LedgerEntry.objects.filter(loan__in=loans).count()
+
+
+def loan_count() -> int:
+    """Return how many loans Tactful holds (the base of rates per accounts)."""
+    return Loan.objects.count()
 
 
 def loans_of_borrower(borrower_id: int) -> QuerySet[Loan]:

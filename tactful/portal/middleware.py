@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from tactful.borrowers.models import Borrower
+from tactful.borrowers.selectors import borrower_by_id
 
 SESSION_KEY = "tactful_borrower_id"
 
@@ -25,7 +26,7 @@ class BorrowerSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         borrower_id = request.session.get(SESSION_KEY)
-        borrower = Borrower.objects.filter(pk=borrower_id).first() if borrower_id else None
+        borrower = borrower_by_id(borrower_id) if borrower_id else None
         request.borrower = borrower  # type: ignore[attr-defined]
         zone = _zone_of(borrower) if borrower else None
         if zone is None:

@@ -9,6 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tactful.borrowers.models import Borrower
+from tactful.loans import selectors as loans
 from tactful.loans.models import EntryKind, LedgerEntry, Loan
 from tactful.loans.selectors import LoanStatus, ledger_entries, loan_status, loans_of_borrower
 from tactful.money import InstallmentState
@@ -55,7 +56,7 @@ def loan_statuses(borrower: Borrower, *, as_of: date) -> list[LoanStatus]:
 
 def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
     """Return the loan only if it is this borrower's: anyone else's reads as not found."""
-    return Loan.objects.filter(borrower=borrower, reference=reference).first()
+    return loans.loan_of_borrower(borrower, reference)
 
 
 def loan_page(loan: Loan, *, as_of: date) -> LoanPage:

@@ -17,7 +17,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tactful.contacts import services as contacts
-from tactful.contacts.models import Hold
+from tactful.contacts.selectors import unlifted_hold
 from tactful.loans.models import Loan
 
 HARDSHIP_HOLD = "hardship"
@@ -64,7 +64,7 @@ def lift_hold(*, reference: UUID | None, reason: str, actor: str, now: datetime)
     """Lift the hold ``reference`` if it is still in force at ``now``."""
     if reference is None:
         return
-    hold = Hold.objects.filter(reference=reference, lift__isnull=True).first()
+    hold = unlifted_hold(reference)
     if hold is None or (hold.ends_at is not None and hold.ends_at <= now):
         return
     contacts.lift_hold(hold=hold, reason=reason, actor=actor, now=now)

@@ -19,9 +19,16 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from tactful.borrowers.models import Borrower
+from tactful.loans import selectors as loans
 from tactful.loans.ledger_view import bucket_scheme
-from tactful.loans.models import EntryKind, LedgerEntry, Loan
-from tactful.loans.selectors import LoanStatus, loan_status
+from tactful.loans.models import Loan
+from tactful.loans.selectors import (
+    LoanStatus,
+    live_payments,
+    loan_status,
+    loans_of_borrower,
+    newest_entry_id,
+)
 from tactful.money.pauses import Pause, days_past_due_paused, resumed
 from tactful.money.points import PointsBalance
 from tactful.money.points import PointsEntry as PurePointsEntry
@@ -139,8 +146,7 @@ def carried_balance(status: LoanStatus) -> CarriedBalance:
 
 
 def last_entry_id(loan: Loan) -> int:
-    newest = LedgerEntry.objects.filter(loan=loan).order_by("-id").values_list("id", flat=True)
-    return newest.first() or 0
+    return newest_entry_id(loan)
 
 
 def offers_of(loan: Loan) -> QuerySet[RestructuringOffer]:
@@ -258,12 +264,9 @@ def borrower_payments(loan: Loan, *, as_of: date) -> list[tuple[date, Decimal]]:
     Reversed payments are left out once their reversal is valued; Tactful's own closing
     and points entries are not money from the borrower and never count.
     """
-    rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)
-    reversed_ids = set(rows.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True))
-    payments = rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
     return [
         (row.value_date, row.amount)
-        for row in payments
+        for row in live_payments(loan, as_of=as_of)
         if not row.external_reference.startswith(INTERNAL_REFERENCES)
     ]
 
@@ -324,7 +327,15 @@ def mandates_of(loan: Loan) -> QuerySet[DebitMandate]:
 
 
 def mandate_by_reference(reference: UUID) -> DebitMandate | None:
-    return DebitMandate.objects.select_related("loan__borrower").filter(reference=reference).first()
+    return (
+        DebitMandate.objects.select_related("loan__borrower", "cancellation", "consent")
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def pause_by_reference(reference: UUID) -> HardshipPause | None:
+    return HardshipPause.objects.select_related("loan").filter(reference=reference).first()
 
 
 def attempts_of(mandate: DebitMandate, *, limit: int = 50) -> QuerySet[DebitAttempt]:
@@ -351,8 +362,8 @@ def points_balance(borrower: Borrower, *, as_of: date, rules: RepaymentRules) ->
 
 
 def borrower_loans(borrower: Borrower) -> QuerySet[Loan]:
-    return Loan.objects.filter(borrower=borrower).order_by("-disbursed_on", "-pk")
+    return loans_of_borrower(borrower.pk).order_by("-disbursed_on", "-pk")
 
 
 def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
-    return Loan.objects.filter(borrower=borrower, reference=reference).first()
+    return loans.loan_of_borrower(borrower, reference)

@@ -37,7 +37,7 @@ def test_an_administrator_can_browse_every_model(client, model):
     from django.urls import reverse
 
     from tactful.accounts.roles import Role
-    from tactful.web.tests.personas import make_staff, sign_in_staff
+    from tactful.testing.personas import make_staff, sign_in_staff
 
     administrator = make_staff("root", Role.ADMIN)
     administrator.is_superuser = True
@@ -50,7 +50,7 @@ def test_an_administrator_can_browse_every_model(client, model):
 @pytest.mark.django_db
 def test_the_admin_needs_the_second_factor(client):
     from tactful.accounts.roles import Role
-    from tactful.web.tests.personas import make_staff, sign_in_staff
+    from tactful.testing.personas import make_staff, sign_in_staff
 
     administrator = make_staff("root", Role.ADMIN)
     administrator.is_superuser = True

@@ -11,12 +11,13 @@ from datetime import date, datetime
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from tactful.contacts import selectors as contacts
 from tactful.contacts.facts import person_history, person_key
+from tactful.loans import selectors as loans
 from tactful.loans.ledger_view import dues_of, entries_of
-from tactful.loans.models import Installment, Loan
+from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
 from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
@@ -30,9 +31,7 @@ CALL_HISTORY_DAYS = 7
 
 def overdue_loans(*, as_of: date) -> QuerySet[Loan]:
     """Return the loans with an installment due before `as_of` and unpaid on it."""
-    unpaid = Q(paid_off_on__isnull=True) | Q(paid_off_on__gt=as_of)
-    late = Installment.objects.filter(unpaid, due_date__lt=as_of).values("loan_id")
-    return Loan.objects.filter(pk__in=late).select_related("borrower").order_by("pk")
+    return loans.overdue_loans(as_of=as_of)
 
 
 def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:

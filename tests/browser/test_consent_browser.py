@@ -10,11 +10,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tactful.api.testing import create_loan
 from tactful.consent import selectors, services
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower
+from tactful.testing.api import create_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower
 from tests.browser.sessions import publish_notices_again, sign_in_borrower
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"

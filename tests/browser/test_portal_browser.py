@@ -4,10 +4,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tactful.contacts.testing import move_to_daytime
 from tactful.loans.selectors import loan_status
 from tactful.portal.selectors import borrower_today
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.zones import move_to_daytime
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 

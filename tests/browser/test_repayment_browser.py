@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tactful.contacts.testing import move_to_daytime
 from tactful.repayment.models import Acceptance, DebitMandate, HardshipPause, PromiseToPay
 from tactful.repayment.payments import FakeProcessor, use_payment_port
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.zones import move_to_daytime
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 

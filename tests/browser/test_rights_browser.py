@@ -17,14 +17,13 @@ from django.conf import settings
 from pypdf import PdfReader
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import create_loan
 from tactful.borrowers.models import Borrower
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact, NumberRefusal
-from tactful.contacts.testing import zone_where_it_is
 from tactful.contacts.tests.conftest import NOW
 from tactful.rights.models import RightsKind, RightsRequest
-from tactful.web.tests.personas import (
+from tactful.testing.api import create_loan
+from tactful.testing.personas import (
     FIRST_PHONE,
     STAFF_PASSWORD,
     VALID_CN_ID,
@@ -32,6 +31,7 @@ from tactful.web.tests.personas import (
     make_borrower,
     make_staff,
 )
+from tactful.testing.zones import zone_where_it_is
 from tests.browser.sessions import downloaded, publish_notices_again, sign_in_borrower
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"

@@ -18,7 +18,7 @@ from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.complaints.models import Complaint
 from tactful.complaints.services import MAX_CODES, MAX_DESCRIPTION, Intake, file_complaint
 from tactful.errors import NotFound
-from tactful.loans.models import Loan
+from tactful.loans.selectors import loan_with_external_id
 
 router = Router()
 
@@ -74,7 +74,7 @@ def post_complaint(request: HttpRequest, body: ComplaintIn) -> HttpResponse:
             raise NotFound("borrower_not_found", "no borrower has this external_id")
     loan = None
     if body.loan_external_id is not None:
-        loan = Loan.objects.filter(external_id=body.loan_external_id).first()
+        loan = loan_with_external_id(body.loan_external_id)
         if loan is None:
             raise NotFound("loan_not_found", "no loan has this external_id")
     api_key = api_key_of(request)

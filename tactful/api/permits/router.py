@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from pydantic import BeforeValidator, Field, StrictBool
 
 from tactful.accounts.models import User
+from tactful.accounts.selectors import active_staff
 from tactful.api.auth import api_key_of, requires
 from tactful.api.idempotency import OPENAPI_EXTRA, Outcome, run_idempotently
 from tactful.api.keys import actor_of
@@ -293,7 +294,7 @@ def _collector(username: str | None) -> User | None:
     # with data_gap and the attempt is on record.
     if username is None:
         return None
-    return User.objects.filter(username=username, is_active=True).first()
+    return active_staff(username)
 
 
 def _reasons_out(reasons: list[dict[str, Any]]) -> list[ReasonOut]:

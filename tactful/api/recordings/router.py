@@ -80,7 +80,7 @@ def upload(
     description="Scope `recordings:write`: the uploader reads back what it uploaded.",
 )
 def get_recording(request: HttpRequest, reference: UUID) -> RecordingOut:
-    recording = Recording.objects.select_related("attempt").filter(reference=reference).first()
+    recording = selectors.recording_by_reference(reference)
     if recording is None:
         raise NotFound("recording_not_found", "no recording has this reference")
     return recording_out(recording)

@@ -47,10 +47,10 @@ from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.errors import InvalidInput, NotFound
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loan_by_external_id
+from tactful.loans.selectors import loan_by_external_id, loan_with_external_id
 from tactful.money.budget import Budget, BudgetError, plan_budget
 from tactful.repayment import selectors, services
-from tactful.repayment.models import DebitMandate, HardshipPause, RequestChannel
+from tactful.repayment.models import RequestChannel
 from tactful.repayment.payments import BankAccount
 from tactful.repayment.rules import configured_rules
 
@@ -233,7 +233,7 @@ def post_pause(request: HttpRequest, external_id: ExternalIdInPath, body: PauseI
     openapi_extra=OPENAPI_EXTRA,
 )
 def post_resumption(request: HttpRequest, reference: UUID, body: ResumptionIn) -> HttpResponse:
-    pause = HardshipPause.objects.select_related("loan").filter(reference=reference).first()
+    pause = selectors.pause_by_reference(reference)
     if pause is None:
         raise NotFound("not_found", "no pause has this reference")
     api_key = api_key_of(request)
@@ -359,9 +359,8 @@ def post_cancellation(request: HttpRequest, reference: UUID, body: CancellationI
 
     def effect() -> Outcome:
         services.cancel_mandate(mandate=mandate, reason=body.reason, actor=actor_of(api_key))
-        fresh = DebitMandate.objects.select_related("cancellation", "loan", "consent").get(
-            pk=mandate.pk
-        )
+        fresh = selectors.mandate_by_reference(mandate.reference)
+        assert fresh is not None
         return Outcome(201, payloads.mandate_out(fresh).model_dump())
 
     return run_idempotently(request, api_key=api_key, effect=effect)
@@ -397,7 +396,7 @@ def post_redemption(
     request: HttpRequest, external_id: ExternalIdInPath, body: RedemptionIn
 ) -> HttpResponse:
     borrower = _borrower(external_id)
-    loan = Loan.objects.filter(external_id=body.loan_external_id, borrower=borrower).first()
+    loan = loan_with_external_id(body.loan_external_id, borrower=borrower)
     if loan is None:
         raise InvalidInput({"loan_external_id": "this borrower has no loan with this external_id"})
     api_key = api_key_of(request)

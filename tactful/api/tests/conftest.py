@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tactful.api.testing import ApiClient, issue_test_key
+from tactful.testing.api import ApiClient, issue_test_key
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ from django.utils import timezone
 
 from tactful.api.keys import SCOPES, revoke_key
 from tactful.api.models import ApiKey, IdempotentRequest
-from tactful.api.testing import ApiClient, borrower_body, create_loan, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
 from tactful.loans.models import LedgerEntry
+from tactful.testing.api import ApiClient, borrower_body, create_loan, issue_test_key
 
 pytestmark = [
     pytest.mark.django_db,

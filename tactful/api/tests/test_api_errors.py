@@ -5,8 +5,8 @@ from django.test import Client
 
 from tactful.api.borrowers import router as borrowers_api
 from tactful.api.errors import validation_problems
-from tactful.api.testing import API, borrower_body, create_loan
 from tactful.borrowers.models import Borrower
+from tactful.testing.api import API, borrower_body, create_loan
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from tactful.api.idempotency import CLAIM_LEASE
 from tactful.api.models import ApiKey, IdempotentRequest
-from tactful.api.testing import ApiClient, create_borrower, create_loan, issue_test_key
 from tactful.loans import services
 from tactful.loans.models import LedgerEntry
+from tactful.testing.api import ApiClient, create_borrower, create_loan, issue_test_key
 
 pytestmark = [
     pytest.mark.django_db,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 import pytest
 from django.db import connection
 
-from tactful.api.testing import ApiClient, create_loan, issue_test_key
 from tactful.loans.models import LedgerEntry
+from tactful.testing.api import ApiClient, create_loan, issue_test_key
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tactful.api.schemas import EXTERNAL_ID_EXAMPLE
-from tactful.api.testing import create_borrower, create_loan, issue_test_key
+from tactful.testing.api import create_borrower, create_loan, issue_test_key
 
 pytestmark = [
     pytest.mark.django_db,

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import ApiClient, borrower_body, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
@@ -25,7 +24,8 @@ from tactful.privacy.keys import Keyring
 from tactful.privacy.masking import mask_address
 from tactful.rights import services as rights
 from tactful.rights.models import RightsRequest
-from tactful.web.tests.personas import (
+from tactful.testing.api import ApiClient, borrower_body, issue_test_key
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     VALID_CN_ID,

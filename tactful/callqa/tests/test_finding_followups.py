@@ -11,7 +11,7 @@ from tactful.callqa.models import Finding, Recording
 from tactful.callqa.services import review_finding, upload_recording
 from tactful.callqa.tests.conftest import wav
 from tactful.complaints.models import CoachingTask, Complaint
-from tactful.web.tests.personas import sign_in_staff
+from tactful.testing.personas import sign_in_staff
 
 pytestmark = pytest.mark.django_db
 NOTE = "Never mention the borrower's contacts; offer a plan instead."

@@ -36,7 +36,7 @@ from tactful.complaints.models import (
 from tactful.complaints.services._common import MAX_DESCRIPTION, _due_on, _event
 from tactful.complaints.services.workflow import acknowledge
 from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Recipient, RecipientRole
-from tactful.contacts.selectors import loans_of, own_number_recipients_at
+from tactful.contacts.selectors import attempts_with_codes, loans_of, own_number_recipients_at
 from tactful.contacts.services import place_hold, recipients_for_borrower
 from tactful.errors import InvalidInput, ServiceError
 from tactful.loans.models import Loan
@@ -210,12 +210,7 @@ def _attempts_for(codes: Sequence[str], problems: dict[str, str]) -> list[Contac
         problems["verification_codes"] = f"give at most {MAX_CODES} codes"
         return []
     malformed = [code for code in wanted if not _CODE.fullmatch(code)]
-    found = {
-        attempt.verification_code: attempt
-        for attempt in ContactAttempt.objects.filter(verification_code__in=wanted).select_related(
-            "recipient", "loan"
-        )
-    }
+    found = {attempt.verification_code: attempt for attempt in attempts_with_codes(wanted)}
     unknown = [code for code in wanted if code not in found and code not in malformed]
     if malformed or unknown:
         # The codes are the complainant's own input: repeating them does no harm.

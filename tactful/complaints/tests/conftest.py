@@ -12,9 +12,9 @@ import pytest
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import create_loan
 from tactful.contacts.services import certify_collector, recipients_for_borrower, request_permit
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_staff
+from tactful.testing.api import create_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_staff
 
 NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
 

@@ -7,19 +7,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import ApiClient, issue_test_key
 from tactful.complaints import services
 from tactful.complaints.models import Complaint, Status
 from tactful.contacts.models import Hold
-from tactful.contacts.testing import move_to_daytime
 from tactful.one_time_codes.models import OneTimeCode
-from tactful.web.tests.personas import (
+from tactful.testing.api import ApiClient, issue_test_key
+from tactful.testing.personas import (
     SECOND_PHONE,
     make_borrower,
     make_staff,
     sign_in_borrower,
     sign_in_staff,
 )
+from tactful.testing.zones import move_to_daytime
 
 pytestmark = pytest.mark.django_db
 

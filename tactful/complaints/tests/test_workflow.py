@@ -16,7 +16,7 @@ from tactful.contacts.models import HoldLift
 from tactful.contacts.services import request_permit
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import EntryKind
-from tactful.web.tests.personas import make_staff
+from tactful.testing.personas import make_staff
 
 STRICTER = """
 pack: cn

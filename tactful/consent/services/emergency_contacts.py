@@ -20,7 +20,8 @@ from django.utils.translation import gettext
 
 from tactful.audit.services import record_event
 from tactful.borrowers.identifiers import IdentifierError, normalise_phone
-from tactful.borrowers.models import Borrower, PhoneNumber, phone_indexes
+from tactful.borrowers.models import Borrower, phone_indexes
+from tactful.borrowers.selectors import locked_borrower, numbers_of
 from tactful.consent import selectors
 from tactful.consent.models import (
     Action,
@@ -34,9 +35,9 @@ from tactful.consent.models import (
 from tactful.consent.policy import privacy_terms
 from tactful.consent.services.consents import LANGUAGES, record_consent_event
 from tactful.contacts.codes import with_verification_code
-from tactful.contacts.models import ContactAttempt, Recipient, RecipientRole
+from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.selectors import latest_loan
-from tactful.contacts.services import request_permit
+from tactful.contacts.services import recipient_for_emergency_contact, request_permit
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
@@ -75,7 +76,7 @@ def designate_emergency_contact(
     _check_details(relationship, language, name)
     index = blind_index("phone", e164)
     with transaction.atomic():
-        Borrower.objects.select_for_update().filter(pk=borrower.pk).first()
+        locked_borrower(borrower.pk)
         _check_designation(borrower, e164)
         token = secrets.token_urlsafe(24)
         contact = EmergencyContact.objects.create(
@@ -90,9 +91,7 @@ def designate_emergency_contact(
             designated_at=moment,
             invitation_digest=invitation_digest(token),
         )
-        recipient = Recipient.objects.create(
-            borrower=borrower, role=RecipientRole.EMERGENCY_CONTACT, emergency_contact=contact
-        )
+        recipient = recipient_for_emergency_contact(borrower=borrower, designation_id=contact.pk)
         _grant_designation_consents(
             borrower, language, actor, moment, channel, {**evidence, "step": "designation"}
         )
@@ -135,7 +134,7 @@ def _check_designation(borrower: Borrower, e164: str) -> None:
         raise Conflict(
             "too_many_emergency_contacts", f"at most {limit} emergency contacts may be named"
         )
-    if PhoneNumber.objects.filter(borrower=borrower, e164_index__in=indexes).exists():
+    if numbers_of(borrower).filter(e164_index__in=indexes).exists():
         raise InvalidInput({"phone": "this is one of your own numbers"}, code="own_number")
     if active.filter(phone_index__in=indexes).exists():
         raise Conflict("already_designated", "this number is already an emergency contact")

@@ -16,6 +16,7 @@ from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.consent.models import VerificationLookup
 from tactful.consent.services.emergency_contacts import refuse_number
 from tactful.contacts.models import ContactAttempt
+from tactful.contacts.selectors import attempt_with_code
 from tactful.contacts.services import record_opt_out
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.privacy.digests import keyed_digest
@@ -44,11 +45,7 @@ def check_message(*, code: str, client: str, now: datetime | None = None) -> Con
     digest = _client_digest(client)
     with transaction.atomic():
         _ensure_lookups_left(digest, moment)
-        attempt = (
-            ContactAttempt.objects.select_related("recipient")
-            .filter(verification_code=guess, decision="allow")
-            .first()
-        )
+        attempt = attempt_with_code(guess, permitted_only=True)
         VerificationLookup.objects.create(
             client_digest=digest, looked_up_at=moment, succeeded=attempt is not None
         )

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from tactful.api.testing import ApiClient, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.consent import selectors, services
 from tactful.consent.models import ConsentEvent
-from tactful.contacts.testing import move_to_daytime
 from tactful.contacts.tests.conftest import NOW
 from tactful.errors import InvalidInput
+from tactful.testing.api import ApiClient, issue_test_key
+from tactful.testing.zones import move_to_daytime
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
 from tactful.errors import Conflict, InvalidInput
-from tactful.web.tests.personas import make_borrower
+from tactful.testing.personas import make_borrower
 
 pytestmark = pytest.mark.django_db
 CONTACT = "+8613123456789"

@@ -13,10 +13,10 @@ import pytest
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import create_loan
 from tactful.contacts.channels.voice import InMemoryVoiceDialer, use_voice_dialer
 from tactful.contacts.services import certify_collector, recipients_for_borrower
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_staff
+from tactful.testing.api import create_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_staff
 
 NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
 NIGHT = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 23:00 in Asia/Shanghai

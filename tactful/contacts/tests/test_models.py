@@ -5,7 +5,7 @@ from tactful.audit.models import AppendOnlyError
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import place_hold, request_permit
 from tactful.contacts.tests.conftest import NOW
-from tactful.web.tests.personas import make_staff, sign_in_staff
+from tactful.testing.personas import make_staff, sign_in_staff
 
 pytestmark = pytest.mark.django_db
 

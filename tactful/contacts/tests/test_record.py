@@ -15,7 +15,7 @@ from tactful.contacts.tests.conftest import NIGHT, NOW
 from tactful.portal import pdf
 from tactful.portal.pdf import FontMissing
 from tactful.portal.privacy.pdf import contact_record_pdf
-from tactful.web.tests.personas import SECOND_PHONE, make_borrower, sign_in_borrower
+from tactful.testing.personas import SECOND_PHONE, make_borrower, sign_in_borrower
 
 pytestmark = pytest.mark.django_db
 

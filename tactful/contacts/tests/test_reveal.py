@@ -4,7 +4,7 @@ import pytest
 
 from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
-from tactful.web.tests.personas import FIRST_PHONE, VALID_CN_ID, make_staff, sign_in_staff
+from tactful.testing.personas import FIRST_PHONE, VALID_CN_ID, make_staff, sign_in_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from tactful.contacts.services import (
 )
 from tactful.contacts.tests.conftest import NIGHT, NOW
 from tactful.errors import Conflict, InvalidInput
-from tactful.web.tests.personas import FIRST_PHONE, SECOND_PHONE, make_borrower
+from tactful.testing.personas import FIRST_PHONE, SECOND_PHONE, make_borrower
 
 pytestmark = pytest.mark.django_db
 
@@ -331,7 +331,7 @@ class TestHoldsAndOptOuts:
 class TestCertification:
     def test_an_uncertified_collector_is_denied(self, loan, recipient):
         from tactful.accounts.roles import Role
-        from tactful.web.tests.personas import make_staff
+        from tactful.testing.personas import make_staff
 
         novice = make_staff("li.novice", Role.COLLECTOR)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from tactful.borrowers.models import Borrower
-from tactful.contacts.testing import move_to_daytime
-from tactful.web.tests import personas
+from tactful.testing import personas
+from tactful.testing.zones import move_to_daytime
 
 
 def make_borrower(**details: Any) -> Borrower:

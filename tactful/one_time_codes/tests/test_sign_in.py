@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from tactful.audit.models import AuditEvent
 from tactful.contacts.models import ContactAttempt
-from tactful.contacts.testing import move_to_night
 from tactful.errors import InvalidInput
 from tactful.one_time_codes.models import OneTimeCode
 from tactful.one_time_codes.services import (
@@ -19,8 +18,9 @@ from tactful.one_time_codes.services import (
     verify_sign_in_code,
 )
 from tactful.one_time_codes.tests.people import make_borrower
-from tactful.web.tests import personas
-from tactful.web.tests.personas import CN_PHONE, FIRST_PHONE, SECOND_PHONE, make_overdue_loan
+from tactful.testing import personas
+from tactful.testing.personas import CN_PHONE, FIRST_PHONE, SECOND_PHONE, make_overdue_loan
+from tactful.testing.zones import move_to_night
 
 pytestmark = pytest.mark.django_db
 

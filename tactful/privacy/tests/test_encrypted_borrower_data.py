@@ -11,12 +11,12 @@ from django.db import IntegrityError, connection
 from django.test import override_settings
 from django.utils import timezone
 
-from tactful.api.testing import CN_ID, create_borrower
 from tactful.borrowers.models import Borrower, PhoneNumber, national_id_index, phone_index
 from tactful.borrowers.selectors import borrower_by_phone
 from tactful.consent.models import EmergencyContact
 from tactful.privacy.crypto import blind_index, encrypt, key_id_of
 from tactful.privacy.keys import Keyring
+from tactful.testing.api import CN_ID, create_borrower
 
 pytestmark = pytest.mark.django_db
 PHONE = "+12025550123"

@@ -23,7 +23,7 @@ from tactful.privacy.services import rotate_pii_index_key
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsRequest
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     VALID_CN_ID,

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.api.testing import CN_ID, ApiClient, borrower_body, create_loan, issue_test_key
 from tactful.borrowers.models import Borrower
 from tactful.contacts.services import certify_collector, recipients_for_borrower
-from tactful.contacts.testing import move_to_daytime
-from tactful.web.tests.personas import make_staff
+from tactful.testing.api import CN_ID, ApiClient, borrower_body, create_loan, issue_test_key
+from tactful.testing.personas import make_staff
+from tactful.testing.zones import move_to_daytime
 
 pytestmark = pytest.mark.django_db
 PHONE = "+12025550123"

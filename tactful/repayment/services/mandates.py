@@ -17,7 +17,7 @@ from tactful.audit.services import record_event
 from tactful.borrowers.models import Language
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import loan_status, locked_loan
 from tactful.money.currency import AmountError, UnknownCurrency, parse_amount
 from tactful.repayment import selectors, wording
 from tactful.repayment.models import (
@@ -61,7 +61,7 @@ def set_up_mandate(*, loan: Loan, request: MandateRequest, via: str, actor: str)
     )
     now = timezone.now()
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().get(pk=loan.pk)
+        locked = locked_loan(loan.pk)
         _ensure_open(locked)
         consent = MandateConsent.objects.create(
             borrower_id=locked.borrower_id,

@@ -27,7 +27,7 @@ from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans import services as loans
 from tactful.loans.models import LedgerEntry, Loan
-from tactful.loans.selectors import LoanStatus, loan_status
+from tactful.loans.selectors import LoanStatus, loan_status, locked_loan
 from tactful.money.currency import quantum
 from tactful.money.restructuring import (
     CarriedBalance,
@@ -101,7 +101,7 @@ def accept_offer(
     day = today or timezone.now().date()
     rules = configured_rules()
     with transaction.atomic():
-        old = Loan.objects.select_for_update().select_related("borrower").get(pk=offer.loan_id)
+        old = locked_loan(offer.loan_id)
         repriced = _still_valid(offer, old, day, rules)
         carried_days = selectors.account_status(old, as_of=day).contact_days_past_due
         closing = _close_old_schedule(old, offer, day, actor)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import loan_status, locked_loan
 from tactful.money.pauses import Pause, PauseError, PauseLimits, check_new_pause, resumed
 from tactful.repayment import gate, selectors
 from tactful.repayment.models import (
@@ -62,7 +62,7 @@ def request_pause(
     rules = configured_rules()
     now = timezone.now()
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().select_related("borrower").get(pk=loan.pk)
+        locked = locked_loan(loan.pk)
         _ensure_pausable(locked, day)
         new = _checked_pause(locked, starts_on, ends_on, day, rules.pause_limits)
         hold = gate.place_hold_until(

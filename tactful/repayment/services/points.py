@@ -15,15 +15,20 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from tactful.audit.services import record_event
 from tactful.borrowers.models import Borrower
+from tactful.borrowers.selectors import borrowers_with_ids, locked_borrower
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans import services as loans
-from tactful.loans.models import Installment, LedgerEntry, Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.models import LedgerEntry, Loan
+from tactful.loans.selectors import (
+    installments_paid_on_time,
+    loan_status,
+    loans_paid_off,
+    locked_loan,
+)
 from tactful.money.points import PointsError, check_redemption, redeemable_value
 from tactful.repayment import selectors
 from tactful.repayment.models import Acceptance, PointsEntry, PointsKind
@@ -68,7 +73,7 @@ def record_expiries(*, as_of: date) -> int:
     now = timezone.now()
     rows = []
     holders = PointsEntry.objects.values_list("borrower_id", flat=True).distinct()
-    for borrower in Borrower.objects.filter(pk__in=holders):
+    for borrower in borrowers_with_ids(holders):
         state = selectors.points_balance(borrower, as_of=as_of, rules=rules)
         rows += [
             _entry(borrower.pk, PointsKind.EXPIRE, points, day, f"expire:{day}", None, now)
@@ -94,8 +99,8 @@ def redeem_points(
     day = today or timezone.now().date()
     rules = configured_rules()
     with transaction.atomic():
-        Borrower.objects.select_for_update().filter(pk=borrower.pk).exists()
-        locked = Loan.objects.select_for_update().get(pk=loan.pk)
+        locked_borrower(borrower.pk)
+        locked = locked_loan(loan.pk)
         if selectors.closing_acceptance(locked) is not None:
             raise Conflict("loan_restructured", "this loan was moved into a repayment plan")
         state = loan_status(locked, as_of=day).state
@@ -154,11 +159,7 @@ def _ensure_no_principal(loan: Loan, entry: LedgerEntry, day: date) -> None:
 
 def _on_time_installments(as_of: date) -> list[tuple[int, int, str]]:
     closed = dict(Acceptance.objects.values_list("old_loan_id", "accepted_on"))
-    rows = Installment.objects.filter(
-        due_date__gte=as_of - LOOKBACK,
-        due_date__lt=as_of,
-        paid_off_on__lte=F("due_date"),
-    ).values_list("loan__borrower_id", "loan_id", "loan__reference", "n", "due_date")
+    rows = installments_paid_on_time(due_from=as_of - LOOKBACK, due_before=as_of)
     return [
         (borrower_id, loan_id, f"installment:{reference.hex}:{n}")
         for borrower_id, loan_id, reference, n, due_date in rows
@@ -168,12 +169,7 @@ def _on_time_installments(as_of: date) -> list[tuple[int, int, str]]:
 
 def _finished_plans(as_of: date) -> list[tuple[int, int, str]]:
     plans = Acceptance.objects.values_list("plan_loan_id", flat=True)
-    open_plans = set(
-        Installment.objects.filter(loan_id__in=plans)
-        .exclude(paid_off_on__lt=as_of)
-        .values_list("loan_id", flat=True)
-    )
-    finished = Loan.objects.filter(pk__in=plans).exclude(pk__in=open_plans)
+    finished = loans_paid_off(plans, before=as_of)
     return [
         (borrower_id, loan_id, f"plan:{reference.hex}")
         for loan_id, borrower_id, reference in finished.values_list(

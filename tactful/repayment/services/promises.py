@@ -17,7 +17,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import loan_status, locked_loan
 from tactful.money.currency import AmountError, UnknownCurrency, parse_amount
 from tactful.money.promises import Promise, PromiseError, check_new_promise
 from tactful.repayment import gate, selectors
@@ -46,7 +46,7 @@ def record_promise(
     value = _amount(amount, loan.currency)
     now = timezone.now()
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().select_related("borrower").get(pk=loan.pk)
+        locked = locked_loan(loan.pk)
         _check(locked, Promise(amount=value, made_on=day, due_on=due_on), day)
         promise = PromiseToPay.objects.create(
             loan=locked,

@@ -11,10 +11,10 @@ import pytest
 from django.utils import timezone
 
 from tactful.borrowers.models import Borrower
-from tactful.contacts.testing import move_to_daytime
 from tactful.loans.models import Loan
 from tactful.repayment.payments import FakeProcessor, use_payment_port
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.zones import move_to_daytime
 
 
 @pytest.fixture

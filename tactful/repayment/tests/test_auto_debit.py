@@ -29,7 +29,7 @@ from tactful.repayment.models import (
 )
 from tactful.repayment.payments import BankAccount, ChargeResult, FakeProcessor
 from tactful.repayment.services import MandateRequest
-from tactful.web.tests.personas import make_overdue_loan
+from tactful.testing.personas import make_overdue_loan
 
 D = Decimal
 ACCOUNT = BankAccount(bank_code="ICBC", account_number="6222020200112233445")
@@ -161,7 +161,7 @@ def test_notices_after_collection_go_through_a_reminder_permit(
 def test_a_denied_notice_sends_nothing_and_is_recorded(
     loan, processor, sms_outbox, django_capture_on_commit_callbacks
 ) -> None:
-    from tactful.contacts.testing import move_to_night
+    from tactful.testing.zones import move_to_night
 
     move_to_night(loan.borrower)
     loan.borrower.refresh_from_db()

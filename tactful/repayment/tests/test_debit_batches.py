@@ -38,7 +38,7 @@ from tactful.repayment.tests.test_auto_debit import (
     run,
     run_day,
 )
-from tactful.web.tests.personas import make_overdue_loan
+from tactful.testing.personas import make_overdue_loan
 
 KINDS = ("paid", "poor", "flaky", "withdrawn", "paused", "closed", "paid_too")
 

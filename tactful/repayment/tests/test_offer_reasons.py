@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from tactful.borrowers.models import Borrower
 from tactful.loans.models import Loan
-from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     SECOND_PHONE,
     make_borrower,
     make_overdue_loan,
     sign_in_borrower,
 )
+from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
 
 INTRO = "Our estimate of how likely you are to repay on your own took these into account:"
 

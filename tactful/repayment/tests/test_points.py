@@ -13,7 +13,7 @@ from tactful.loans.services import charge_fee, post_payment
 from tactful.repayment import selectors, services
 from tactful.repayment.models import PointsEntry
 from tactful.repayment.rules import configured_rules
-from tactful.web.tests.personas import make_overdue_loan
+from tactful.testing.personas import make_overdue_loan
 
 D = Decimal
 

@@ -22,7 +22,7 @@ from tactful.privacy.services import rotate_pii_keys
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsRequest, RightsStatus
-from tactful.web.tests.personas import SECOND_PHONE, make_borrower, sign_in_borrower
+from tactful.testing.personas import SECOND_PHONE, make_borrower, sign_in_borrower
 
 pytestmark = pytest.mark.django_db
 

@@ -27,7 +27,7 @@ from tactful.rights.models import (
     RightsStatus,
     RightsSubject,
 )
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     SECOND_PHONE,
     VALID_CN_ID,
     make_borrower,

@@ -17,7 +17,6 @@ from tactful.consent.models import (
 )
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import request_permit
-from tactful.contacts.testing import zone_where_it_is
 from tactful.contacts.tests.conftest import NIGHT, NOW
 from tactful.errors import InvalidInput
 from tactful.one_time_codes import services as codes
@@ -25,7 +24,8 @@ from tactful.one_time_codes.models import OneTimeCode
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsRequest
-from tactful.web.tests.personas import FIRST_PHONE
+from tactful.testing.personas import FIRST_PHONE
+from tactful.testing.zones import zone_where_it_is
 
 pytestmark = pytest.mark.django_db
 CONTACT = "+8613123456789"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.accounts.selectors import staff_by_id, staff_by_username, staff_with_roles
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.complaints import exports, selectors, services
 from tactful.complaints.models import Complaint
@@ -98,7 +99,7 @@ def _complaint(reference: UUID) -> Complaint:
 @staff_required(*OFFICERS)
 def investigation(request: HttpRequest, reference: UUID) -> HttpResponse:
     file = selectors.investigation_file(_complaint(reference))
-    officers = User.objects.filter(groups__name__in=[role.value for role in OFFICERS]).distinct()
+    officers = staff_with_roles(OFFICERS)
     context = {
         "file": file,
         "complaint": file.complaint,
@@ -132,7 +133,7 @@ def _post(request: HttpRequest, name: str) -> str:
 
 
 def _officer(request: HttpRequest) -> User:
-    officer = User.objects.filter(pk=_post(request, "officer") or 0).first()
+    officer = staff_by_id(_post(request, "officer") or 0)
     if officer is None:
         raise InvalidInput({"officer": "choose an officer"})
     return officer
@@ -153,7 +154,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Complaint], object]] = {
         complaint=c,
         reason=_post(r, "note"),
         actor=_user(r),
-        approved_by=User.objects.filter(pk=_post(r, "officer") or 0).first(),
+        approved_by=staff_by_id(_post(r, "officer") or 0),
     ),
     "lift_holds": lambda r, c: services.lift_holds(
         complaint=c, reason=_post(r, "note"), actor=_user(r)
@@ -187,7 +188,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Complaint], object]] = {
 
 
 def _collector(request: HttpRequest) -> User:
-    collector = User.objects.filter(username=_post(request, "collector")).first()
+    collector = staff_by_username(_post(request, "collector"))
     if collector is None:
         raise InvalidInput({"collector": "no collector has this username"})
     return collector

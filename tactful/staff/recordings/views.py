@@ -11,14 +11,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.callqa import selectors, services
-from tactful.callqa.models import Finding, Recording, SupervisorAlert, Verdict
+from tactful.callqa.models import Finding, Recording, Verdict
 from tactful.callqa.support import support_resources
 from tactful.complaints.services import coach_collector, open_complaint_from_finding
 from tactful.errors import ServiceError
@@ -99,7 +99,7 @@ def recording_audio(request: HttpRequest, reference: UUID) -> FileResponse:
 @require_POST
 @staff_required(*REVIEWERS)
 def review_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
-    finding = get_object_or_404(Finding.objects.select_related("recording"), pk=finding_id)
+    finding = _finding(finding_id)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a verdict."))
@@ -179,17 +179,18 @@ def _confirmed(finding: Finding) -> bool:
 
 
 def _finding(finding_id: int) -> Finding:
-    return get_object_or_404(
-        Finding.objects.select_related("recording__attempt__collector"), pk=finding_id
-    )
+    finding = selectors.finding_by_id(finding_id)
+    if finding is None:
+        raise Http404("no such finding")
+    return finding
 
 
 @require_POST
 @staff_required(*REVIEWERS)
 def acknowledge_alert(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = get_object_or_404(
-        SupervisorAlert.objects.select_related("signal__recording"), pk=alert_id
-    )
+    alert = selectors.alert_by_id(alert_id)
+    if alert is None:
+        raise Http404("no such alert")
     try:
         services.acknowledge_alert(alert=alert, supervisor=_user(request))
     except ServiceError as error:

@@ -7,8 +7,7 @@ from django.urls import reverse
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.borrowers.models import Borrower
-from tactful.web.access import staff_required
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     make_borrower,
@@ -17,6 +16,7 @@ from tactful.web.tests.personas import (
     sign_in_borrower,
     sign_in_staff,
 )
+from tactful.web.access import staff_required
 
 pytestmark = pytest.mark.django_db
 

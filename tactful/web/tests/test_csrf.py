@@ -3,7 +3,7 @@ from django.test import Client
 
 from tactful.accounts.roles import Role
 from tactful.one_time_codes.models import OneTimeCode
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     STAFF_PASSWORD,
     make_borrower,

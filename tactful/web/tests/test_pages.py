@@ -8,11 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tactful.accounts.roles import Role
-from tactful.contacts.testing import move_to_daytime
 from tactful.messaging.outbox import OutboxSmsSender
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import use_sms_sender
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     make_borrower,
     make_overdue_loan,
@@ -20,6 +19,7 @@ from tactful.web.tests.personas import (
     sign_in_borrower,
     sign_in_staff,
 )
+from tactful.testing.zones import move_to_daytime
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from tactful.api.testing import CN_ID, CN_PHONE, US_PHONE, ApiClient, borrower_body, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.testing.api import CN_ID, CN_PHONE, US_PHONE, ApiClient, borrower_body, issue_test_key
 
 pytestmark = [
     pytest.mark.django_db,

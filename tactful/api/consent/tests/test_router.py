@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from tactful.api.models import IdempotentRequest
-from tactful.api.testing import ApiClient, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.consent import services
 from tactful.consent.models import ConsentEvent, EmergencyContact, NoticeVersion, NumberRefusal
 from tactful.contacts.models import Recipient
-from tactful.contacts.testing import move_to_daytime, zone_where_it_is
 from tactful.privacy.crypto import blind_index
+from tactful.testing.api import ApiClient, issue_test_key
+from tactful.testing.zones import move_to_daytime, zone_where_it_is
 
 pytestmark = [
     pytest.mark.django_db,
@@ -407,7 +407,7 @@ class TestEmergencyContacts:
         assert counts() == before
 
     def test_another_borrower_s_number_is_named_like_any_other(self, api, borrower):
-        from tactful.web.tests.personas import make_borrower
+        from tactful.testing.personas import make_borrower
 
         make_borrower(external_id="b-2", phone=CONTACT)
 
@@ -449,7 +449,7 @@ class TestEmergencyContacts:
         assert [contact["status"] for contact in listed] == ["removed"]
 
     def test_another_borrower_s_contact_cannot_be_removed_through_this_one(self, api, borrower):
-        from tactful.web.tests.personas import SECOND_PHONE, make_borrower
+        from tactful.testing.personas import SECOND_PHONE, make_borrower
 
         make_borrower(external_id="b-2", phone=SECOND_PHONE)
         reference = api.post("/borrowers/b-2/emergency-contacts", contact_body()).json()[

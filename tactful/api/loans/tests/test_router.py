@@ -3,8 +3,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tactful.api.testing import ApiClient, create_borrower, create_loan, issue_test_key, loan_body
 from tactful.loans.models import DelinquencySnapshot, Installment, LedgerEntry, Loan
+from tactful.testing.api import ApiClient, create_borrower, create_loan, issue_test_key, loan_body
 
 pytestmark = [
     pytest.mark.django_db,

@@ -5,12 +5,12 @@ import uuid
 import pytest
 
 from tactful.api.models import IdempotentRequest
-from tactful.api.testing import ApiClient, create_loan, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.contacts.models import ContactAttempt, ContactOutcome
 from tactful.contacts.services import lift_hold, place_hold
-from tactful.contacts.testing import move_to_daytime, move_to_night
-from tactful.web.tests.personas import SECOND_PHONE, make_borrower
+from tactful.testing.api import ApiClient, create_loan, issue_test_key
+from tactful.testing.personas import SECOND_PHONE, make_borrower
+from tactful.testing.zones import move_to_daytime, move_to_night
 
 pytestmark = pytest.mark.django_db
 

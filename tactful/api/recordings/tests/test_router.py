@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.test import Client
 
-from tactful.api.testing import issue_test_key
 from tactful.callqa.models import Recording
 from tactful.callqa.tests.conftest import wav
+from tactful.testing.api import issue_test_key
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/recordings"

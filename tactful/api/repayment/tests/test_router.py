@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 
-from tactful.api.testing import ApiClient, issue_test_key
 from tactful.repayment.models import (
     Acceptance,
     DebitMandate,
@@ -13,6 +12,7 @@ from tactful.repayment.models import (
     PromiseToPay,
     RestructuringOffer,
 )
+from tactful.testing.api import ApiClient, issue_test_key
 
 
 @pytest.fixture

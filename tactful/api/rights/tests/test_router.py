@@ -16,7 +16,6 @@ from django.utils import translation
 from tactful.accounts.roles import Role
 from tactful.api.keys import SCOPES
 from tactful.api.models import IdempotentRequest
-from tactful.api.testing import API, ApiClient, issue_test_key
 from tactful.audit.models import AuditEvent
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact
@@ -26,7 +25,8 @@ from tactful.contacts.tests.conftest import NOW
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsRequest, RightsStatus
-from tactful.web.tests.personas import (
+from tactful.testing.api import API, ApiClient, issue_test_key
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     VALID_CN_ID,

@@ -10,13 +10,13 @@ import pytest
 from django.test import Client
 
 from tactful.api.keys import SCOPES
-from tactful.api.testing import API, ApiClient, issue_test_key
 from tactful.consent import services
 from tactful.consent.models import VerificationLookup
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
-from tactful.web.tests.personas import FIRST_PHONE
+from tactful.testing.api import API, ApiClient, issue_test_key
+from tactful.testing.personas import FIRST_PHONE
 
 pytestmark = [
     pytest.mark.django_db,

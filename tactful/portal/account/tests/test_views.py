@@ -5,20 +5,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tactful.contacts.testing import move_to_night
 from tactful.loans.selectors import loan_status
 from tactful.one_time_codes.models import OneTimeCode
 from tactful.one_time_codes.tests.people import make_borrower
 from tactful.portal.middleware import SESSION_KEY
 from tactful.portal.selectors import borrower_today
-from tactful.web.tests import personas
-from tactful.web.tests.personas import (
+from tactful.testing import personas
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     make_overdue_loan,
     pay_and_reverse,
     sign_in_borrower,
 )
+from tactful.testing.zones import move_to_night
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tactful.contacts.testing import move_to_daytime
 from tactful.repayment.models import (
     Acceptance,
     DebitMandate,
@@ -18,12 +17,13 @@ from tactful.repayment.models import (
     PromiseToPay,
     RestructuringOffer,
 )
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     SECOND_PHONE,
     make_borrower,
     make_overdue_loan,
     sign_in_borrower,
 )
+from tactful.testing.zones import move_to_daytime
 
 D = Decimal
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from tactful.borrowers.models import Borrower
 from tactful.consent import services
 from tactful.contacts.tests.conftest import NOW  # Monday 05:30 UTC, 13:30 in Shanghai
-from tactful.web.tests.personas import FIRST_PHONE, make_borrower, sign_in_borrower
+from tactful.testing.personas import FIRST_PHONE, make_borrower, sign_in_borrower
 
 pytestmark = pytest.mark.django_db
 

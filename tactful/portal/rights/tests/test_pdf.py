@@ -13,7 +13,7 @@ from tactful.portal import pdf
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsKind, RightsRequest, RightsStatus
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     SECOND_PHONE,
     VALID_CN_ID,

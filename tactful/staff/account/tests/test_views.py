@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
-from tactful.web.tests.personas import STAFF_PASSWORD, current_token, make_staff
+from tactful.testing.personas import STAFF_PASSWORD, current_token, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import place_hold, request_permit
-from tactful.contacts.testing import move_to_daytime, move_to_night
 from tactful.contacts.tests.conftest import NIGHT, NOW
-from tactful.web.tests.personas import make_staff, sign_in_staff
+from tactful.testing.personas import make_staff, sign_in_staff
+from tactful.testing.zones import move_to_daytime, move_to_night
 
 pytestmark = pytest.mark.django_db
 

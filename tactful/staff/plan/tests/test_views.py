@@ -2,16 +2,16 @@ import pytest
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.treatments.models import DailyPlan
-from tactful.treatments.services import build_daily_plan
-from tactful.treatments.tests.conftest import DAY, MORNING
-from tactful.web.tests.personas import (
+from tactful.testing.personas import (
     FIRST_PHONE,
     make_borrower,
     make_staff,
     sign_in_borrower,
     sign_in_staff,
 )
+from tactful.treatments.models import DailyPlan
+from tactful.treatments.services import build_daily_plan
+from tactful.treatments.tests.conftest import DAY, MORNING
 
 pytestmark = pytest.mark.django_db
 PAGE = "/staff/plan/"

@@ -9,7 +9,7 @@ from tactful.accounts.roles import Role
 from tactful.callqa.models import FindingReview, Recording, SupervisorAlert
 from tactful.callqa.services import upload_recording
 from tactful.callqa.tests.conftest import wav
-from tactful.web.tests.personas import make_staff, sign_in_staff
+from tactful.testing.personas import make_staff, sign_in_staff
 
 pytestmark = pytest.mark.django_db
 LIST = "/staff/recordings/"
