@@ -82,9 +82,9 @@ def import_cycles() -> list[list[str]]:
     for package, _, tree in sources():
         for module in imported_modules(tree):
             parts = module.split(".")
-            if parts[0] == "tactful" and len(parts) > 1 and parts[1] in names:
-                if parts[1] != package:
-                    edges[package].add(parts[1])
+            inside = parts[0] == "tactful" and len(parts) > 1 and parts[1] in names
+            if inside and parts[1] != package:
+                edges[package].add(parts[1])
     return [sorted(group) for group in _strong_components(edges) if len(group) > 1]
 
 
