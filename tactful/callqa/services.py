@@ -35,7 +35,7 @@ from tactful.callqa.models import (
     Verdict,
     VulnerabilitySignal,
 )
-from tactful.contacts.models import Channel, ContactAttempt, Hold, HoldKind
+from tactful.contacts.models import ContactAttempt, Hold, HoldKind
 from tactful.contacts.services import place_hold
 from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.inspection.calls import CallInspection, inspect_call
@@ -92,7 +92,7 @@ def upload_recording(
 
 def _checked_upload(attempt: ContactAttempt, audio: File[bytes]) -> str:
     """Return the file's suffix; raise for a permit or a file that cannot be a call recording."""
-    if attempt.channel != Channel.CALL:
+    if attempt.channel != "call":
         raise InvalidInput({"permit_id": "the permit is not for a call"})
     if not attempt.allowed:
         raise Conflict("permit_not_granted", "the gate denied this permit: there was no call")

@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from tactful.contacts.facts import Gathered, PermitRequest, gather_facts
 from tactful.contacts.gate import configured_pack, decide_in_every_language, fail_closed
-from tactful.contacts.models import RecipientRole
 from tactful.policy import CompiledPack, Decision
 from tactful.policy.types import Language
 
@@ -81,7 +80,7 @@ def _gather_or_none(
 
 def _missing_address(request: PermitRequest) -> str | None:
     recipient = request.recipient
-    dropped = recipient.role == RecipientRole.DEBTOR and recipient.phone_number_id is None
+    dropped = recipient.role == "debtor" and recipient.phone_number_id is None
     return "phone_number" if dropped and request.channel in _PHONE_CHANNELS else None
 
 

@@ -33,7 +33,7 @@ from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import numbers_of
 from tactful.contacts import selectors
-from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient, RecipientRole
+from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient
 from tactful.contacts.ports import consent_source
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
@@ -165,7 +165,7 @@ def _collector_certified(request: PermitRequest, now: datetime) -> bool | None:
 def _debtor_unreachable(recipient: Recipient, pack: CompiledPack, now: datetime) -> bool:
     # Only contact persons are governed by it; asking about the debtor costs queries for
     # nothing, and False is the value that opens no door.
-    if recipient.role in (RecipientRole.DEBTOR, RecipientRole.GUARANTOR):
+    if recipient.role in ("debtor", "guarantor"):
         return False
     return debtor_unreachable(recipient.borrower, pack=pack, now=now)
 
@@ -180,7 +180,7 @@ def debtor_unreachable(borrower: Borrower, *, pack: CompiledPack, now: datetime)
         return False
     calls = ContactAttempt.objects.filter(
         recipient__borrower=borrower,
-        recipient__role=RecipientRole.DEBTOR,
+        recipient__role="debtor",
         decision="allow",
         channel="call",
         requested_at__lte=now,

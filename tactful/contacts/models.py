@@ -17,42 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.audit.models import AppendOnlyModel
 from tactful.borrowers.models import Borrower, PhoneNumber
+from tactful.contacts.vocabulary import (
+    CHANNEL_CHOICES,
+    OUTCOME_CHOICES,
+    PURPOSE_CHOICES,
+    RECIPIENT_ROLE_CHOICES,
+    VERDICT_CHOICES,
+)
 from tactful.loans.models import Loan
-
-
-class RecipientRole(models.TextChoices):
-    DEBTOR = "debtor", _("Debtor")
-    GUARANTOR = "guarantor", _("Guarantor")
-    EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
-    THIRD_PARTY = "third_party", _("Third party")
-
-
-class Channel(models.TextChoices):
-    CALL = "call", _("Call")
-    SMS = "sms", _("Text message")
-    PUSH = "push", _("Push notification")
-    EMAIL = "email", _("E-mail")
-    LETTER = "letter", _("Letter")
-    VISIT = "visit", _("Visit")
-
-
-class Purpose(models.TextChoices):
-    COLLECTION = "collection", _("Collection")
-    REMINDER = "reminder", _("Reminder")
-    LOCATE = "locate", _("Restore contact with the debtor")
-    SERVICE = "service", _("Service (the person's own request)")
-
-
-class Verdict(models.TextChoices):
-    ALLOW = "allow", _("Allowed")
-    DENY = "deny", _("Denied")
-
-
-class Outcome(models.TextChoices):
-    CONNECTED = "connected", _("Connected")
-    NO_ANSWER = "no_answer", _("No answer")
-    FAILED = "failed", _("Failed")
-    DELIVERED = "delivered", _("Delivered")
 
 
 class HoldKind(models.TextChoices):
@@ -81,7 +53,7 @@ class Recipient(models.Model):
     borrower = models.ForeignKey(
         Borrower, on_delete=models.PROTECT, related_name="contact_recipients"
     )
-    role = models.CharField(max_length=20, choices=RecipientRole.choices)
+    role = models.CharField(max_length=20, choices=RECIPIENT_ROLE_CHOICES)
     # SET_NULL: a borrower update may drop a number; the recipient and its history stay.
     phone_number = models.ForeignKey(
         PhoneNumber,
@@ -115,7 +87,7 @@ class Recipient(models.Model):
     @property
     def is_own_number(self) -> bool:
         """Return True for the borrower's own numbers: all of them reach the same person."""
-        return self.role == RecipientRole.DEBTOR
+        return self.role == "debtor"
 
     @property
     def time_zone(self) -> str | None:
@@ -238,8 +210,8 @@ class ContactAttempt(AppendOnlyModel):
         Loan, on_delete=models.PROTECT, null=True, blank=True, related_name="contact_attempts"
     )
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="attempts")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    channel = models.CharField(max_length=10, choices=CHANNEL_CHOICES)
+    purpose = models.CharField(max_length=12, choices=PURPOSE_CHOICES)
     collector = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -251,7 +223,7 @@ class ContactAttempt(AppendOnlyModel):
     content = models.TextField(null=True, blank=True)
     attempt = models.JSONField()
     facts = models.JSONField()
-    decision = models.CharField(max_length=5, choices=Verdict.choices)
+    decision = models.CharField(max_length=5, choices=VERDICT_CHOICES)
     categories = models.JSONField(default=list)
     reasons = models.JSONField(default=list)
     next_allowed_at = models.DateTimeField(null=True, blank=True)
@@ -271,14 +243,14 @@ class ContactAttempt(AppendOnlyModel):
 
     @property
     def allowed(self) -> bool:
-        return self.decision == Verdict.ALLOW
+        return self.decision == "allow"
 
 
 class ContactOutcome(AppendOnlyModel):
     """How a permitted contact ended, reported once by whoever made it."""
 
     attempt = models.OneToOneField(ContactAttempt, on_delete=models.PROTECT, related_name="outcome")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    outcome = models.CharField(max_length=10, choices=OUTCOME_CHOICES)
     permanent_failure = models.BooleanField(default=False)
     reported_at = models.DateTimeField()
     reported_by = models.CharField(max_length=80)

@@ -18,8 +18,9 @@ from tactful.audit.models import AuditEvent
 from tactful.audit.selectors import events_about
 from tactful.borrowers.models import Borrower
 from tactful.contacts.gate import message_for_reader
-from tactful.contacts.models import ContactAttempt, Outcome, Recipient, RecipientRole
+from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.selectors import attempts_about
+from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.contacts.wording import category_labels, local_text
 from tactful.privacy.masking import mask_phone
 
@@ -124,9 +125,9 @@ def to_whom(recipient: Recipient) -> str:
     if contact is not None:
         return _("Your emergency contact %(number)s") % {"number": contact.phone_masked}
     number = recipient.phone_number
-    if recipient.role == RecipientRole.DEBTOR and number is not None:
+    if recipient.role == "debtor" and number is not None:
         return _("You, at %(number)s") % {"number": mask_phone(number.e164)}
-    if recipient.role == RecipientRole.DEBTOR:
+    if recipient.role == "debtor":
         return _("You")
     return str(recipient.get_role_display())
 
@@ -137,4 +138,4 @@ def _outcome(attempt: ContactAttempt) -> str:
     reported = getattr(attempt, "outcome", None)
     if reported is None:
         return _("Not reported yet")
-    return str(Outcome(reported.outcome).label)
+    return str(OUTCOME_LABELS[reported.outcome])

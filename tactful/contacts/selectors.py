@@ -10,14 +10,7 @@ from django.db.models import Max, Q, QuerySet
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
-from tactful.contacts.models import (
-    CollectorCertification,
-    ContactAttempt,
-    Hold,
-    OptOut,
-    Recipient,
-    RecipientRole,
-)
+from tactful.contacts.models import CollectorCertification, ContactAttempt, Hold, OptOut, Recipient
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loans_of_borrower
 
@@ -38,7 +31,7 @@ def same_person(recipient: Recipient) -> QuerySet[Recipient]:
     """
     if recipient.is_own_number:
         borrower_id = recipient.borrower_id
-        return Recipient.objects.filter(borrower_id=borrower_id, role=RecipientRole.DEBTOR)
+        return Recipient.objects.filter(borrower_id=borrower_id, role="debtor")
     return Recipient.objects.filter(pk=recipient.pk)
 
 
@@ -46,7 +39,7 @@ def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
     """Return the recipients of the borrower's current numbers, primary number first."""
     return (
         Recipient.objects.select_related("borrower", "phone_number")
-        .filter(borrower=borrower, role=RecipientRole.DEBTOR, phone_number__isnull=False)
+        .filter(borrower=borrower, role="debtor", phone_number__isnull=False)
         .order_by("-phone_number__is_primary", "pk")
     )
 

@@ -34,15 +34,13 @@ from tactful.contacts.models import (
     Hold,
     HoldLift,
     OptOut,
-    Outcome,
     Recipient,
-    RecipientRole,
 )
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import Loan
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
-from tactful.policy.types import CHANNELS, PURPOSES, Channel, Purpose
+from tactful.policy.types import CHANNELS, OUTCOMES, PURPOSES, Channel, Purpose
 
 MAX_KIND_LENGTH = 40
 MAX_SOURCE_LENGTH = 80
@@ -83,7 +81,7 @@ def recipient_for_emergency_contact(*, borrower: Borrower, designation_id: int) 
     """
     recipient, _ = Recipient.objects.get_or_create(
         emergency_contact_id=designation_id,
-        defaults={"borrower": borrower, "role": RecipientRole.EMERGENCY_CONTACT},
+        defaults={"borrower": borrower, "role": "emergency_contact"},
     )
     return recipient
 
@@ -92,7 +90,7 @@ def recipient_for_number(*, number: PhoneNumber) -> Recipient:
     """Return the recipient of the borrower's own `number`, creating it the first time."""
     recipient, _ = Recipient.objects.get_or_create(
         phone_number=number,
-        defaults={"borrower_id": number.borrower_id, "role": RecipientRole.DEBTOR},
+        defaults={"borrower_id": number.borrower_id, "role": "debtor"},
     )
     return recipient
 
@@ -265,9 +263,9 @@ def _permit_payload(attempt: ContactAttempt) -> dict[str, Any]:
 
 
 def _check_outcome(outcome: str, permanent_failure: bool) -> None:
-    if outcome not in Outcome.values:
-        raise InvalidInput({"outcome": f"must be one of {', '.join(Outcome.values)}"})
-    if permanent_failure and outcome != Outcome.FAILED:
+    if outcome not in OUTCOMES:
+        raise InvalidInput({"outcome": f"must be one of {', '.join(OUTCOMES)}"})
+    if permanent_failure and outcome != "failed":
         raise InvalidInput({"permanent_failure": "only a failed contact can fail permanently"})
 
 

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
+from tactful.contacts.vocabulary import CATEGORY_LABELS
 from tactful.policy.localtime import zone_named
-
-CATEGORY_LABELS: dict[str, str | Promise] = {
-    "time_window": _("Time of day"),
-    "frequency": _("Too many contacts"),
-    "cooling_off": _("Cooling-off period"),
-    "third_party": _("Third party"),
-    "consent": _("Consent"),
-    "hold": _("Hold"),
-    "certification": _("Collector certification"),
-    "content": _("Message content"),
-    "account_state": _("Account state"),
-    "data_gap": _("Missing information"),
-}
+from tactful.policy.types import Category
 
 
 def local_text(instant: datetime, zone_name: str | None) -> str:
@@ -36,4 +23,6 @@ def utc_text(instant: datetime) -> str:
 
 
 def category_labels(categories: list[str]) -> list[str]:
-    return [str(CATEGORY_LABELS.get(category, category)) for category in categories]
+    """Name each reason category in the reader's words (a name Tactful lacks, as it is)."""
+    # A stored reason may name a category this version does not know: it is shown as named.
+    return [str(CATEGORY_LABELS.get(cast(Category, name), name)) for name in categories]

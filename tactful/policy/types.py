@@ -34,6 +34,7 @@ CHANNELS: tuple[Channel, ...] = get_args(Channel)
 RECIPIENT_ROLES: tuple[RecipientRole, ...] = get_args(RecipientRole)
 PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 

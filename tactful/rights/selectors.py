@@ -28,7 +28,8 @@ from tactful.consent.models import EmergencyContact, Relationship
 from tactful.consent.policy import privacy_terms
 from tactful.contacts import selectors as contacts
 from tactful.contacts.evidence import contact_record_json
-from tactful.contacts.models import ContactAttempt, Outcome
+from tactful.contacts.models import ContactAttempt
+from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.loans.models import Loan
 from tactful.loans.selectors import last_entry_date, ledger_entries, loan_status, loans_of_borrower
 from tactful.privacy.crypto import decrypt
@@ -322,7 +323,7 @@ def _designation_status(contact: EmergencyContact, moment: datetime) -> str:
 
 def _contact(attempt: ContactAttempt) -> Contact:
     outcome = getattr(attempt, "outcome", None)
-    label = str(Outcome(outcome.outcome).label) if outcome else gettext("Not reported")
+    label = str(OUTCOME_LABELS[outcome.outcome]) if outcome else gettext("Not reported")
     return Contact(attempt.requested_at, attempt.get_channel_display(), label)
 
 

@@ -29,13 +29,13 @@ from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient
 from tactful.errors import InvalidInput, NotFound
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_by_external_id
+from tactful.policy.types import Channel, Purpose
+from tactful.policy.types import Outcome as OutcomeName
 from tactful.privacy.masking import mask_phone
 
 router = Router()
 
-ChannelName = Literal["call", "sms", "push", "email", "letter", "visit"]
-PurposeName = Literal["collection", "reminder", "locate", "service"]
-OutcomeName = Literal["connected", "no_answer", "failed", "delivered"]
+# The vocabulary is the gate's own (`tactful.policy.types`): declared once, used as is.
 CONTENT_MAX_LENGTH = 2000
 # Line breaks and tabs belong in messages; other control characters never do.
 _ALLOWED_CONTROLS = frozenset("\n\r\t")
@@ -66,8 +66,8 @@ ContentText = Annotated[
 class PermitIn(InputSchema):
     loan_external_id: ExternalId = Field(description="The debt the contact is about.")
     recipient_id: UUID = Field(description="From `GET /borrowers/{external_id}/recipients`.")
-    channel: ChannelName
-    purpose: PurposeName
+    channel: Channel
+    purpose: Purpose
     collector: Username | None = Field(
         default=None,
         description="Who makes the contact. Without it (and not automated) the permit is "
@@ -123,8 +123,8 @@ class OutcomeOut(Schema):
 
 
 class NextAllowedQuery(Schema):
-    channel: ChannelName
-    purpose: PurposeName
+    channel: Channel
+    purpose: Purpose
     loan: ExternalId | None = Field(default=None, description="The debt's external_id.")
     collector: Username | None = None
     automated: bool = False

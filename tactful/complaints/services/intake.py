@@ -35,7 +35,7 @@ from tactful.complaints.models import (
 )
 from tactful.complaints.services._common import MAX_DESCRIPTION, _due_on, _event
 from tactful.complaints.services.workflow import acknowledge
-from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Recipient, RecipientRole
+from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Recipient
 from tactful.contacts.selectors import attempts_with_codes, loans_of, own_number_recipients_at
 from tactful.contacts.services import place_hold, recipients_for_borrower
 from tactful.errors import InvalidInput, ServiceError
@@ -270,7 +270,7 @@ def _store_attachments(complaint: Complaint, files: Sequence[UploadedFile]) -> N
 def _complainant(intake: Intake, identified: list[Recipient]) -> tuple[str, Borrower | None]:
     if intake.borrower is not None:
         return ComplainantKind.BORROWER, intake.borrower
-    own = [recipient for recipient in identified if recipient.role == RecipientRole.DEBTOR]
+    own = [recipient for recipient in identified if recipient.role == "debtor"]
     if own:
         return ComplainantKind.BORROWER, own[0].borrower
     if intake.complainant_phone:
@@ -304,7 +304,7 @@ def _place_holds(
     loans = _loans_concerned(complaint, attempts)
     people = {recipient.pk: recipient for recipient in identified}
     for attempt in attempts:
-        if attempt.recipient.role != RecipientRole.DEBTOR:
+        if attempt.recipient.role != "debtor":
             people.setdefault(attempt.recipient.pk, attempt.recipient)
     reason = f"complaint {complaint.number}"
     source = f"complaints:{complaint.reference}"

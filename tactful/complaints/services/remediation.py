@@ -45,7 +45,7 @@ from tactful.complaints.services._common import (
     _user,
 )
 from tactful.complaints.services.intake import Intake, file_complaint
-from tactful.contacts.models import ContactAttempt, RecipientRole
+from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import send_sms_with_permit as send_with_permit
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import LedgerEntry, Loan
@@ -272,9 +272,7 @@ def open_complaint_from_finding(
         channel=IntakeChannel.STAFF,
         category=_CATEGORY_OF_FINDING.get(finding.category, Category.OTHER),
         description=f"Opened from a confirmed call QA finding ({finding.category}).",
-        borrower=attempt.recipient.borrower
-        if attempt.recipient.role == RecipientRole.DEBTOR
-        else None,
+        borrower=attempt.recipient.borrower if attempt.recipient.role == "debtor" else None,
         complainant_kind=ComplainantKind.ANONYMOUS,
         verification_codes=[attempt.verification_code],
         submission_key=f"finding:{finding.pk}",

@@ -18,7 +18,7 @@ from tactful.complaints.models import (
 )
 from tactful.complaints.services import Intake, TooManyComplaints, file_complaint
 from tactful.complaints.tests.conftest import NOW
-from tactful.contacts.models import Hold, Recipient, RecipientRole
+from tactful.contacts.models import Hold, Recipient
 from tactful.contacts.services import request_permit
 from tactful.errors import InvalidInput
 
@@ -75,7 +75,7 @@ def test_a_complaint_with_a_code_holds_the_debt_and_the_next_call_is_denied(
 
 @pytest.mark.django_db
 def test_a_third_party_contacted_is_held_as_a_person(borrower, loan, sms_outbox):
-    contact = Recipient.objects.create(borrower=borrower, role=RecipientRole.EMERGENCY_CONTACT)
+    contact = Recipient.objects.create(borrower=borrower, role="emergency_contact")
     permit = request_permit(
         loan=loan, recipient=contact, channel="call", purpose="locate", actor="t", now=NOW
     )

@@ -13,7 +13,7 @@ from tactful.contacts.facts import (
     unanswered_days_in_a_row,
 )
 from tactful.contacts.gate import configured_pack
-from tactful.contacts.models import ContactAttempt, Recipient, RecipientRole
+from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import report_outcome, request_permit
 from tactful.contacts.tests.conftest import NOW
 from tactful.loans.models import Loan
@@ -100,7 +100,7 @@ class TestDebtorUnreachable:
     @pytest.fixture
     def contact_person(self, borrower):
         # Emergency contacts come with the consent issue; made directly here.
-        return Recipient.objects.create(borrower=borrower, role=RecipientRole.EMERGENCY_CONTACT)
+        return Recipient.objects.create(borrower=borrower, role="emergency_contact")
 
     def unanswered_calls(self, loan, recipient, collector, days, outcome="no_answer"):
         for day in days:

@@ -9,7 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tactful.borrowers.services import MIN_REVEAL_REASON
-from tactful.contacts.models import Channel, Purpose, Recipient
+from tactful.contacts.models import Recipient
+from tactful.contacts.vocabulary import CHANNEL_CHOICES, PURPOSE_CHOICES
 from tactful.loans.models import Loan
 from tactful.privacy.masking import mask_phone
 
@@ -25,8 +26,8 @@ class LookupForm(forms.Form):
 class ContactCheckForm(forms.Form):
     borrower = forms.CharField(max_length=64, widget=forms.HiddenInput)
     recipient = forms.ChoiceField(label=_("Whom"))
-    channel = forms.ChoiceField(label=_("How"), choices=Channel.choices)
-    purpose = forms.ChoiceField(label=_("Why"), choices=Purpose.choices)
+    channel = forms.ChoiceField(label=_("How"), choices=CHANNEL_CHOICES)
+    purpose = forms.ChoiceField(label=_("Why"), choices=PURPOSE_CHOICES)
     loan = forms.ChoiceField(label=_("About which loan"), required=False)
 
     def __init__(

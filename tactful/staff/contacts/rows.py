@@ -9,7 +9,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tactful.contacts.gate import message_for_reader
-from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Outcome
+from tactful.contacts.models import ContactAttempt, Hold, HoldKind
+from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.contacts.wording import category_labels, local_text, utc_text
 from tactful.staff.contacts.forms import recipient_label
 
@@ -77,4 +78,4 @@ def _outcome_label(attempt: ContactAttempt, outcome: Any) -> str:
         return ""
     if outcome is None:
         return str(_("Not reported yet"))
-    return str(Outcome(outcome.outcome).label)
+    return str(OUTCOME_LABELS[outcome.outcome])
