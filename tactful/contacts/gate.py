@@ -11,14 +11,19 @@ from __future__ import annotations
 from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
 
 from tactful.policy import Attempt, CompiledPack, Decision, Facts, decide, load_pack
+from tactful.policy.packs import read_pack_file
+from tactful.policy.schema import PackSpec, UnknownPack
 from tactful.policy.types import LANGUAGES, Language
 
 STORED_LANGUAGE: Language = "en"
+# The pack whose terms serve records of a pack no longer shipped: the strictest.
+STRICTEST_PACK = "cn"
 _DAY_SECONDS = 24 * 3600
 
 
@@ -30,6 +35,20 @@ def configured_pack() -> CompiledPack:
 @lru_cache(maxsize=8)
 def _pack(name: str, override: str | None) -> CompiledPack:
     return load_pack(name, override=override)
+
+
+def pack_file(name: str) -> PackSpec:
+    """Return the pack `name` as shipped (its rules untightened); the strictest terms for
+    a pack this version no longer ships (records made under it keep their pack's name)."""
+    try:
+        return read_pack_file(name)
+    except UnknownPack:
+        return read_pack_file(STRICTEST_PACK)
+
+
+def pack_time_zone(name: str) -> ZoneInfo:
+    """Return the zone pack `name`'s own calendar runs in (its complaints' days)."""
+    return ZoneInfo(pack_file(name).time_zone)
 
 
 def opening_hours(channel: str, role: str, purpose: str) -> tuple[time, time] | None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import available_timezones
 
 import holidays
 
@@ -37,7 +38,12 @@ _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 _RULE_KEYS = frozenset(
     {"id", "kind", "category", "applies_to", "parameters", "citation", "confidence", "messages"}
 )
-_PACK_KEYS = frozenset({"pack", "version", "jurisdiction", "title", "rules"})
+_PACK_KEYS = frozenset(
+    {"pack", "version", "jurisdiction", "title", "time_zone", "records", "rules"}
+)
+_RECORD_KEYS = frozenset(
+    {"max_emergency_contacts", "contact_must_accept", "retention_years", "retention_basis"}
+)
 
 
 class PackError(ValueError):
@@ -117,8 +123,28 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class RecordTerms:
+    """What a pack asks of the records kept around its rules (not of single contacts).
+
+    `max_emergency_contacts`: how many people a borrower may name; `contact_must_accept`:
+    the named person's own acceptance is a consent the gate checks; `retention_years`: how
+    long records a regulator may ask about are kept after the relationship ends, on
+    `retention_basis`.
+    """
+
+    max_emergency_contacts: int
+    contact_must_accept: bool
+    retention_years: int
+    retention_basis: str
+
+
+@dataclass(frozen=True)
 class PackSpec:
-    """A whole pack as written, validated."""
+    """A whole pack as written, validated.
+
+    `time_zone` is where the pack's own calendar runs (a complaint's day of receipt, its
+    deadline); contacts are timed in each recipient's zone, never in this one.
+    """
 
     name: str
     version: str
@@ -126,6 +152,10 @@ class PackSpec:
     title: str
     rules: tuple[RuleSpec, ...]
     source: str
+    time_zone: str = "UTC"
+    records: RecordTerms = field(
+        default_factory=lambda: RecordTerms(2, True, 5, "Tactful default (strictest pack)")
+    )
 
 
 # --- parameter readers -------------------------------------------------------------
@@ -348,7 +378,48 @@ def read_pack(data: object, source: str) -> PackSpec:
         raise PackError(source, "must be a non-empty list of rules", field="rules")
     rules = tuple(read_rule(raw, source, index) for index, raw in enumerate(raw_rules))
     check_rule_set(rules, source)
-    return PackSpec(name, version, jurisdiction, title, rules, source)
+    return PackSpec(
+        name,
+        version,
+        jurisdiction,
+        title,
+        rules,
+        source,
+        time_zone=_time_zone(data, source),
+        records=_records(data.get("records"), source),
+    )
+
+
+def _time_zone(data: Mapping[str, object], source: str) -> str:
+    value = data.get("time_zone", "UTC")
+    if not isinstance(value, str) or value not in available_timezones():
+        raise PackError(
+            source, "must be an IANA time zone such as Asia/Shanghai", field="time_zone"
+        )
+    return value
+
+
+def _records(data: object, source: str) -> RecordTerms:
+    if not isinstance(data, dict):
+        raise PackError(source, "must be a mapping of the record-keeping terms", field="records")
+    _refuse_unknown_keys(data, _RECORD_KEYS, source)
+    most, must_accept = data.get("max_emergency_contacts"), data.get("contact_must_accept")
+    years, basis = data.get("retention_years"), data.get("retention_basis")
+    if not isinstance(most, int) or isinstance(most, bool) or not 0 <= most <= 5:
+        raise PackError(
+            source, "must be a whole number from 0 to 5", field="records.max_emergency_contacts"
+        )
+    if not isinstance(must_accept, bool):
+        raise PackError(source, "must be true or false", field="records.contact_must_accept")
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 30:
+        raise PackError(
+            source, "must be a whole number of years from 1 to 30", field="records.retention_years"
+        )
+    if not isinstance(basis, str) or not basis.strip():
+        raise PackError(
+            source, "must name the law behind the period", field="records.retention_basis"
+        )
+    return RecordTerms(most, must_accept, years, basis.strip())
 
 
 def check_rule_set(rules: tuple[RuleSpec, ...], source: str) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
 from tactful.complaints import deadlines
 from tactful.complaints.models import Complaint, ComplaintEvent, EventKind
+from tactful.contacts.gate import pack_time_zone
 from tactful.errors import InvalidInput, ServiceError
 
 MAX_DESCRIPTION = 5000
@@ -30,16 +30,8 @@ def _due_on(pack: str, received_at: datetime, extensions: int) -> date:
     return deadlines.deadline(policy, _local_date(received_at, pack), extensions)
 
 
-_PACK_ZONES = {
-    "cn": "Asia/Shanghai",
-    "uk": "Europe/London",
-    "id": "Asia/Jakarta",
-    "in": "Asia/Kolkata",
-}
-
-
 def _local_date(moment: datetime, pack: str) -> date:
-    return moment.astimezone(ZoneInfo(_PACK_ZONES.get(pack, "UTC"))).date()
+    return moment.astimezone(pack_time_zone(pack)).date()
 
 
 def _event(

@@ -174,3 +174,55 @@ def test_the_gate_document_lists_every_rule_of_every_pack() -> None:
         rule.id for name in pack_names() for rule in load_pack(name).rules if rule.id not in text
     ]
     assert missing == []
+
+
+# --- the records section and the pack's own zone -------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXPECTED_PACKS)
+def test_each_pack_names_its_zone_and_its_record_keeping_terms(name: str) -> None:
+    spec = load_pack(name).spec
+    assert spec.time_zone in (
+        "Asia/Shanghai",
+        "Europe/London",
+        "Asia/Jakarta",
+        "Asia/Kolkata",
+        "UTC",
+    )
+    assert 0 < spec.records.max_emergency_contacts <= 5
+    assert spec.records.retention_years >= 5
+    assert spec.records.retention_basis
+
+
+def test_the_chinese_pack_keeps_its_terms() -> None:
+    spec = load_pack("cn").spec
+    assert spec.time_zone == "Asia/Shanghai"
+    assert (spec.records.max_emergency_contacts, spec.records.contact_must_accept) == (2, True)
+    assert spec.records.retention_years == 5
+
+
+@pytest.mark.parametrize(
+    ("records", "field"),
+    [
+        (None, "records"),
+        ({"contact_must_accept": None}, "records.contact_must_accept"),
+        ({"max_emergency_contacts": "2"}, "records.max_emergency_contacts"),
+        ({"max_emergency_contacts": True}, "records.max_emergency_contacts"),
+        ({"max_emergency_contacts": 9}, "records.max_emergency_contacts"),
+        ({"contact_must_accept": "yes"}, "records.contact_must_accept"),
+        ({"retention_years": 0}, "records.retention_years"),
+        ({"retention_basis": " "}, "records.retention_basis"),
+        ({"retention_months": 60}, "retention_months"),
+    ],
+)
+def test_a_bad_records_section_is_refused_naming_the_field(records: object, field: str) -> None:
+    data = _document()
+    data["records"] = None if records is None else {**data["records"], **records}
+    assert _refusal(data).field == field
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shangai", "", 8, None])
+def test_a_zone_that_is_not_an_iana_zone_is_refused(zone: object) -> None:
+    data = _document()
+    data["time_zone"] = zone
+    assert _refusal(data).field == "time_zone"
