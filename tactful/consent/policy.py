@@ -6,7 +6,7 @@ record-keeping terms around them (`RecordTerms`), read here for the configured p
 
 from __future__ import annotations
 
-from tactful.contacts.gate import configured_pack, pack_file
+from tactful.contacts.packs import configured_pack, pack_file
 from tactful.policy.schema import RecordTerms
 
 PrivacyTerms = RecordTerms

@@ -1,7 +1,9 @@
 """Decide one permit request: gather the facts, ask the pure gate, fail closed on any error.
 
 `decide_request` is shared by the recorded path (`services.request_permit`) and the dry
-run (`preview_permit`), so both give the same answer for the same records.
+run (`preview_permit`), so both give the same answer for the same records. A decision is
+made once, in `STORED_LANGUAGE`; each reason carries its message in every language of
+the pack (`Reason.messages`), which is how a permit stores it (`stored_reasons`).
 """
 
 from __future__ import annotations
@@ -15,23 +17,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tactful.contacts.facts import Gathered, PermitRequest, gather_facts
-from tactful.contacts.gate import configured_pack, decide_in_every_language, fail_closed
-from tactful.policy import CompiledPack, Decision
+from tactful.contacts.facts import GateInput, PermitRequest, gather_facts
+from tactful.contacts.packs import configured_pack
+from tactful.policy import CompiledPack, Decision, decide
 from tactful.policy.types import Language
 
 logger = logging.getLogger(__name__)
 
+STORED_LANGUAGE: Language = "en"
 # Channels that need the recipient's phone number.
 _PHONE_CHANNELS = frozenset({"call", "sms"})
 
 
 @dataclass(frozen=True)
 class Decided:
-    """The gate's answer to a request, with the facts as recorded."""
+    """The gate's answer to a request, with the facts as a permit records them."""
 
     decision: Decision
-    by_language: dict[Language, Decision]
     facts: dict[str, Any]
     checked_at: datetime
 
@@ -55,8 +57,8 @@ def decide_request(
     gathered = _gather_or_none(request, now, pack, person)
     if gathered is None:
         return _denied_for_gap(pack, "facts", {"error": "facts could not be gathered"}, now)
-    decision, by_language = decide_in_every_language(gathered.attempt, gathered.facts, now, pack)
-    return Decided(decision, by_language, gathered.record, now)
+    decision = decide(gathered.attempt, gathered.facts, now, pack, language=STORED_LANGUAGE)
+    return Decided(decision, gathered.record(), now)
 
 
 def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> Decided:
@@ -64,9 +66,14 @@ def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> De
     return decide_request(request, now=now or timezone.now())
 
 
+def stored_reasons(decision: Decision) -> list[dict[str, Any]]:
+    """Return the reasons as a permit keeps them: the contract's fields plus `messages`."""
+    return [{**reason.to_json(), "messages": dict(reason.messages)} for reason in decision.reasons]
+
+
 def _gather_or_none(
     request: PermitRequest, now: datetime, pack: CompiledPack, person: list[int] | None
-) -> Gathered | None:
+) -> GateInput | None:
     try:
         # A savepoint: a failed query must not spoil the transaction that records the denial.
         with transaction.atomic():
@@ -85,5 +92,6 @@ def _missing_address(request: PermitRequest) -> str | None:
 
 
 def _denied_for_gap(pack: CompiledPack, fact: str, facts: dict[str, Any], now: datetime) -> Decided:
-    by_language = fail_closed(pack, fact)
-    return Decided(by_language["en"], by_language, facts, now)
+    reason = pack.fail_closed.gap_reason(fact, STORED_LANGUAGE)
+    decision = Decision("deny", (reason,), ("data_gap",), None, pack.name, pack.version)
+    return Decided(decision, facts, now)

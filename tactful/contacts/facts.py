@@ -35,11 +35,12 @@ from tactful.borrowers.selectors import numbers_of
 from tactful.contacts import selectors
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Recipient
 from tactful.contacts.ports import consent_source
+from tactful.errors import InvalidInput
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
 from tactful.policy import Attempt, CompiledPack, Facts, HistoryEntry, format_instant
 from tactful.policy.localtime import zone_named
-from tactful.policy.types import Channel, Outcome, Purpose
+from tactful.policy.types import CHANNELS, PURPOSES, Channel, Outcome, Purpose
 from tactful.policy.types import RecipientRole as Role
 
 # A call that ended so has not reached the person; any other outcome (or none yet) has.
@@ -50,7 +51,16 @@ PENDING_OUTCOME: Outcome = "connected"
 
 @dataclass(frozen=True)
 class PermitRequest:
-    """What someone asks to do: contact `recipient` on `channel` for `purpose`."""
+    """What someone asks to do: contact `recipient` on `channel` for `purpose`.
+
+    The one shape of a permit request from the API (or a page, or Tactful's own messages)
+    to the decision, and the one place it is checked: a request that makes no sense
+    cannot be made (InvalidInput, naming each field). A request the rules refuse is
+    another matter: it is made, decided and recorded as a denial.
+
+    `automated` means no person makes the contact (Tactful's own texts, an automated
+    reminder): it needs no certified collector, and has none.
+    """
 
     loan: Loan | None
     recipient: Recipient
@@ -60,14 +70,30 @@ class PermitRequest:
     automated: bool = False
     content: str | None = None
 
+    def __post_init__(self) -> None:
+        problems: dict[str, str] = {}
+        if self.channel not in CHANNELS:
+            problems["channel"] = f"must be one of {', '.join(CHANNELS)}"
+        if self.purpose not in PURPOSES:
+            problems["purpose"] = f"must be one of {', '.join(PURPOSES)}"
+        if self.loan is not None and self.loan.borrower_id != self.recipient.borrower_id:
+            problems["loan"] = "this loan is not owed by the borrower this recipient belongs to"
+        if self.automated and self.collector is not None:
+            problems["collector"] = "an automated contact has no collector"
+        if problems:
+            raise InvalidInput(problems)
+
 
 @dataclass(frozen=True)
-class Gathered:
-    """The engine's inputs, and the same facts as a permit records them (no personal data)."""
+class GateInput:
+    """What the pure gate decides on: the attempt and the facts, read from the records."""
 
     attempt: Attempt
     facts: Facts
-    record: dict[str, Any]
+
+    def record(self) -> dict[str, Any]:
+        """Return the facts as a permit records them: ids, counts, flags, no personal data."""
+        return facts_record(self.attempt, self.facts)
 
 
 def person_key(recipient: Recipient) -> str:
@@ -87,7 +113,7 @@ def gather_facts(
     now: datetime,
     pack: CompiledPack,
     person: list[int] | None = None,
-) -> Gathered:
+) -> GateInput:
     """Read every fact the gate needs for `request` at `now` from the database.
 
     `person`: the ids of the recipients that reach the same person, if already known.
@@ -116,7 +142,7 @@ def gather_facts(
         collector_certified=_collector_certified(request, now),
         content=request.content,
     )
-    return Gathered(attempt, facts, facts_record(attempt, facts))
+    return GateInput(attempt, facts)
 
 
 def person_history(

@@ -17,8 +17,8 @@ from tactful.accounts.models import User
 from tactful.audit.models import AuditEvent
 from tactful.audit.selectors import events_about
 from tactful.borrowers.models import Borrower
-from tactful.contacts.gate import message_for_reader
 from tactful.contacts.models import ContactAttempt, Recipient
+from tactful.contacts.packs import message_for_reader
 from tactful.contacts.selectors import attempts_about
 from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.contacts.wording import category_labels, local_text

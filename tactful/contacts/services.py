@@ -10,9 +10,8 @@ permit is granted, and only after the permit is committed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,9 +23,8 @@ from tactful.borrowers.selectors import numbers_of
 from tactful.contacts import selectors
 from tactful.contacts.channels.voice import CallRequest, voice_dialer
 from tactful.contacts.codes import new_verification_code, with_verification_code
-from tactful.contacts.decisions import Decided, decide_request
+from tactful.contacts.decisions import Decided, decide_request, stored_reasons
 from tactful.contacts.facts import PermitRequest
-from tactful.contacts.gate import stored_reasons
 from tactful.contacts.models import (
     CollectorCertification,
     ContactAttempt,
@@ -40,24 +38,11 @@ from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import Loan
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
-from tactful.policy.types import CHANNELS, OUTCOMES, PURPOSES, Channel, Purpose
+from tactful.policy.types import OUTCOMES, Purpose
 
 MAX_KIND_LENGTH = 40
 MAX_SOURCE_LENGTH = 80
 _CODE_TRIES = 5
-
-
-@dataclass(frozen=True)
-class Contact:
-    """The contact a permit is asked for."""
-
-    loan: Loan | None
-    recipient: Recipient
-    channel: str
-    purpose: str
-    collector: User | None = None
-    automated: bool = False
-    content: str | None = None
 
 
 # --- recipients ---------------------------------------------------------------------------
@@ -99,29 +84,17 @@ def recipient_for_number(*, number: PhoneNumber) -> Recipient:
 
 
 def request_permit(
-    *,
-    loan: Loan | None,
-    recipient: Recipient,
-    channel: str,
-    purpose: str,
-    collector: User | None = None,
-    automated: bool = False,
-    content: str | None = None,
-    actor: str,
-    now: datetime | None = None,
+    *, request: PermitRequest, actor: str, now: datetime | None = None
 ) -> ContactAttempt:
     """Decide whether this contact may happen now, and record the attempt either way.
 
-    `automated` means no person makes the contact (Tactful's own texts, an automated
-    reminder): it needs no certified collector. Raise InvalidInput for a request that
-    makes no sense; a request the rules refuse is a recorded denial, not an error.
+    A request the rules refuse is a recorded denial, not an error (a request that makes no
+    sense cannot be made at all: `PermitRequest` checks itself).
     """
-    contact = Contact(loan, recipient, channel, purpose, collector, automated, content)
-    request = _validated(contact)
     moment = now or timezone.now()
     # No savepoint of its own when nested: a failure here fails the caller's transaction.
     with transaction.atomic(savepoint=False):
-        person = _lock_person(recipient)
+        person = _lock_person(request.recipient)
         decided = decide_request(request, now=moment, person=person)
         attempt = _record_attempt(request, decided, actor=actor, now=moment)
         record_event(
@@ -166,29 +139,6 @@ def report_outcome(
     return reported
 
 
-def _validated(contact: Contact) -> PermitRequest:
-    problems: dict[str, str] = {}
-    if contact.channel not in CHANNELS:
-        problems["channel"] = f"must be one of {', '.join(CHANNELS)}"
-    if contact.purpose not in PURPOSES:
-        problems["purpose"] = f"must be one of {', '.join(PURPOSES)}"
-    if contact.loan is not None and contact.loan.borrower_id != contact.recipient.borrower_id:
-        problems["loan"] = "this loan is not owed by the borrower this recipient belongs to"
-    if contact.automated and contact.collector is not None:
-        problems["collector"] = "an automated contact has no collector"
-    if problems:
-        raise InvalidInput(problems)
-    return PermitRequest(
-        loan=contact.loan,
-        recipient=contact.recipient,
-        channel=cast(Channel, contact.channel),
-        purpose=cast(Purpose, contact.purpose),
-        collector=contact.collector,
-        automated=contact.automated,
-        content=contact.content,
-    )
-
-
 def _lock_person(recipient: Recipient) -> list[int]:
     """Lock every recipient row of the person, in primary-key order (no deadlocks); return ids.
 
@@ -215,7 +165,7 @@ def _record_attempt(
         facts=decided.facts,
         decision=decision.verdict,
         categories=list(decision.categories),
-        reasons=stored_reasons(decided.by_language),
+        reasons=stored_reasons(decision),
         next_allowed_at=decision.next_allowed_at,
         pack=decision.pack,
         pack_version=decision.pack_version,
@@ -276,7 +226,7 @@ def send_sms_with_permit(
     *,
     loan: Loan | None,
     recipient: Recipient,
-    purpose: str,
+    purpose: Purpose,
     body: str,
     language: str,
     message_purpose: str,
@@ -292,12 +242,14 @@ def send_sms_with_permit(
     emergency contact's is kept encrypted on the designation); by default the recipient's.
     """
     attempt = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose=purpose,
-        automated=True,
-        content=body,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose=purpose,
+            automated=True,
+            content=body,
+        ),
         actor=actor,
         now=now,
     )
@@ -312,7 +264,7 @@ def place_call_with_permit(
     *,
     loan: Loan | None,
     recipient: Recipient,
-    purpose: str,
+    purpose: Purpose,
     language: str,
     actor: str,
     collector: User | None = None,
@@ -322,12 +274,14 @@ def place_call_with_permit(
     """Ask for a permit to call `recipient`; place the call after commit only if granted."""
     dialer = voice_dialer()
     attempt = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose=purpose,
-        collector=collector,
-        automated=automated,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose=purpose,
+            collector=collector,
+            automated=automated,
+        ),
         actor=actor,
         now=now,
     )

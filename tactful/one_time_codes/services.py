@@ -31,8 +31,8 @@ from tactful.audit.services import record_event
 from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrower_by_phone, numbers_at
-from tactful.contacts.gate import opening_hours
 from tactful.contacts.models import Recipient
+from tactful.contacts.packs import opening_hours
 from tactful.contacts.selectors import latest_loan
 from tactful.contacts.services import recipient_for_number, send_sms_with_permit
 from tactful.errors import InvalidInput, ServiceError

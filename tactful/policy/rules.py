@@ -98,13 +98,11 @@ class CompiledRule:
         self.category: Category = spec.category
         self.spec = spec
         shown = spec.shown_parameters()
+        messages = {
+            language: render_message(spec.messages[language], shown) for language in LANGUAGES
+        }
         self.reasons: Mapping[Language, Reason] = {
-            language: Reason(
-                spec.id,
-                spec.category,
-                spec.citation,
-                render_message(spec.messages[language], shown),
-            )
+            language: Reason(spec.id, spec.category, spec.citation, messages[language], messages)
             for language in LANGUAGES
         }
 
@@ -334,11 +332,9 @@ class FailClosedRule(CompiledRule):
     def gap_reason(self, fact: str, language: Language) -> Reason:
         """Return the data-gap reason naming the missing `fact`."""
         template = self.reasons[language]
+        messages = {name: text.replace("{fact}", fact) for name, text in template.messages.items()}
         return Reason(
-            template.rule,
-            template.category,
-            template.citation,
-            template.message.replace("{fact}", fact),
+            template.rule, template.category, template.citation, messages[language], messages
         )
 
 

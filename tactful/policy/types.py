@@ -7,6 +7,7 @@ that in C while ``Enum.__hash__`` runs Python code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, get_args
@@ -95,12 +96,17 @@ class Facts:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One violated rule, with the words shown to people."""
+    """One violated rule, with the words shown to people.
+
+    `message` is in the language the decision was asked in; `messages` holds it in every
+    language of the pack, so one decision can be shown to any reader later.
+    """
 
     rule: str
     category: Category
     citation: str
     message: str
+    messages: Mapping[Language, str] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, str]:
         """Return the reason as the decision contract writes it."""

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tactful.audit.services import record_event
-from tactful.contacts.gate import configured_pack
+from tactful.contacts.packs import configured_pack
 from tactful.errors import Conflict
 from tactful.screening.daily import PlanSettings, plan_day, plan_summary
 from tactful.screening.model import ModelBundle, load_bundle

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tactful.consent import selectors, services
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
 from tactful.testing.api import create_loan
@@ -35,12 +36,14 @@ def test_a_genuine_code_is_confirmed_without_any_debt_detail(live_server, phone_
     loan = create_loan("l-verify", borrower)
     [own_number] = recipients_for_borrower(borrower=borrower)
     permit = request_permit(
-        loan=loan,
-        recipient=own_number,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="请按时还款。",
+        request=PermitRequest(
+            loan=loan,
+            recipient=own_number,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="请按时还款。",
+        ),
         actor="test",
         now=NOW,
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact, NumberRefusal
 from tactful.contacts.evidence import verify_export
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import Recipient
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -51,14 +52,14 @@ def _name_contact(page, base_url: str) -> None:
 
 def _locate_via(contact: EmergencyContact, loan):
     return request_permit(
-        loan=loan,
-        recipient=Recipient.objects.get(emergency_contact=contact),
-        channel="call",
-        purpose="locate",
-        automated=False,
+        request=PermitRequest(
+            loan=loan,
+            recipient=Recipient.objects.get(emergency_contact=contact),
+            channel="call",
+            purpose="locate",
+            automated=False,
+        ),
         actor="test",
-        # After the designation (made now, in the browser); the opt-out fact does not
-        # depend on the hour, whatever else the gate says at night.
         now=timezone.now(),
     )
 
@@ -116,12 +117,14 @@ def test_the_contact_ledger_downloads_as_evidence_that_matches_the_chain(live_se
     loan = create_loan("l-ledger", borrower)
     [own_number] = recipients_for_borrower(borrower=borrower)
     permit = request_permit(
-        loan=loan,
-        recipient=own_number,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="请按时还款。",
+        request=PermitRequest(
+            loan=loan,
+            recipient=own_number,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="请按时还款。",
+        ),
         actor="test",
         now=NOW,
     )

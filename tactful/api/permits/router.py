@@ -167,24 +167,20 @@ class RecipientsOut(Schema):
     openapi_extra=OPENAPI_EXTRA,
 )
 def post_permit(request: HttpRequest, body: PermitIn) -> HttpResponse:
-    loan = _loan(body.loan_external_id)
-    recipient = _recipient(body.recipient_id)
-    _ensure_same_borrower(loan, recipient)
-    _ensure_one_sender(body.collector, body.automated)
-    collector = _collector(body.collector)
+    permit_request = _permit_request(
+        {"loan": "loan_external_id"},
+        loan=_loan(body.loan_external_id),
+        recipient=_recipient(body.recipient_id),
+        channel=body.channel,
+        purpose=body.purpose,
+        collector=_collector(body.collector),
+        automated=body.automated,
+        content=body.content,
+    )
     api_key = api_key_of(request)
 
     def effect() -> Outcome:
-        attempt = services.request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel=body.channel,
-            purpose=body.purpose,
-            collector=collector,
-            automated=body.automated,
-            content=body.content,
-            actor=actor_of(api_key),
-        )
+        attempt = services.request_permit(request=permit_request, actor=actor_of(api_key))
         return Outcome(201, _permit_out(attempt).model_dump())
 
     return run_idempotently(request, api_key=api_key, effect=effect)
@@ -232,11 +228,9 @@ def get_next_allowed(
     request: HttpRequest, recipient_id: UUID, query: Query[NextAllowedQuery]
 ) -> NextAllowedOut:
     recipient = _recipient(recipient_id)
-    loan = _loan(query.loan) if query.loan is not None else None
-    _ensure_same_borrower(loan, recipient)
-    _ensure_one_sender(query.collector, query.automated)
-    permit_request = PermitRequest(
-        loan=loan,
+    permit_request = _permit_request(
+        {},
+        loan=_loan(query.loan) if query.loan is not None else None,
         recipient=recipient,
         channel=query.channel,
         purpose=query.purpose,
@@ -277,16 +271,13 @@ def _recipient(public_id: UUID) -> Recipient:
     return recipient
 
 
-def _ensure_same_borrower(loan: Loan | None, recipient: Recipient) -> None:
-    if loan is not None and loan.borrower_id != recipient.borrower_id:
-        raise InvalidInput(
-            {"loan_external_id": "this loan is not owed by the borrower this recipient belongs to"}
-        )
-
-
-def _ensure_one_sender(collector: str | None, automated: bool) -> None:
-    if automated and collector is not None:
-        raise InvalidInput({"collector": "an automated contact has no collector"})
+def _permit_request(api_names: dict[str, str], **fields: Any) -> PermitRequest:
+    """Make the request (which checks itself), naming any problem by the API's field name."""
+    try:
+        return PermitRequest(**fields)
+    except InvalidInput as error:
+        named = {api_names.get(name, name): problem for name, problem in error.fields.items()}
+        raise InvalidInput(named) from None
 
 
 def _collector(username: str | None) -> User | None:

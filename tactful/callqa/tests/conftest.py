@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tactful.accounts.roles import Role
 from tactful.callqa.engines import use_speech_engine
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.services import certify_collector, recipients_for_borrower, request_permit
 from tactful.inspection.fake_speech import FakeSpeechEngine, scripted
 from tactful.inspection.speech import Transcript
@@ -111,11 +112,13 @@ def compliance(db):
 @pytest.fixture
 def permit(loan, recipient, collector):
     attempt = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=NOW,
     )

@@ -17,6 +17,7 @@ from tactful.callqa.models import (
 )
 from tactful.callqa.services import review_finding, transcribe_recording, upload_recording
 from tactful.callqa.tests.conftest import wav
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import Hold
 from tactful.contacts.selectors import active_holds
 from tactful.contacts.services import request_permit
@@ -124,11 +125,9 @@ def test_a_recording_over_the_size_limit_is_refused(permit, settings):
 
 def test_a_recording_needs_a_call_permit(loan, recipient, collector):
     sms = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan, recipient=recipient, channel="sms", purpose="collection", collector=collector
+        ),
         actor="test",
         now=permit_time(),
     )
@@ -145,11 +144,13 @@ def test_a_denied_permit_cannot_have_a_recording(loan, recipient, collector):
 
     night = NOW.replace(hour=15)  # 23:00 in Shanghai: the gate denies
     denied = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=night,
     )
@@ -189,11 +190,13 @@ def test_the_hold_stops_the_next_contact_at_once(
         upload_recording(attempt=permit, audio=wav("job_loss.wav"), actor="d")
 
     later = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=timezone.now(),
     )

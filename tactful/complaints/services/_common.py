@@ -10,7 +10,7 @@ from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
 from tactful.complaints import deadlines
 from tactful.complaints.models import Complaint, ComplaintEvent, EventKind
-from tactful.contacts.gate import pack_time_zone
+from tactful.contacts.packs import pack_time_zone
 from tactful.errors import InvalidInput, ServiceError
 
 MAX_DESCRIPTION = 5000

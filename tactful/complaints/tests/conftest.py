@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.services import certify_collector, recipients_for_borrower, request_permit
 from tactful.testing.api import create_loan
 from tactful.testing.personas import FIRST_PHONE, make_borrower, make_staff
@@ -67,11 +68,13 @@ def second_officer(db):
 def call(loan, recipient, collector):
     """A permitted collection call, whose verification code the complainant quotes."""
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=NOW - timedelta(hours=1),
     )

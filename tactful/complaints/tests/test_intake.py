@@ -18,6 +18,7 @@ from tactful.complaints.models import (
 )
 from tactful.complaints.services import Intake, TooManyComplaints, file_complaint
 from tactful.complaints.tests.conftest import NOW
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import Hold, Recipient
 from tactful.contacts.services import request_permit
 from tactful.errors import InvalidInput
@@ -60,11 +61,13 @@ def test_a_complaint_with_a_code_holds_the_debt_and_the_next_call_is_denied(
     # The reason names the complaint, never the complainant.
     assert link.hold.reason == f"complaint {complaint.number}"
     after = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=LATER,
     )
@@ -77,7 +80,9 @@ def test_a_complaint_with_a_code_holds_the_debt_and_the_next_call_is_denied(
 def test_a_third_party_contacted_is_held_as_a_person(borrower, loan, sms_outbox):
     contact = Recipient.objects.create(borrower=borrower, role="emergency_contact")
     permit = request_permit(
-        loan=loan, recipient=contact, channel="call", purpose="locate", actor="t", now=NOW
+        request=PermitRequest(loan=loan, recipient=contact, channel="call", purpose="locate"),
+        actor="t",
+        now=NOW,
     )
     complaint = file_complaint(
         intake=_intake(

@@ -12,6 +12,7 @@ from tactful.complaints import services
 from tactful.complaints.models import Complaint, ComplaintEvent, RuleProposal, Status
 from tactful.complaints.services import Intake, NotAnOfficer, file_complaint
 from tactful.complaints.tests.conftest import NOW
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import HoldLift
 from tactful.contacts.services import request_permit
 from tactful.errors import Conflict, InvalidInput
@@ -127,12 +128,14 @@ def test_lifting_the_holds_is_an_explicit_step_and_contact_resumes(
 
     assert lifted == 1
     later = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="collection",
-        automated=True,
-        content="请还款",
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose="collection",
+            automated=True,
+            content="请还款",
+        ),
         actor="t",
         now=NOW + timedelta(hours=1),
     )

@@ -35,6 +35,7 @@ from tactful.consent.models import (
 from tactful.consent.policy import privacy_terms
 from tactful.consent.services.consents import LANGUAGES, record_consent_event
 from tactful.contacts.codes import with_verification_code
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.selectors import latest_loan
 from tactful.contacts.services import recipient_for_emergency_contact, request_permit
@@ -178,12 +179,14 @@ def _invite(
 ) -> ContactAttempt:
     body = invitation_text(contact, token)
     attempt = request_permit(
-        loan=latest_loan(contact.borrower),
-        recipient=recipient,
-        channel="sms",
-        purpose="service",
-        automated=True,
-        content=body,
+        request=PermitRequest(
+            loan=latest_loan(contact.borrower),
+            recipient=recipient,
+            channel="sms",
+            purpose="service",
+            automated=True,
+            content=body,
+        ),
         actor="consent",
         now=now,
     )

@@ -7,6 +7,7 @@ import pytest
 from tactful.audit.models import AuditEvent
 from tactful.consent import selectors, services
 from tactful.consent.models import ConsentEvent
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.tests.conftest import NOW
 from tactful.errors import InvalidInput
 from tactful.testing.api import ApiClient, issue_test_key
@@ -132,12 +133,14 @@ class TestGateThroughThePermitApi:
 
         grant(borrower, "channel_sms", now=NOW)
         request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="sms",
-            purpose="reminder",
-            automated=True,
-            content="x",
+            request=PermitRequest(
+                loan=loan,
+                recipient=recipient,
+                channel="sms",
+                purpose="reminder",
+                automated=True,
+                content="x",
+            ),
             actor="t",
             now=NOW,
         )

@@ -7,6 +7,7 @@ import pytest
 from tactful.audit.models import AuditEvent
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact, NumberRefusal
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -110,21 +111,17 @@ class TestAnswers:
         token = invitation_token(sms_outbox)
 
         before = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="locate",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="call", purpose="locate", automated=True
+            ),
             actor="t",
             now=NOW,
         )
         services.answer_invitation(token=token, accept=True, language="zh-hans", now=NOW)
         after = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="locate",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="call", purpose="locate", automated=True
+            ),
             actor="t",
             now=NOW,
         )
@@ -142,11 +139,9 @@ class TestAnswers:
         recipient = contact_recipient(contact)
 
         denied = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="locate",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="call", purpose="locate", automated=True
+            ),
             actor="t",
             now=NOW,
         )
@@ -176,11 +171,13 @@ class TestAnswers:
             now=NOW + timedelta(seconds=1),
         )
         attempt = request_permit(
-            loan=loan,
-            recipient=contact_recipient(contact),
-            channel="call",
-            purpose="locate",
-            automated=True,
+            request=PermitRequest(
+                loan=loan,
+                recipient=contact_recipient(contact),
+                channel="call",
+                purpose="locate",
+                automated=True,
+            ),
             actor="t",
             now=NOW + timedelta(seconds=2),
         )

@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from django.db import connection
 
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -22,11 +23,13 @@ def ask(loan, recipient, collector, start, decisions, errors) -> None:
     try:
         start.wait()
         permit = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="collection",
-            collector=collector,
+            request=PermitRequest(
+                loan=loan,
+                recipient=recipient,
+                channel="call",
+                purpose="collection",
+                collector=collector,
+            ),
             actor="dialer",
             now=NOW,
         )

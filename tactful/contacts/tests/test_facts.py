@@ -12,8 +12,8 @@ from tactful.contacts.facts import (
     gather_facts,
     unanswered_days_in_a_row,
 )
-from tactful.contacts.gate import configured_pack
 from tactful.contacts.models import ContactAttempt, Recipient
+from tactful.contacts.packs import configured_pack
 from tactful.contacts.services import report_outcome, request_permit
 from tactful.contacts.tests.conftest import NOW
 from tactful.loans.models import Loan
@@ -31,11 +31,13 @@ def gathered(recipient, *, loan=None, purpose="collection", collector=None, now=
 
 def call(loan, recipient, collector, now):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="dialer",
         now=now,
     )
@@ -141,7 +143,7 @@ class TestDebtorUnreachable:
         result = gathered(contact_person, loan=loan, purpose="locate", now=local(3, 12))
 
         assert result.facts.debtor_unreachable is True
-        assert result.record["debtor_unreachable"] is True
+        assert result.record()["debtor_unreachable"] is True
 
     def test_a_contact_person_is_still_denied_without_consent(
         self, borrower, loan, recipient, collector, contact_person
@@ -149,11 +151,13 @@ class TestDebtorUnreachable:
         self.unanswered_calls(loan, recipient, collector, [1, 2, 3])
 
         permit = request_permit(
-            loan=loan,
-            recipient=contact_person,
-            channel="call",
-            purpose="locate",
-            collector=collector,
+            request=PermitRequest(
+                loan=loan,
+                recipient=contact_person,
+                channel="call",
+                purpose="locate",
+                collector=collector,
+            ),
             actor="test",
             now=local(3, 12),
         )
@@ -238,11 +242,9 @@ class TestFailClosed:
         monkeypatch.setattr(facts_module, "person_history", broken)
 
         permit = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="sms",
-            purpose="service",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="sms", purpose="service", automated=True
+            ),
             actor="test",
             now=NOW,
         )

@@ -2,6 +2,7 @@ import pytest
 
 from tactful.accounts.roles import Role
 from tactful.audit.models import AppendOnlyError
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import place_hold, request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -13,11 +14,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def permit(loan, recipient, collector):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="test",
         now=NOW,
     )

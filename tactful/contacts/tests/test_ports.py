@@ -3,6 +3,7 @@
 import pytest
 
 from tactful.consent.facts import ConsentRecords
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.ports import ConsentFacts, consent_source, use_consent_source
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -23,11 +24,9 @@ def test_the_consent_app_registers_its_records_when_django_starts():
 
 def permit(loan, recipient, collector):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="reminder",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan, recipient=recipient, channel="sms", purpose="reminder", collector=collector
+        ),
         actor="test",
         now=NOW,
     )

@@ -8,6 +8,7 @@ from tactful.audit.models import AuditEvent
 from tactful.cli import main
 from tactful.contacts import evidence
 from tactful.contacts.evidence import MalformedExport, contact_record_json, verify_export
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.record import contact_record_of
 from tactful.contacts.services import recipients_for_borrower, report_outcome, request_permit
@@ -22,12 +23,14 @@ pytestmark = pytest.mark.django_db
 
 def _text(loan, recipient, *, now=NOW):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="请按时还款。",
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="请按时还款。",
+        ),
         actor="t",
         now=now,
     )
@@ -40,11 +43,13 @@ def attempts(loan, recipient, collector):
     texted = _text(loan, recipient)
     report_outcome(attempt=texted, outcome="delivered", actor="t", now=NOW)
     called = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose="collection",
-        collector=collector,
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="call",
+            purpose="collection",
+            collector=collector,
+        ),
         actor="t",
         now=NOW,
     )
@@ -57,12 +62,14 @@ def someone_else(db):
     other = make_borrower(external_id="b-other", phone=SECOND_PHONE, name="赵敏")
     [number] = recipients_for_borrower(borrower=other)
     return request_permit(
-        loan=None,
-        recipient=number,
-        channel="sms",
-        purpose="service",
-        automated=True,
-        content="x",
+        request=PermitRequest(
+            loan=None,
+            recipient=number,
+            channel="sms",
+            purpose="service",
+            automated=True,
+            content="x",
+        ),
         actor="t",
         now=NOW,
     )

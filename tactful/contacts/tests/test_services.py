@@ -5,6 +5,7 @@ import pytest
 
 from tactful.audit.models import AuditEvent
 from tactful.contacts.codes import ALPHABET
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Hold, HoldLift, OptOut
 from tactful.contacts.services import (
     lift_hold,
@@ -29,11 +30,9 @@ def commit(django_capture_on_commit_callbacks):
 
 def call(loan, recipient, collector, *, now=NOW, purpose="collection"):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="call",
-        purpose=purpose,
-        collector=collector,
+        request=PermitRequest(
+            loan=loan, recipient=recipient, channel="call", purpose=purpose, collector=collector
+        ),
         actor="test",
         now=now,
     )
@@ -118,11 +117,13 @@ class TestRequestPermit:
     ):
         with pytest.raises(InvalidInput) as refused:
             request_permit(
-                loan=loan,
-                recipient=recipient,
-                channel=channel,
-                purpose=purpose,
-                collector=collector,
+                request=PermitRequest(
+                    loan=loan,
+                    recipient=recipient,
+                    channel=channel,
+                    purpose=purpose,
+                    collector=collector,
+                ),
                 actor="test",
                 now=NOW,
             )
@@ -180,12 +181,14 @@ class TestCaps:
     def test_texts_are_not_capped_and_do_not_count_against_calls(self, loan, recipient, collector):
         for minute in range(5):
             sms = request_permit(
-                loan=loan,
-                recipient=recipient,
-                channel="sms",
-                purpose="reminder",
-                automated=True,
-                content="请记得还款。",
+                request=PermitRequest(
+                    loan=loan,
+                    recipient=recipient,
+                    channel="sms",
+                    purpose="reminder",
+                    automated=True,
+                    content="请记得还款。",
+                ),
                 actor="test",
                 now=NOW + timedelta(minutes=minute),
             )
@@ -270,11 +273,9 @@ class TestHoldsAndOptOuts:
         place_hold(kind="complaint", loan=loan, source="portal", actor="test", now=NOW)
 
         answer = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="sms",
-            purpose="service",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="sms", purpose="service", automated=True
+            ),
             actor="test",
             now=NOW,
         )
@@ -351,11 +352,9 @@ class TestCertification:
 
     def test_an_automated_contact_needs_no_collector(self, loan, recipient):
         permit = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="sms",
-            purpose="reminder",
-            automated=True,
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="sms", purpose="reminder", automated=True
+            ),
             actor="test",
             now=NOW,
         )

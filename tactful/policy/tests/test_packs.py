@@ -215,7 +215,9 @@ def test_the_chinese_pack_keeps_its_terms() -> None:
         ({"retention_months": 60}, "retention_months"),
     ],
 )
-def test_a_bad_records_section_is_refused_naming_the_field(records: object, field: str) -> None:
+def test_a_bad_records_section_is_refused_naming_the_field(
+    records: dict[str, object] | None, field: str
+) -> None:
     data = _document()
     data["records"] = None if records is None else {**data["records"], **records}
     assert _refusal(data).field == field

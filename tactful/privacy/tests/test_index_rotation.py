@@ -13,6 +13,7 @@ from tactful.borrowers.models import Borrower, PhoneNumber, phone_index, phone_i
 from tactful.borrowers.selectors import borrower_by_phone, borrowers_with_national_id
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact, NumberRefusal
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import Recipient
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -94,11 +95,13 @@ def run(settings, keys) -> str:
 
 def gate_stops(contact) -> bool:
     attempt = request_permit(
-        loan=None,
-        recipient=Recipient.objects.get(emergency_contact=contact),
-        channel="call",
-        purpose="locate",
-        automated=True,
+        request=PermitRequest(
+            loan=None,
+            recipient=Recipient.objects.get(emergency_contact=contact),
+            channel="call",
+            purpose="locate",
+            automated=True,
+        ),
         actor="t",
         now=NOW,
     )

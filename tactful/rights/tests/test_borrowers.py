@@ -12,6 +12,7 @@ from tactful.audit.verification import verify_chain
 from tactful.borrowers.models import Borrower, PhoneNumber
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
@@ -50,12 +51,14 @@ def designate(borrower):
 
 def text(recipient):
     return request_permit(
-        loan=None,
-        recipient=recipient,
-        channel="sms",
-        purpose="service",
-        automated=True,
-        content="您好，这是一条服务通知。",
+        request=PermitRequest(
+            loan=None,
+            recipient=recipient,
+            channel="sms",
+            purpose="service",
+            automated=True,
+            content="您好，这是一条服务通知。",
+        ),
         actor="t",
         now=NOW,
     )

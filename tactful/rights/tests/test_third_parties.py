@@ -15,6 +15,7 @@ from tactful.consent.models import (
     NumberRefusal,
     Relationship,
 )
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
@@ -198,12 +199,14 @@ class TestActions:
         assert stored.removed_at == NOW
         later = NOW + timedelta(hours=2)
         attempt = request_permit(
-            loan=loan,
-            recipient=Recipient.objects.get(emergency_contact=contact),
-            channel="sms",
-            purpose="locate",
-            automated=True,
-            content="x",
+            request=PermitRequest(
+                loan=loan,
+                recipient=Recipient.objects.get(emergency_contact=contact),
+                channel="sms",
+                purpose="locate",
+                automated=True,
+                content="x",
+            ),
             actor="t",
             now=later,
         )
@@ -216,12 +219,14 @@ class TestActions:
         rights.stop_all_contact(indexes=indexes, now=NOW)
 
         attempt = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="sms",
-            purpose="reminder",
-            automated=True,
-            content="x",
+            request=PermitRequest(
+                loan=loan,
+                recipient=recipient,
+                channel="sms",
+                purpose="reminder",
+                automated=True,
+                content="x",
+            ),
             actor="t",
             now=NOW + timedelta(hours=2),
         )

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tactful.contacts.gate import message_for_reader
 from tactful.contacts.models import ContactAttempt, Hold, HoldKind
+from tactful.contacts.packs import message_for_reader
 from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.contacts.wording import category_labels, local_text, utc_text
 from tactful.staff.contacts.forms import recipient_label

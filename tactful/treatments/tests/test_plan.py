@@ -81,7 +81,7 @@ def test_a_hold_blocks_the_contact_in_the_plan(portfolio):
 
 def _first_contacted_loan():
     # Which loans the strategy contacts is the model's call: plan once in memory to find one.
-    from tactful.contacts.gate import configured_pack
+    from tactful.contacts.packs import configured_pack
     from tactful.screening.daily import PlanSettings, plan_day
     from tactful.treatments.services import shipped_bundle
 

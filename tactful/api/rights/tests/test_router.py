@@ -20,6 +20,7 @@ from tactful.audit.models import AuditEvent
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact
 from tactful.contacts import evidence
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.services import recipients_for_borrower, request_permit
 from tactful.contacts.tests.conftest import NOW
 from tactful.rights import selectors as rights_read
@@ -91,12 +92,14 @@ def designate(borrower):
 
 def text(recipient):
     return request_permit(
-        loan=None,
-        recipient=recipient,
-        channel="sms",
-        purpose="service",
-        automated=True,
-        content="您好，这是一条服务通知。",
+        request=PermitRequest(
+            loan=None,
+            recipient=recipient,
+            channel="sms",
+            purpose="service",
+            automated=True,
+            content="您好，这是一条服务通知。",
+        ),
         actor="t",
         now=NOW,
     )

@@ -12,6 +12,7 @@ from django.test import Client
 from tactful.api.keys import SCOPES
 from tactful.consent import services
 from tactful.consent.models import VerificationLookup
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
@@ -47,12 +48,14 @@ def api(db) -> ApiClient:
 
 def reminder(loan, recipient, *, now=NOW):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="请按时还款。",
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="请按时还款。",
+        ),
         actor="t",
         now=now,
     )

@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 
 from tactful.consent.models import VerificationLookup
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import OptOut
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
@@ -14,12 +15,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def permit(loan, recipient):
     return request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="请按时还款。",
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="请按时还款。",
+        ),
         actor="t",
         now=NOW,
     )
@@ -41,12 +44,14 @@ def test_a_genuine_code_says_when_and_on_what_basis_but_nothing_about_the_debt(
 
 def test_an_unknown_code_is_not_ours_and_a_denied_permit_is_not_a_message(client, loan, recipient):
     denied = request_permit(
-        loan=loan,
-        recipient=recipient,
-        channel="sms",
-        purpose="reminder",
-        automated=True,
-        content="x",
+        request=PermitRequest(
+            loan=loan,
+            recipient=recipient,
+            channel="sms",
+            purpose="reminder",
+            automated=True,
+            content="x",
+        ),
         actor="t",
         now=NIGHT,
     )

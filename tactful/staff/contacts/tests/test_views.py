@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
+from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import place_hold, request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
@@ -86,20 +87,24 @@ class TestLookup:
         self, staff_client, loan, recipient, collector
     ):
         request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="collection",
-            collector=collector,
+            request=PermitRequest(
+                loan=loan,
+                recipient=recipient,
+                channel="call",
+                purpose="collection",
+                collector=collector,
+            ),
             actor="t",
             now=NOW,
         )
         denied = request_permit(
-            loan=loan,
-            recipient=recipient,
-            channel="call",
-            purpose="collection",
-            collector=collector,
+            request=PermitRequest(
+                loan=loan,
+                recipient=recipient,
+                channel="call",
+                purpose="collection",
+                collector=collector,
+            ),
             actor="t",
             now=NIGHT,
         )

@@ -1,14 +1,13 @@
-"""The configured rule pack, and decisions written the way permits store them.
+"""The rule packs in Django: the configured pack, any shipped pack's terms, its opening
+hours, and a stored reason in the reader's language.
 
-The pure engine (`tactful.policy`) decides; this module only picks the pack from the
-settings and puts a decision's reasons into the form kept on a permit: every reason
-with its message in each language the packs carry, so a page can show it in the
-reader's language later.
+The pure engine (`tactful.policy`) reads and compiles packs; this module picks the pack
+from the settings (GATE_PACK, tightened by GATE_PACK_OVERRIDE).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,12 +15,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import translation
 
-from tactful.policy import Attempt, CompiledPack, Decision, Facts, decide, load_pack
+from tactful.policy import CompiledPack, load_pack
 from tactful.policy.packs import read_pack_file
 from tactful.policy.schema import PackSpec, UnknownPack
-from tactful.policy.types import LANGUAGES, Language
+from tactful.policy.types import Language
 
-STORED_LANGUAGE: Language = "en"
 # The pack whose terms serve records of a pack no longer shipped: the strictest.
 STRICTEST_PACK = "cn"
 _DAY_SECONDS = 24 * 3600
@@ -66,46 +64,6 @@ def _clock(seconds: int) -> time:
     # A window may end at midnight (86400 s), which a clock shows as 00:00.
     seconds %= _DAY_SECONDS
     return time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
-
-
-def decide_in_every_language(
-    attempt: Attempt, facts: Facts, now: datetime, pack: CompiledPack
-) -> tuple[Decision, dict[Language, Decision]]:
-    """Decide once per language of the pack's messages; return the stored one and all."""
-    decisions = {
-        language: decide(attempt, facts, now, pack, language=language) for language in LANGUAGES
-    }
-    return decisions[STORED_LANGUAGE], decisions
-
-
-def fail_closed(pack: CompiledPack, fact: str) -> dict[Language, Decision]:
-    """Return the data-gap denial, in every language, for a fact that could not be had."""
-    return {
-        language: Decision(
-            "deny",
-            (pack.fail_closed.gap_reason(fact, language),),
-            ("data_gap",),
-            None,
-            pack.name,
-            pack.version,
-        )
-        for language in LANGUAGES
-    }
-
-
-def stored_reasons(decisions: dict[Language, Decision]) -> list[dict[str, Any]]:
-    """Return the reasons as a permit keeps them: the contract's fields plus `messages`."""
-    stored = decisions[STORED_LANGUAGE].reasons
-    return [
-        {
-            **reason.to_json(),
-            "messages": {
-                language: decision.reasons[index].message
-                for language, decision in decisions.items()
-            },
-        }
-        for index, reason in enumerate(stored)
-    ]
 
 
 def reader_language() -> Language:

@@ -6,7 +6,7 @@ from datetime import time
 import pytest
 from django.conf import settings
 
-from tactful.contacts.gate import configured_pack, opening_hours
+from tactful.contacts.packs import configured_pack, opening_hours
 
 
 def test_the_configured_pack_is_cn_by_default():
