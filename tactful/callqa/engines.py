@@ -8,8 +8,8 @@ from pathlib import Path
 from django.conf import settings
 
 from tactful.inspection.checker import TextChecker
+from tactful.inspection.content_checker import shared_checker
 from tactful.inspection.fake_speech import FakeSpeechEngine, scripted
-from tactful.inspection.gate import shared_checker
 from tactful.inspection.speech import SpeechEngine
 
 _override: SpeechEngine | None = None

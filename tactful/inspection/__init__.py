@@ -8,7 +8,7 @@ Pure: no Django, no apps. `TextChecker().inspect(text, recipient_role)` is the e
 from __future__ import annotations
 
 from tactful.inspection.checker import TextChecker
-from tactful.inspection.gate import InspectionContentChecker
+from tactful.inspection.content_checker import InspectionContentChecker
 from tactful.inspection.types import (
     CATEGORIES,
     RECIPIENT_ROLES,

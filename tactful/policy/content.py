@@ -108,7 +108,7 @@ class CheckedWords:
         if self._checker is None:
             # Imported here: loading the lexicon and OpenCC's tables costs tens of
             # milliseconds that attempts without content should not pay.
-            from tactful.inspection.gate import InspectionContentChecker
+            from tactful.inspection.content_checker import InspectionContentChecker
 
             self._checker = InspectionContentChecker()
         found = set(self._checker.check(text, recipient_role))

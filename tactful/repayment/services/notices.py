@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tactful.money.debits import debit_lines, next_debit_day
-from tactful.repayment import gate, ledgers, selectors, wording
+from tactful.repayment import contact_holds, ledgers, selectors, wording
 from tactful.repayment.models import (
     DebitAttempt,
     DebitMandate,
@@ -102,7 +102,7 @@ def _send(mandate: DebitMandate, kind: str, key: str, body: str) -> int:
         if DebitNotice.objects.filter(key=key).exists():
             return 0
         now = timezone.now()
-        reminder = gate.send_reminder(
+        reminder = contact_holds.send_reminder(
             loan=mandate.loan,
             body=body,
             message_purpose=f"auto_debit_{kind}",

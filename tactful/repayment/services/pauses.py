@@ -21,7 +21,7 @@ from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status, locked_loan
 from tactful.money.pauses import Pause, PauseError, PauseLimits, check_new_pause, resumed
-from tactful.repayment import gate, selectors
+from tactful.repayment import contact_holds, selectors
 from tactful.repayment.models import (
     HardshipPause,
     HardshipReason,
@@ -65,9 +65,9 @@ def request_pause(
         locked = locked_loan(loan.pk)
         _ensure_pausable(locked, day)
         new = _checked_pause(locked, starts_on, ends_on, day, rules.pause_limits)
-        hold = gate.place_hold_until(
+        hold = contact_holds.place_hold_until(
             loan=locked,
-            kind=gate.HARDSHIP_HOLD,
+            kind=contact_holds.HARDSHIP_HOLD,
             until=new.ends_on,
             reason=f"hardship pause ({reason})",
             actor=actor,
@@ -127,7 +127,7 @@ def _record_resumption(pause: HardshipPause, resumes_on: date, actor: str) -> Pa
     resumption = PauseResumption.objects.create(
         pause=pause, resumes_on=resumes_on, recorded_at=now, recorded_by=actor
     )
-    gate.lift_hold(
+    contact_holds.lift_hold(
         reference=pause.hold_reference, reason="hardship pause resumed", actor=actor, now=now
     )
     record_event(

@@ -20,7 +20,7 @@ from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status, locked_loan
 from tactful.money.currency import AmountError, UnknownCurrency, parse_amount
 from tactful.money.promises import Promise, PromiseError, check_new_promise
-from tactful.repayment import gate, selectors
+from tactful.repayment import contact_holds, selectors
 from tactful.repayment.models import PromiseChannel, PromiseOutcome, PromiseToPay
 from tactful.repayment.rules import configured_rules
 
@@ -57,9 +57,9 @@ def record_promise(
             recorded_at=now,
             recorded_by=actor,
         )
-        gate.place_hold_until(
+        contact_holds.place_hold_until(
             loan=locked,
-            kind=gate.PROMISE_HOLD,
+            kind=contact_holds.PROMISE_HOLD,
             until=due_on,
             reason="promise to pay",
             actor=actor,

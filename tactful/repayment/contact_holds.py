@@ -1,4 +1,4 @@
-"""What help-to-repay asks of the contact gate: holds that pause contact, and reminders.
+"""What help-to-repay asks of contact: holds that pause it, and reminders through permits.
 
 * A hardship pause places a ``hardship`` hold on the loan for as long as it lasts, and
   an explicit resumption lifts it.
