@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from tactful.loans.selectors import loan_status
-from tactful.portal.selectors import borrower_today
+from tactful.portal.account.loan_pages import borrower_today
 from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
 from tactful.testing.zones import move_to_daytime
 

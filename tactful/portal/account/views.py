@@ -15,7 +15,7 @@ from tactful.borrowers.models import Borrower
 from tactful.errors import InvalidInput
 from tactful.one_time_codes import services as codes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
-from tactful.portal import selectors
+from tactful.portal.account import loan_pages
 from tactful.portal.account.forms import CodeForm
 from tactful.portal.middleware import SESSION_KEY
 from tactful.portal.wording import entry_label, status_kind, status_words
@@ -95,10 +95,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_safe
 @borrower_required
 def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
-    today = selectors.borrower_today(borrower, now=timezone.now())
+    today = loan_pages.borrower_today(borrower, now=timezone.now())
     loans = [
         {"status": status, "kind": status_kind(status), "words": status_words(status)}
-        for status in selectors.loan_statuses(borrower, as_of=today)
+        for status in loan_pages.loan_statuses(borrower, as_of=today)
     ]
     return render(request, "portal/account/home.html", {"loans": loans, "today": today})
 
@@ -106,11 +106,11 @@ def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
 @require_safe
 @borrower_required
 def loan_detail(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResponse:
-    loan = selectors.loan_of_borrower(borrower, reference)
+    loan = loan_pages.loan_of_borrower(borrower, reference)
     if loan is None:
         raise Http404("no such loan")
-    today = selectors.borrower_today(borrower, now=timezone.now())
-    page = selectors.loan_page(loan, as_of=today)
+    today = loan_pages.borrower_today(borrower, now=timezone.now())
+    page = loan_pages.loan_page(loan, as_of=today)
     context = {
         "page": page,
         "loan": loan,

@@ -21,6 +21,7 @@ from tactful.errors import ServiceError
 from tactful.loans.models import Loan
 from tactful.money.budget import Budget, BudgetError, ExpenseCategory, plan_budget
 from tactful.one_time_codes.wording import refusal_text as code_refusal_text
+from tactful.portal.account.loan_pages import borrower_today
 from tactful.portal.help.forms import (
     BudgetForm,
     CodeConfirmForm,
@@ -30,7 +31,6 @@ from tactful.portal.help.forms import (
     RedeemForm,
 )
 from tactful.portal.help.refusals import refusal_text
-from tactful.portal.selectors import borrower_today
 from tactful.repayment import confirmation, selectors, services, wording
 from tactful.repayment.models import RequestChannel, RestructuringOffer
 from tactful.repayment.payments import BankAccount

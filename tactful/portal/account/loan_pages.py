@@ -1,4 +1,4 @@
-"""What a signed-in borrower sees: their own loans, each with status, schedule and payments."""
+"""What the borrower's loan pages show: their own loans, each with status, schedule and payments."""
 
 from __future__ import annotations
 
