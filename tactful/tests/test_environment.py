@@ -122,3 +122,35 @@ def test_settings_module_refuses_a_bad_index_key_naming_the_variable_not_the_key
     assert result.returncode != 0
     assert "PII_INDEX_KEYS key 'i2' must be 32 bytes" in result.stderr
     assert short_key not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "10 5"),
+        ({"ONE_TIME_CODE_MINUTES": "15", "ONE_TIME_CODE_ATTEMPTS": "3"}, "15 3"),
+        # The older names still configure every one-time code.
+        ({"BORROWER_CODE_MINUTES": "7", "BORROWER_CODE_ATTEMPTS": "4"}, "7 4"),
+        ({"BORROWER_CODE_MINUTES": "7", "ONE_TIME_CODE_MINUTES": "12"}, "12 5"),
+    ],
+)
+def test_one_time_codes_read_their_settings_and_the_older_names(tmp_path, environment, expected):
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if "CODE_MINUTES" not in k and "ATTEMPTS" not in k}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from tactful import settings; "
+            "print(settings.ONE_TIME_CODE_MINUTES, settings.ONE_TIME_CODE_ATTEMPTS)",
+        ],
+        env={**clean, **environment, "TACTFUL_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == expected
