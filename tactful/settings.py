@@ -188,7 +188,10 @@ LANGUAGES = [
     ("zh-hant", _("Traditional Chinese")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Every package keeps its own catalogue (scripts/catalogues.py). All of them come before the
+# catalogues of Django and other installed apps, so "Administration" or "Status" reads as
+# Tactful translated it, never as django.contrib.admin did.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", *sorted(PACKAGE_DIR.glob("*/locale"))]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
