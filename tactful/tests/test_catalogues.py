@@ -41,3 +41,22 @@ def test_every_catalogue_matches_its_package_and_is_translated():
         [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_traditional_chinese_catalogues_use_traditional_characters():
+    """A simplified character in a zh-Hant text (分钟 for 分鐘) reads as a mistake in Taipei
+    and Hong Kong. OpenCC's conversion to Traditional changes nothing in a correct text but
+    a few characters both scripts write alike in everyday use (台灣, 核准, 了解, 才)."""
+    from opencc import OpenCC
+
+    to_traditional = OpenCC("s2t")
+    alike = {("台", "臺"), ("核", "覈"), ("了", "瞭"), ("才", "纔")}
+    simplified = []
+    for catalogue in (path for path in CATALOGUES if path.parts[-3] == "zh_Hant"):
+        for line in catalogue.read_text(encoding="utf-8").splitlines():
+            if line.startswith("msgid") or line.isascii():
+                continue
+            changed = set(zip(line, to_traditional.convert(line), strict=True))
+            if {(a, b) for a, b in changed if a != b} - alike:
+                simplified.append(f"{catalogue.parts[-5]}: {line}")
+    assert simplified == []
