@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import polars as pl
 from django.db.models import F, Max, Q, QuerySet
 
 from tactful import money
@@ -149,3 +150,13 @@ def last_entry_date(loans: list[Loan]) -> date | None:
         last=Max("value_date")
     )["last"]
     return latest
+
+
+def installments_frame() -> pl.DataFrame:
+    """Return every installment's loan, due date and payoff date, for the batch path."""
+    rows = Installment.objects.values_list("loan_id", "due_date", "paid_off_on")
+    return pl.DataFrame(
+        list(rows),
+        schema={"loan_id": pl.Int64, "due_date": pl.Date, "paid_off_on": pl.Date},
+        orient="row",
+    )

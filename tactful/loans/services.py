@@ -17,7 +17,8 @@ from tactful.borrowers.models import Borrower
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.loans import ledger_view
 from tactful.loans.ledger_view import LedgerRead, Schedule, ledger_state
-from tactful.loans.models import EntryKind, Installment, LedgerEntry, Loan
+from tactful.loans.models import DelinquencySnapshot, EntryKind, Installment, LedgerEntry, Loan
+from tactful.loans.selectors import installments_frame
 
 # What the columns of Loan can hold exactly.
 MAX_PRINCIPAL = Decimal(10) ** 15
@@ -411,3 +412,28 @@ def anonymise_loans(*, borrower: Borrower, erased: str) -> None:
     """
     for loan in Loan.objects.filter(borrower=borrower):
         Loan.objects.filter(pk=loan.pk).update(external_id=f"{erased}:{loan.reference}")
+
+
+# --- daily delinquency history -------------------------------------------------------------
+
+SNAPSHOT_BATCH_SIZE = 5000
+
+
+def record_delinquency_snapshots(*, as_of: date) -> int:
+    """Append one snapshot per loan for `as_of`, computed for all loans at once through the
+    batch path; a day already recorded is left alone."""
+    frame = money.days_past_due_frame(installments_frame(), as_of, ledger_view.bucket_scheme())
+    done = set(DelinquencySnapshot.objects.filter(as_of=as_of).values_list("loan_id", flat=True))
+    snapshots = [
+        DelinquencySnapshot(
+            loan_id=row["loan_id"],
+            as_of=as_of,
+            days_past_due=row["days_past_due"],
+            bucket=row["bucket"],
+        )
+        for row in frame.iter_rows(named=True)
+        if row["loan_id"] not in done
+    ]
+    with transaction.atomic():
+        DelinquencySnapshot.objects.bulk_create(snapshots, batch_size=SNAPSHOT_BATCH_SIZE)
+    return len(snapshots)

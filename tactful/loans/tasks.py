@@ -6,7 +6,7 @@ from datetime import date
 
 from django_tasks import task
 
-from tactful.loans.snapshots import record_delinquency_snapshots
+from tactful.loans.services import record_delinquency_snapshots
 
 
 @task()

@@ -7,8 +7,13 @@ from tactful.audit.models import AppendOnlyError, AuditEvent
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.loans.models import Installment, LedgerEntry, Loan
 from tactful.loans.selectors import loan_status
-from tactful.loans.services import charge_fee, open_loan, post_payment, reverse_entry
-from tactful.loans.snapshots import record_delinquency_snapshots
+from tactful.loans.services import (
+    charge_fee,
+    open_loan,
+    post_payment,
+    record_delinquency_snapshots,
+    reverse_entry,
+)
 from tactful.loans.tests.conftest import terms
 
 pytestmark = pytest.mark.django_db
