@@ -61,7 +61,7 @@ def decide(
 
 def missing_facts(attempt: Attempt, facts: Facts, *, zone_known: bool) -> list[str]:
     """Return the facts this attempt needs but lacks; any one of them is a data gap."""
-    gaps = []
+    gaps = list(facts.malformed)
     if not zone_known:
         gaps.append("recipient_timezone")
     if attempt.purpose == "collection" and facts.days_past_due is None:
@@ -70,7 +70,8 @@ def missing_facts(attempt: Attempt, facts: Facts, *, zone_known: bool) -> list[s
         if attempt.collector_certified is None:
             gaps.append("collector_certified")
         gaps.extend(facts.gaps)
-    return gaps
+    # A fact both malformed and needed is named once.
+    return list(dict.fromkeys(gaps))
 
 
 def _categories(reasons: tuple[Reason, ...]) -> tuple[Category, ...]:

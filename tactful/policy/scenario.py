@@ -5,14 +5,18 @@ Two kinds of trouble, kept apart as the contract says:
 * a *malformed* request lacks ``id``, ``now``, ``attempt.channel``, ``attempt.recipient``,
   ``attempt.recipient_role`` or ``attempt.purpose``, or has an unknown value of those
   enums: `MalformedScenario` is raised and the line gets an error object;
-* a *missing fact* is anything else absent or of the wrong type: it is read as missing,
-  and ``decide()`` denies with ``data_gap`` where the attempt needs it.
+* a *missing fact* is anything else absent (or null): it is read as missing, and
+  ``decide()`` denies with ``data_gap`` where the attempt needs it;
+* a *malformed fact* is one given with the wrong type (``"opted_out": "true"``,
+  ``"holds": "complaint"``, a history that is not a list): read as nothing it could mean,
+  it denies every attempt with ``data_gap`` naming the field. The gate never guesses
+  what a wrongly typed value meant, so no malformed input can allow a contact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import cast
 
@@ -67,24 +71,30 @@ def parse_scenario(data: object) -> Scenario:
     pack = data.get("pack")
     if pack is not None and not isinstance(pack, str):
         raise MalformedScenario(request_id, "pack must be a string")
-    attempt = _attempt(data.get("attempt"), request_id)
+    malformed: list[str] = []
+    attempt = _attempt(data.get("attempt"), request_id, malformed)
     facts = parse_facts(data.get("facts"))
+    if malformed:
+        facts = replace(facts, malformed=(*malformed, *facts.malformed))
     return Scenario(request_id, now, attempt, facts, pack)
 
 
 def parse_facts(data: object) -> Facts:
-    """Return the facts in `data`; anything absent or of the wrong type is missing."""
-    if not isinstance(data, dict):
-        data = {}
-    history, gaps = _history(data.get("history"))
+    """Return the facts in `data`: absent ones missing, wrongly typed ones malformed."""
+    malformed: list[str] = []
+    if data is not None and not isinstance(data, dict):
+        malformed.append("facts")
+    facts = data if isinstance(data, dict) else {}
+    history, gaps = _history(facts.get("history"), malformed)
     return Facts(
-        days_past_due=_integer(data.get("days_past_due")),
-        holds=_holds(data.get("holds")),
-        consents=frozenset(_strings(data.get("consents"))),
-        debtor_unreachable=data.get("debtor_unreachable") is True,
-        opted_out=data.get("opted_out") is True,
+        days_past_due=_days_past_due(facts.get("days_past_due"), malformed),
+        holds=_holds(facts.get("holds"), malformed),
+        consents=frozenset(_strings(facts.get("consents"), "consents", malformed)),
+        debtor_unreachable=_flag(facts.get("debtor_unreachable"), "debtor_unreachable", malformed),
+        opted_out=_flag(facts.get("opted_out"), "opted_out", malformed),
         history=history,
         gaps=gaps,
+        malformed=tuple(malformed),
     )
 
 
@@ -106,7 +116,7 @@ def parse_instant(value: object) -> datetime | None:
     return in_utc if EARLIEST_YEAR <= in_utc.year <= LATEST_YEAR else None
 
 
-def _attempt(data: object, request_id: str | int) -> Attempt:
+def _attempt(data: object, request_id: str | int, malformed: list[str]) -> Attempt:
     if not isinstance(data, dict):
         raise MalformedScenario(request_id, "attempt must be an object")
     recipient = data.get("recipient")
@@ -119,11 +129,27 @@ def _attempt(data: object, request_id: str | int) -> Attempt:
             RecipientRole, _choice(data, "recipient_role", RECIPIENT_ROLES, request_id)
         ),
         purpose=cast(Purpose, _choice(data, "purpose", PURPOSES, request_id)),
-        recipient_timezone=_text(data.get("recipient_timezone")),
-        debt=_text(data.get("debt")),
-        collector_certified=_boolean(data.get("collector_certified")),
-        content=_text(data.get("content")),
+        recipient_timezone=_optional_text(data, "recipient_timezone", malformed),
+        debt=_optional_text(data, "debt", malformed),
+        collector_certified=_optional_flag(data, "collector_certified", malformed),
+        content=_optional_text(data, "content", malformed),
     )
+
+
+def _optional_text(data: Mapping[str, object], key: str, malformed: list[str]) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        malformed.append(key)
+        return None
+    return value
+
+
+def _optional_flag(data: Mapping[str, object], key: str, malformed: list[str]) -> bool | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, bool):
+        malformed.append(key)
+        return None
+    return value
 
 
 def _choice(
@@ -137,8 +163,13 @@ def _choice(
     return value
 
 
-def _history(data: object) -> tuple[tuple[HistoryEntry, ...], tuple[str, ...]]:
+def _history(
+    data: object, malformed: list[str]
+) -> tuple[tuple[HistoryEntry, ...], tuple[str, ...]]:
+    if data is None:
+        return (), ()
     if not isinstance(data, list):
+        malformed.append("history")
         return (), ()
     entries: list[HistoryEntry] = []
     gaps: list[str] = []
@@ -162,39 +193,54 @@ def _history_entry(data: object) -> HistoryEntry | None:
         return None
     if not isinstance(recipient, str) or not recipient:
         return None
+    debt = data.get("debt")
+    if debt is not None and not isinstance(debt, str):
+        return None
     return HistoryEntry(
         at=at,
         channel=cast(Channel, channel),
         recipient=recipient,
         outcome=cast(Outcome, outcome),
-        debt=_text(data.get("debt")),
+        debt=debt,
     )
 
 
-def _holds(data: object) -> tuple[str, ...]:
+def _holds(data: object, malformed: list[str]) -> tuple[str, ...]:
+    if data is None:
+        return ()
     if not isinstance(data, list):
+        malformed.append("holds")
         return ()
     # Every entry is a hold, even one that is not a string: an unreadable hold still
     # says someone asked to stop, so it blocks (fail closed).
     return tuple(item if isinstance(item, str) else repr(item) for item in data)
 
 
-def _strings(data: object) -> list[str]:
-    if not isinstance(data, list):
+def _strings(data: object, name: str, malformed: list[str]) -> list[str]:
+    if data is None:
         return []
-    return [item for item in data if isinstance(item, str)]
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        malformed.append(name)
+        return []
+    return list(data)
 
 
-def _integer(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _days_past_due(value: object, malformed: list[str]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        malformed.append("days_past_due")
+        return None
+    return value
 
 
-def _boolean(value: object) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+def _flag(value: object, name: str, malformed: list[str]) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        malformed.append(name)
+        return False
+    return value
 
 
 def _request_id(data: Mapping[str, object]) -> str | int | None:

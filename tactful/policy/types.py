@@ -83,6 +83,8 @@ class Facts:
 
     ``gaps`` names facts that were given but could not be read (for instance a history
     entry without a time); the gate treats them as a data gap rather than guess.
+    ``malformed`` names facts given with the wrong type (``"opted_out": "true"``, a hold
+    given as a string): the whole request is unreadable, and every purpose is denied.
     """
 
     days_past_due: int | None = None
@@ -92,6 +94,7 @@ class Facts:
     opted_out: bool = False
     history: tuple[HistoryEntry, ...] = ()
     gaps: tuple[str, ...] = ()
+    malformed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

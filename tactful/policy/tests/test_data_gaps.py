@@ -124,20 +124,64 @@ def test_each_kind_of_unreadable_entry_is_a_gap(entry: Any) -> None:
 @pytest.mark.parametrize(
     ("facts", "allowed"),
     [
-        ({"holds": None}, True),
-        ({"holds": "complaint"}, True),  # not a list: counts as missing, i.e. no holds
+        ({"holds": None}, True),  # null: no holds were given
         ({"holds": [7]}, False),  # an unreadable hold is still a hold
         ({"holds": [""]}, False),
-        ({"opted_out": "true"}, True),
-        ({"opted_out": 1}, True),
-        ({"history": "lots"}, True),
     ],
 )
-def test_wrong_types_of_optional_facts_read_as_missing(
+def test_holds_given_as_a_list_are_holds_whatever_their_entries(
     facts: dict[str, Any], allowed: bool
 ) -> None:
     decision = _decide(facts={"holds": [], **facts})
     assert decision.allowed is allowed
+
+
+@pytest.mark.parametrize(
+    ("facts", "named"),
+    [
+        ({"holds": "complaint"}, "holds"),
+        ({"holds": {"kind": "complaint"}}, "holds"),
+        ({"opted_out": "true"}, "opted_out"),
+        ({"opted_out": 1}, "opted_out"),
+        ({"opted_out": 0}, "opted_out"),
+        ({"debtor_unreachable": "no"}, "debtor_unreachable"),
+        ({"history": "3 calls today"}, "history"),
+        ({"history": {"calls": 3}}, "history"),
+        ({"consents": "emergency_contact"}, "consents"),
+        ({"consents": [1]}, "consents"),
+        ({"days_past_due": -3}, "days_past_due"),
+    ],
+)
+def test_a_fact_of_the_wrong_type_denies_as_a_data_gap_for_every_purpose(
+    facts: dict[str, Any], named: str
+) -> None:
+    for purpose in ("collection", "reminder", "service"):
+        decision = _decide({"purpose": purpose}, {"holds": [], **facts})
+        assert _is_data_gap(decision, named), (purpose, decision)
+
+
+@pytest.mark.parametrize(
+    ("attempt", "named"),
+    [
+        ({"content": ["还钱"]}, "content"),
+        ({"debt": 7}, "debt"),
+        ({"recipient_timezone": 8}, "recipient_timezone"),
+    ],
+)
+def test_an_attempt_field_of_the_wrong_type_denies_as_a_data_gap(
+    attempt: dict[str, Any], named: str
+) -> None:
+    decision = _decide({"channel": "sms", **attempt}, {"holds": []})
+    assert decision.categories == ("data_gap",)
+    assert named in [reason.message.rsplit(": ", 1)[-1].rstrip(".") for reason in decision.reasons]
+
+
+def test_facts_that_are_not_an_object_deny_as_a_data_gap() -> None:
+    line = copy.deepcopy(BASE)
+    line["facts"] = ["days_past_due", 12]
+    scenario = parse_scenario(line)
+    decision = decide(scenario.attempt, scenario.facts, scenario.now, load_pack("cn"))
+    assert decision.categories == ("data_gap",)
 
 
 def test_wrong_types_of_consent_facts_do_not_grant_anything() -> None:

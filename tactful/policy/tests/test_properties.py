@@ -73,7 +73,7 @@ def test_any_json_line_gets_a_decision_or_an_error(line: Any) -> None:
     _answer_is_well_formed(json.dumps(line))
 
 
-VALID = {
+VALID: dict[str, Any] = {
     "id": "p1",
     "now": "2026-05-11T03:00:00Z",
     "pack": "cn",
@@ -132,3 +132,80 @@ def _fields(facts: Facts) -> dict[str, Any]:
         "history": facts.history,
         "gaps": facts.gaps,
     }
+
+
+# The type each field of a readable line must have; a value of any other JSON type is
+# malformed. ``None`` is absent, which the contract reads as missing, not malformed.
+FIELD_TYPES: dict[tuple[str, ...], tuple[type, ...]] = {
+    ("facts",): (dict,),
+    ("facts", "days_past_due"): (int,),
+    ("facts", "holds"): (list,),
+    ("facts", "consents"): (list,),
+    ("facts", "history"): (list,),
+    ("facts", "opted_out"): (bool,),
+    ("facts", "debtor_unreachable"): (bool,),
+    ("attempt", "recipient_timezone"): (str,),
+    ("attempt", "collector_certified"): (bool,),
+    ("attempt", "debt"): (str,),
+    ("attempt", "content"): (str,),
+}
+ALLOWED_LINE: dict[str, Any] = {
+    **VALID,
+    "attempt": {**VALID["attempt"], "channel": "sms", "content": "您的账单已逾期，请尽快处理。"},
+    "facts": {
+        "days_past_due": 3,
+        "history": [],
+        "holds": [],
+        "consents": [],
+        "opted_out": False,
+        "debtor_unreachable": False,
+    },
+}
+
+
+def _wrongly_typed(expected: tuple[type, ...]) -> st.SearchStrategy[Any]:
+    def wrong(value: Any) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return bool not in expected
+        return not isinstance(value, expected)
+
+    return json_values.filter(wrong)
+
+
+def test_the_unmutated_line_is_allowed() -> None:
+    """The property below means something only if the line it mutates is allowed."""
+    answer = decide_line(
+        json.dumps(ALLOWED_LINE), packs=PackBox(None), default_pack="cn", language="en"
+    )
+    assert answer["decision"] == "allow", answer
+
+
+@SETTINGS
+@given(data=st.data(), path=st.sampled_from(sorted(FIELD_TYPES)))
+def test_a_wrongly_typed_fact_is_never_allowed(data: st.DataObject, path: tuple[str, ...]) -> None:
+    line: Any = copy.deepcopy(ALLOWED_LINE)
+    value = data.draw(_wrongly_typed(FIELD_TYPES[path]), label=".".join(path))
+    target = line
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    answer = decide_line(json.dumps(line), packs=PackBox(None), default_pack="cn", language="en")
+    assert answer.get("decision") != "allow", (path, value, answer)
+    if "decision" in answer:
+        assert "data_gap" in answer["categories"], answer
+
+
+LIST_FIELDS = ("holds", "consents", "history")
+
+
+@SETTINGS
+@given(data=st.data(), field=st.sampled_from(LIST_FIELDS))
+def test_a_wrongly_typed_list_entry_is_never_allowed(data: st.DataObject, field: str) -> None:
+    line: Any = copy.deepcopy(ALLOWED_LINE)
+    expected = dict if field == "history" else str
+    entry = data.draw(json_values.filter(lambda v: not isinstance(v, expected)), label=field)
+    line["facts"][field] = [entry]
+    answer = decide_line(json.dumps(line), packs=PackBox(None), default_pack="cn", language="en")
+    assert answer.get("decision") != "allow", (field, entry, answer)
