@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
@@ -31,3 +32,25 @@ def staff_with_roles(roles: Iterable[Role]) -> QuerySet[User]:
 def existing_usernames(usernames: Iterable[str]) -> set[str]:
     """Return which of `usernames` already have an account."""
     return set(User.objects.filter(username__in=list(usernames)).values_list("username", flat=True))
+
+
+def staff_holding_published_credentials(
+    *, usernames: Iterable[str], password: str, totp_keys_hex: Iterable[str]
+) -> list[str]:
+    """Return the active staff who can sign in with credentials anyone may read.
+
+    That is whoever holds one of `totp_keys_hex` on a device, or is one of `usernames`
+    and still has `password`. Sorted, each once.
+    """
+    # Hex is hex in either case: "AB12" is the same key as "ab12".
+    same_key = Q(pk__in=[])
+    for key in totp_keys_hex:
+        same_key |= Q(key__iexact=key)
+    holders = set(
+        TOTPDevice.objects.filter(same_key, user__is_active=True).values_list(
+            "user__username", flat=True
+        )
+    )
+    named = User.objects.filter(Q(username__in=list(usernames)) & Q(is_active=True))
+    holders.update(user.username for user in named if user.check_password(password))
+    return sorted(holders)

@@ -85,6 +85,23 @@ def confirm_totp_enrolment(*, user: User, token: str) -> TOTPDevice | None:
     return device
 
 
+def close_account(*, user: User, actor: str, reason: str) -> None:
+    """Make `user` unable to sign in, keeping the row: the audit trail names them.
+
+    The password becomes unusable, every TOTP device goes, and the account is inactive
+    with no roles; its history stays as it was.
+    """
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+        user.groups.clear()
+        TOTPDevice.objects.filter(user=user).delete()
+        record_event(actor=actor, action="staff.closed", target=user, payload={"reason": reason})
+
+
 def _valid_roles(roles: Iterable[Role | str]) -> set[Role]:
     names = list(roles)
     unknown = [str(name) for name in names if str(name) not in set(Role)]
