@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ImproperlyConfigured
+
+from tactful.time_zones import is_iana_zone
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -59,9 +60,7 @@ class Environment:
     def time_zone(self, name: str, default: str) -> str:
         """An IANA time zone name, such as Asia/Shanghai, that zoneinfo knows."""
         value = self._values.get(name) or default
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        if not is_iana_zone(value):
             raise ImproperlyConfigured(
                 f"{name} must be an IANA time zone such as Asia/Shanghai, got {value!r}"
             ) from None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
-from zoneinfo import available_timezones
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
@@ -14,6 +13,8 @@ from stdnum.id import nik
 from stdnum.in_ import aadhaar
 from stdnum.ke import pin
 from stdnum.us import ssn
+
+from tactful.time_zones import is_iana_zone
 
 
 class IdentifierError(ValueError):
@@ -55,9 +56,10 @@ def normalise_phone(raw: str, default_region: str | None = None) -> PhoneDetails
     try:
         number = phonenumbers.parse(raw, default_region.upper() if default_region else None)
     except phonenumbers.NumberParseException:
-        raise IdentifierError("phone", f"{raw!r} is not a phone number") from None
+        # Errors never quote the number: it is personal data, and errors reach logs.
+        raise IdentifierError("phone", "not a phone number") from None
     if not phonenumbers.is_valid_number(number):
-        raise IdentifierError("phone", f"{raw!r} is not a valid phone number")
+        raise IdentifierError("phone", "not a valid phone number for its country")
     zones = tuple(z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
     return PhoneDetails(
         e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
@@ -84,15 +86,6 @@ def normalise_national_id(country: str, raw: str) -> str:
 
 
 def validate_time_zone(name: str) -> str:
-    if name not in _known_time_zones():
-        raise IdentifierError("timezone", f"{name!r} is not an IANA time zone")
+    if not is_iana_zone(name):
+        raise IdentifierError("timezone", "not an IANA time zone (such as Asia/Shanghai)")
     return name
-
-
-_ZONES: set[str] = set()
-
-
-def _known_time_zones() -> set[str]:
-    if not _ZONES:
-        _ZONES.update(available_timezones())
-    return _ZONES

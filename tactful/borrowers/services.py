@@ -85,11 +85,19 @@ def _validated(details: BorrowerDetails) -> tuple[str, list[PhoneDetails]]:
         problems["national_id"] = error.message
     if not details.phones:
         problems["phones"] = "at least one phone number is required"
+    seen: dict[str, int] = {}
     for index, raw in enumerate(details.phones):
         try:
-            phones.append(normalise_phone(raw, details.phone_region))
+            phone = normalise_phone(raw, details.phone_region)
         except IdentifierError as error:
             problems[f"phones[{index}]"] = error.message
+            continue
+        if phone.e164 in seen:
+            # Written twice, the number would be both the primary and not: refuse it.
+            problems[f"phones[{index}]"] = f"the same number as phones[{seen[phone.e164]}]"
+            continue
+        seen[phone.e164] = index
+        phones.append(phone)
     if details.timezone_override:
         try:
             validate_time_zone(details.timezone_override)

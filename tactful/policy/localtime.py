@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from tactful.time_zones import is_iana_zone
+
 _CACHE_LIMIT = 8192
 _day_starts: dict[tuple[str, date], float] = {}
 
@@ -20,7 +22,7 @@ _day_starts: dict[tuple[str, date], float] = {}
 @lru_cache(maxsize=1024)
 def zone_named(name: str) -> ZoneInfo | None:
     """Return the IANA zone called `name`, or None when there is no such zone."""
-    if not name or name != name.strip():
+    if not is_iana_zone(name):
         return None
     try:
         return ZoneInfo(name)

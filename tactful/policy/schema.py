@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import available_timezones
 
 import holidays
 
@@ -25,6 +24,7 @@ from tactful.policy.types import (
     RECIPIENT_ROLES,
     Category,
 )
+from tactful.time_zones import is_iana_zone
 
 CONFIDENCES = ("H", "M", "L")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -392,7 +392,7 @@ def read_pack(data: object, source: str) -> PackSpec:
 
 def _time_zone(data: Mapping[str, object], source: str) -> str:
     value = data.get("time_zone", "UTC")
-    if not isinstance(value, str) or value not in available_timezones():
+    if not is_iana_zone(value):
         raise PackError(
             source, "must be an IANA time zone such as Asia/Shanghai", field="time_zone"
         )

@@ -46,7 +46,10 @@ def _is_data_gap(decision: Decision, *facts: str) -> bool:
     return decision.categories == ("data_gap",) and named == list(facts)
 
 
-@pytest.mark.parametrize("zone", [None, "", "Mars/Olympus", "asia/shanghai", " Asia/Shanghai", 8])
+@pytest.mark.parametrize(
+    "zone",
+    [None, "", "Mars/Olympus", "asia/shanghai", " Asia/Shanghai", 8, "localtime", "Factory"],
+)
 def test_a_missing_or_unknown_zone_is_a_data_gap_and_nothing_else_is_evaluated(zone: Any) -> None:
     decision = _decide({"recipient_timezone": zone})
     assert _is_data_gap(decision, "recipient_timezone")

@@ -9,7 +9,8 @@ PROBE = """
 import sys
 import tactful.policy, tactful.policy.plan, tactful.cli.gate
 loaded = [m for m in sys.modules if m == "django" or m.startswith(("django.", "ninja"))]
-ours = ("tactful.policy", "tactful.cli")
+# The pure modules below the gate: its errors and the list of time zones.
+ours = ("tactful.policy", "tactful.cli", "tactful.time_zones", "tactful.errors")
 apps = [m for m in sys.modules if m.startswith("tactful.") and not m.startswith(ours)]
 print(loaded, apps)
 """

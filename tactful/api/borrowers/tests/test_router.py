@@ -76,6 +76,11 @@ def test_numbers_without_a_country_code_use_the_phone_region(client):
         ({"phones": ["13123456789"]}, "phones.0"),
         ({"preferred_language": "fr"}, "preferred_language"),
         ({"timezone_override": "Mars/Olympus"}, "timezone_override"),
+        ({"timezone_override": "localtime"}, "timezone_override"),
+        ({"timezone_override": "Factory"}, "timezone_override"),
+        ({"timezone_override": "posixrules"}, "timezone_override"),
+        ({"phones": [CN_PHONE, CN_PHONE]}, "phones.1"),
+        ({"phones": [CN_PHONE, "131 2345 6789"], "phone_region": "cn"}, "phones.1"),
         ({"name": "   "}, "name"),
         ({"name": "王\x00小明"}, "name"),
         ({"name": 42}, "name"),
@@ -90,6 +95,26 @@ def test_bad_input_is_refused_field_by_field_and_stores_nothing(client, override
     assert Borrower.objects.count() == 0
     assert PhoneNumber.objects.count() == 0
     assert AuditEvent.objects.filter(action__startswith="borrower.").count() == 0
+
+
+def test_a_refused_number_is_not_quoted_back(client):
+    """An error may reach a log or a ticket: it names the field, never the number."""
+    for phones in (["+86 131 2345"], ["+1 202 555 0199 0"], [CN_PHONE, CN_PHONE]):
+        response = client.put("/borrowers/b-1", borrower_body(phones=phones))
+        assert response.status_code == 422
+        text = response.content.decode()
+        digits = "".join(ch for ch in text if ch.isdigit())
+        assert "1312345" not in digits and "2025550199" not in digits, text
+        assert CN_PHONE not in text
+
+
+def test_an_update_repeating_a_number_keeps_the_borrower_reachable(client):
+    client.put("/borrowers/b-1", borrower_body())
+    response = client.put("/borrowers/b-1", borrower_body(phones=[CN_PHONE, CN_PHONE]))
+    assert response.status_code == 422
+    primary = PhoneNumber.objects.get(is_primary=True)
+    assert primary.e164 == CN_PHONE
+    assert primary.time_zone == "Asia/Shanghai"
 
 
 def test_a_number_of_another_borrower_is_refused(client):
