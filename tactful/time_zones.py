@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TypeGuard
 
 _PLACEHOLDERS = frozenset({"Factory"})
 
@@ -21,6 +22,6 @@ def iana_zone_names() -> frozenset[str]:
     return frozenset(listed.split()) - _PLACEHOLDERS
 
 
-def is_iana_zone(name: object) -> bool:
+def is_iana_zone(name: object) -> TypeGuard[str]:
     """Return whether `name` is exactly one of the IANA zone names."""
     return isinstance(name, str) and name in iana_zone_names()
