@@ -27,6 +27,7 @@ OPTION_FOR_FIELD = {
     "months": "--months",
     "method": "--method",
     "currency": "--currency",
+    "start": "--start",
 }
 
 

@@ -72,10 +72,12 @@ def build_schedule(
     installment that reaches zero repays just the balance and later ones are zero.
 
     Raise ``ScheduleError`` naming the bad term unless principal > 0 with the
-    currency's precision, 0 <= annual_rate <= 10 with at most 12 decimals and
-    1 <= months <= 600; raise ``UnknownCurrency`` for an unknown currency.
+    currency's precision, 0 <= annual_rate <= 10 with at most 12 decimals,
+    1 <= months <= 600 and the last installment falls due in the calendar (by
+    9999-12-31); raise ``UnknownCurrency`` for an unknown currency.
     """
     checked_method = _validate(principal, annual_rate, months, method, currency)
+    _validate_last_due_date(start, months)
     monthly_rate = Fraction(annual_rate) / 12
     level_principal = _round(Fraction(principal) / months, currency)
     level_payment = _level_payment(Fraction(principal), monthly_rate, months, currency)
@@ -118,6 +120,14 @@ def _round(value: Fraction, currency: str) -> Decimal:
     whole, remainder = divmod(value * 10**units, 1)
     minor = int(whole) + (1 if remainder * 2 >= 1 else 0)
     return Decimal(minor).scaleb(-units)
+
+
+def _validate_last_due_date(start: date, months: int) -> None:
+    # Validated after `months`, so the arithmetic below is on a checked whole number.
+    if (start.year * 12 + start.month - 1) + months > date.max.year * 12 + 11:
+        raise ScheduleError(
+            "start", f"the last of {months} installments would fall due after {date.max}"
+        )
 
 
 def _validate(
