@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -105,6 +107,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tactful.portal.middleware.BorrowerSessionMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its refusals render with the signed-in person known; it still runs before
+    # any view or CsrfViewMiddleware.process_view reads the body.
+    "tactful.web.input_policy.InputPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "tactful.urls"
@@ -180,6 +185,39 @@ OTP_TOTP_ISSUER = "Tactful"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over HTTPS (SECURE_COOKIES on): plain HTTP is redirected, and browsers are told
+# by HSTS never to try it again. Behind a proxy that ends TLS, TLS_PROXY_HEADER names the
+# header by which it says the request came over HTTPS (docs/operations.md).
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.integer(
+    "HSTS_SECONDS", 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("HSTS_INCLUDE_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env.flag("HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+_TLS_PROXY_HEADER = env.text("TLS_PROXY_HEADER", "")
+if _TLS_PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _TLS_PROXY_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# Only this site's own files run or style a page: no inline script or style anywhere, so
+# injected markup cannot act. htmx is loaded from /static/ and told not to add its own
+# <style> (templates/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_AGE = env.integer("SESSION_MINUTES", 60, minimum=5) * 60
 
 LANGUAGE_CODE = "zh-hans"
@@ -271,8 +309,14 @@ SCHEDULE_CATCH_UP_DAYS = env.integer("SCHEDULE_CATCH_UP_DAYS", 7, minimum=1)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_tracebacks_for_4xx": {"()": "tactful.web.log_filters.TracebacksOnlyForServerErrors"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    # django-axes announces itself at INFO on every start, CLI commands included.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes announces itself at INFO on every start, CLI commands included.
+        "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["no_tracebacks_for_4xx"]},
+    },
 }

@@ -8,15 +8,22 @@ Their OpenAPI schema states the same rules, so clients and fuzzers know them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Path, Schema
-from pydantic import BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+)
 
 from tactful import money
+from tactful.input_text import PROBLEM, first_bad_path, has_control_characters
 from tactful.money.schedule import MAX_ANNUAL_RATE
 
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
@@ -30,14 +37,24 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT = re.compile(AMOUNT_PATTERN)
 _RATE = re.compile(RATE_PATTERN)
 _RATE_PLACES = 6
-# Control characters and lone surrogates cannot be stored or shown safely anywhere.
-_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs"})
 
 
 class InputSchema(Schema):
-    """A request body: unknown fields are refused, so a misspelt field is not silently lost."""
+    """A request body: unknown fields are refused, so a misspelt field is not silently lost.
+
+    No text anywhere in a body may hold a control character (tactful.input_text); free
+    text may hold line breaks and tabs, one-line types (names, identifiers) may not.
+    """
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        path = first_bad_path(value)
+        if path is not None:
+            raise ValueError(f"{path}: {PROBLEM}" if path else PROBLEM)
+        return value
 
 
 class ErrorOut(Schema):
@@ -54,10 +71,8 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 def _printable(value: object) -> object:
-    if isinstance(value, str) and any(
-        unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value
-    ):
-        raise ValueError("must not contain control characters")
+    if isinstance(value, str) and has_control_characters(value, multiline=False):
+        raise ValueError(PROBLEM)
     return value
 
 

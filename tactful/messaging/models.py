@@ -6,9 +6,13 @@ from django.db import models
 
 
 class OutboxMessage(models.Model):
-    """A message the demo's fake gateway 'delivered': shown on the demo outbox page."""
+    """A message the demo's fake gateway 'delivered': shown on the demo outbox page.
 
-    to = models.CharField(max_length=20)
+    ``to`` is the number masked ("131****6789"): the demo shows no more than that, so the
+    table keeps no more either.
+    """
+
+    to = models.CharField(max_length=20, help_text="The recipient's number, masked.")
     body = models.TextField()
     purpose = models.CharField(max_length=40)
     sent_at = models.DateTimeField(auto_now_add=True)

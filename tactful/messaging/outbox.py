@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from tactful.messaging.models import OutboxMessage
 from tactful.messaging.ports import DeliveryResult, SmsMessage
+from tactful.privacy.masking import mask_phone
 
 
 class OutboxSmsSender:
     def send(self, message: SmsMessage) -> DeliveryResult:
         row = OutboxMessage.objects.create(
-            to=message.to, body=message.body, purpose=message.purpose
+            to=mask_phone(message.to), body=message.body, purpose=message.purpose
         )
         return DeliveryResult(accepted=True, provider_id=f"outbox-{row.pk}")

@@ -44,9 +44,19 @@ def phone_page(live_server) -> Iterator[Page]:
         )
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # Whatever the Content-Security-Policy blocked (an inline script or style, eval)
+        # is a broken page in production: every journey fails on it.
+        blocked: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         try:
             yield page
         finally:
             context.close()
             browser.close()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        assert blocked == [], blocked

@@ -8,11 +8,13 @@ compliance and admins may reveal one value with a typed reason, which is audited
 from __future__ import annotations
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
@@ -37,12 +39,29 @@ STAFF_WHO_REVEAL = (Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN)
 LOOKUP_REGION = "CN"
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @staff_required(*STAFF_WHO_CONTACT)
 def contact_lookup(request: HttpRequest) -> HttpResponse:
-    form = LookupForm(request.GET if "q" in request.GET else None)
-    borrower = find_borrower(form.cleaned_data["q"]) if form.is_valid() else None
-    context: dict[str, Any] = {"form": form, "searched": form.is_bound, "borrower": borrower}
+    """Search by POST, show by GET: a typed phone number never lands in an address.
+
+    Addresses end up in access logs and browser history, so the search is posted; what
+    it finds is shown at ``?borrower=<the lender's borrower ID>``, which can be bookmarked.
+    """
+    if request.method == "POST":
+        form = LookupForm(request.POST)
+        found = find_borrower(form.cleaned_data["q"]) if form.is_valid() else None
+        if found is not None:
+            query = urlencode({"borrower": found.external_id})
+            return redirect(f"{reverse('staff:contacts')}?{query}")
+        context: dict[str, Any] = {"form": form, "searched": form.is_valid(), "borrower": None}
+        return render(request, "staff/contacts/lookup.html", context)
+    external_id = request.GET.get("borrower", "")
+    borrower = borrower_by_external_id(external_id) if external_id else None
+    context = {
+        "form": LookupForm(initial={"q": borrower.external_id} if borrower else None),
+        "searched": bool(external_id),
+        "borrower": borrower,
+    }
     if borrower is not None:
         context.update(_borrower_context(borrower, check_form=None, user=request.user))
     return render(request, "staff/contacts/lookup.html", context)

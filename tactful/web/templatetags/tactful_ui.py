@@ -53,11 +53,3 @@ def amount(value: Decimal | None, currency: str) -> str:
     sign = "-" if value < 0 else ""
     symbol = _CURRENCY_SIGNS.get(currency, f"{currency} ")
     return f"{sign}{symbol}{abs(value):,.{places}f}"
-
-
-@register.filter
-def masked_phone(e164: str) -> str:
-    """Show only the country prefix and the last four digits of a number."""
-    if len(e164) <= 8:
-        return "•" * len(e164)
-    return f"{e164[:4]}{'•' * (len(e164) - 8)}{e164[-4:]}"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tactful.accounts.roles import Role
+from tactful.messaging.models import OutboxMessage
 from tactful.messaging.outbox import OutboxSmsSender
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import use_sms_sender
@@ -148,7 +149,12 @@ class TestDemoOutbox:
         assert "这是演示用的假短信网关" in body
         assert body.index("second message") < body.index("first message")
         assert FIRST_PHONE not in body
-        assert "+120••••0123" in body
+        assert "202****0123" in body
+
+    def test_the_table_keeps_only_the_masked_number(self, settings):
+        OutboxSmsSender().send(SmsMessage(to=FIRST_PHONE, body="a code", purpose="sign_in_code"))
+
+        assert list(OutboxMessage.objects.values_list("to", flat=True)) == ["202****0123"]
 
     def test_htmx_refreshes_get_only_the_list(self, client, settings):
         settings.DEMO_MODE = True

@@ -65,7 +65,7 @@ class TestLookup:
     def test_a_borrower_is_found_by_external_id_with_masked_numbers(
         self, staff_client, borrower, recipient
     ):
-        body = staff_client.get(PAGE, {"q": "b-1"}).content.decode()
+        body = staff_client.post(PAGE, {"q": "b-1"}, follow=True).content.decode()
 
         assert "借款人 b-1" in body
         assert "202****0123" in body
@@ -74,12 +74,30 @@ class TestLookup:
 
     @pytest.mark.parametrize("typed", ["+1 202-555-0123", "+12025550123"])
     def test_a_borrower_is_found_by_exact_phone_number(self, staff_client, borrower, typed):
-        body = staff_client.get(PAGE, {"q": typed}).content.decode()
+        body = staff_client.post(PAGE, {"q": typed}, follow=True).content.decode()
 
         assert "借款人 b-1" in body
 
+    def test_a_typed_number_never_lands_in_an_address(self, staff_client, borrower):
+        """Addresses reach access logs and browser history; the search is posted."""
+        response = staff_client.post(PAGE, {"q": "+1 202-555-0123"}, follow=True)
+
+        addresses = [url for url, _ in response.redirect_chain]
+        assert addresses == ["/staff/contacts/?borrower=b-1"]
+        assert 'method="post" action="/staff/contacts/"' in response.content.decode()
+
+    def test_a_number_in_the_address_is_not_searched(self, staff_client, borrower):
+        body = staff_client.get(PAGE, {"q": "+12025550123"}).content.decode()
+
+        assert "借款人 b-1" not in body
+
+    def test_the_found_page_can_be_bookmarked(self, staff_client, borrower):
+        assert "借款人 b-1" in staff_client.get(PAGE, {"borrower": "b-1"}).content.decode()
+        missing = staff_client.get(PAGE, {"borrower": "b-404"}).content.decode()
+        assert "没有借款人使用此编号或电话号码" in missing
+
     def test_nobody_found_says_so(self, staff_client, borrower):
-        body = staff_client.get(PAGE, {"q": "+12025550199"}).content.decode()
+        body = staff_client.post(PAGE, {"q": "+12025550199"}, follow=True).content.decode()
 
         assert "没有借款人使用此编号或电话号码" in body
 
@@ -109,7 +127,7 @@ class TestLookup:
             now=NIGHT,
         )
 
-        body = staff_client.get(PAGE, {"q": "b-1"}).content.decode()
+        body = staff_client.post(PAGE, {"q": "b-1"}, follow=True).content.decode()
 
         assert body.index("2026-03-02 23:00 Asia/Shanghai") < body.index(
             "2026-03-02 13:30 Asia/Shanghai"
@@ -126,7 +144,7 @@ class TestLookup:
             starts_at=timezone.now() - timedelta(days=9), ends_at=timezone.now() - timedelta(1),
         )  # fmt: skip
 
-        body = staff_client.get(PAGE, {"q": "b-1"}).content.decode()
+        body = staff_client.post(PAGE, {"q": "b-1"}, follow=True).content.decode()
 
         assert "投诉" in body
         assert "贷款 l-1" in body
