@@ -18,9 +18,11 @@ def _static_root_exists() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_contained(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_and_contained(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Each test's signed checkpoints vouch for its own database only.
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
 
 
 @pytest.fixture(autouse=True)

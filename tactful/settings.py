@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from tactful.audit.keys import AuditKeyError, parse_audit_keys
 from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.environment import Environment
 from tactful.money.delinquency import BucketError, BucketScheme
@@ -148,10 +149,24 @@ def _databases() -> dict[str, dict[str, object]]:
             }
         }
     try:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config = dict(dj_database_url.parse(url))
     except (ValueError, KeyError) as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
-    return {"default": dict(config)}
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Each process holds at most DATABASE_POOL_SIZE connections, whatever its threads
+        # do: a request that finds them all busy waits DATABASE_POOL_TIMEOUT seconds for
+        # one. Connections are not kept per thread (CONN_MAX_AGE 0), so a burst of
+        # requests cannot pile them up (docs/security.md, "Connections").
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            **config.get("OPTIONS", {}),
+            "pool": {
+                "min_size": 1,
+                "max_size": env.integer("DATABASE_POOL_SIZE", 8, minimum=1),
+                "timeout": env.integer("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+            },
+        }
+    return {"default": config}
 
 
 DATABASES = _databases()
@@ -282,6 +297,20 @@ try:
     )
 except KeyringError as error:
     raise ImproperlyConfigured(f"PII keys: {error}") from None
+# The audit trail: the HMAC keys of its links, the Ed25519 key that signs checkpoints of
+# its head and the exports, and where the checkpoints go (an append-only sink outside the
+# database). docs/security.md describes each key and how to rotate it.
+try:
+    AUDIT_KEYS = parse_audit_keys(
+        env.secret("AUDIT_LINK_KEYS", default=""),
+        env.secret("AUDIT_SIGNING_KEY", default=""),
+        env.text("AUDIT_PREVIOUS_PUBLIC_KEYS", ""),
+        secret_key=SECRET_KEY,
+    )
+except AuditKeyError as error:
+    raise ImproperlyConfigured(f"audit keys: {error}") from None
+AUDIT_CHECKPOINT_DIR = Path(env.text("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+
 # The public "Is this message really from us?" page: look-ups per client address per hour.
 VERIFY_PAGE_LOOKUPS_PER_HOUR = env.integer("VERIFY_PAGE_LOOKUPS_PER_HOUR", 20, minimum=1)
 # The numbers this lender calls and texts from, so anyone can check a caller on /verify/.

@@ -1,14 +1,22 @@
-"""How an audit event is hashed. Shared by appending and verifying."""
+"""How an audit event is hashed. Shared by appending and verifying.
+
+An event's hash is an HMAC-SHA256 under a link key (``key_id`` names it, and is itself
+part of what is hashed), so nobody without the key can recompute a rewritten chain.
+Events written before links were keyed have an empty ``key_id`` and a plain SHA-256;
+they stay verifiable, and the first keyed event's link to them protects them too.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 GENESIS_HASH = "0" * 64
+UNKEYED = ""
 
 
 def canonical_json(payload: Any) -> str:
@@ -31,8 +39,10 @@ class Link:
     object_id: str
     payload_digest: str
     previous_hash: str
+    key_id: str = UNKEYED
 
-    def hash(self) -> str:
+    def hash(self, key: bytes | None) -> str:
+        """Return the link's hash: an HMAC under `key`, or plain SHA-256 for an unkeyed link."""
         fields = [
             str(self.sequence),
             self.occurred_at.isoformat(timespec="microseconds"),
@@ -43,4 +53,9 @@ class Link:
             self.payload_digest,
             self.previous_hash,
         ]
-        return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+        if self.key_id == UNKEYED:
+            return hashlib.sha256("\x1f".join(fields).encode()).hexdigest()
+        if key is None:
+            raise ValueError(f"link key {self.key_id!r} is needed to hash this link")
+        message = "\x1f".join([*fields, self.key_id]).encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()

@@ -41,6 +41,9 @@ class AuditEvent(AppendOnlyModel):
     payload_digest = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The link key the hash was made under (AUDIT_LINK_KEYS); empty for the plain
+    # SHA-256 links written before links were keyed.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering: ClassVar[list[str]] = ["sequence"]

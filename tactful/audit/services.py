@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -78,6 +79,7 @@ def _chained(events: Sequence[NewEvent], head: ChainHead, now: datetime) -> list
 
 def _linked(event: NewEvent, sequence: int, previous_hash: str, now: datetime) -> AuditEvent:
     object_type, object_id = _describe(event.target)
+    keys = settings.AUDIT_KEYS
     link = Link(
         sequence=sequence,
         occurred_at=(event.occurred_at or now).astimezone(UTC),
@@ -87,6 +89,7 @@ def _linked(event: NewEvent, sequence: int, previous_hash: str, now: datetime) -
         object_id=object_id,
         payload_digest=payload_digest(event.payload),
         previous_hash=previous_hash,
+        key_id=keys.link_key_id,
     )
     return AuditEvent(
         sequence=link.sequence,
@@ -98,7 +101,8 @@ def _linked(event: NewEvent, sequence: int, previous_hash: str, now: datetime) -
         payload=event.payload,
         payload_digest=link.payload_digest,
         previous_hash=previous_hash,
-        hash=link.hash(),
+        hash=link.hash(keys.link_key),
+        key_id=link.key_id,
     )
 
 

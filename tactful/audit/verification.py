@@ -1,14 +1,28 @@
-"""Walk the audit chain and report the first event that does not fit."""
+"""Walk the audit chain and report the first event that does not fit.
+
+Three things are checked: each event against its own keyed hash, each link against the
+event before it, and the chain against every signed checkpoint stored outside the
+database (tactful.audit.checkpoints), which catches a rewrite made with the link key and
+a tail cut off with the head moved back.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from django.conf import settings
 from django.db.models import Max
 
-from tactful.audit.chain import GENESIS_HASH, Link, payload_digest
+from tactful.audit.chain import GENESIS_HASH, UNKEYED, Link, payload_digest
+from tactful.audit.checkpoints import (
+    BadCheckpoint,
+    Checkpoint,
+    CheckpointSource,
+    trusted_checkpoints,
+)
 from tactful.audit.models import AuditEvent, ChainHead
 
 
@@ -23,6 +37,7 @@ class ChainReport:
     events_checked: int
     problem: str | None = None
     sequence: int | None = None
+    checkpoints_checked: int = 0
 
     @property
     def intact(self) -> bool:
@@ -34,12 +49,18 @@ class ChainReport:
             "events_checked": self.events_checked,
             "sequence": self.sequence,
             "problem": self.problem,
+            "checkpoints_checked": self.checkpoints_checked,
         }
 
     def describe(self) -> str:
         """Return the report as one sentence for people."""
         if self.intact:
-            return f"Audit chain intact: {self.events_checked} events checked."
+            return (
+                f"Audit chain intact: {self.events_checked} events checked, "
+                f"{self.checkpoints_checked} signed checkpoints matched."
+            )
+        if self.sequence is None:
+            return f"Audit chain BROKEN: {self.problem}."
         return (
             f"Audit chain BROKEN at event {self.sequence}: {self.problem}. "
             f"{self.events_checked} events before it verified."
@@ -52,23 +73,34 @@ class _Head:
     last_hash: str
 
 
-def verify_chain(batch_size: int = 2000) -> ChainReport:
-    """Check every event up to the chain head, then that the head and the table agree.
+def verify_chain(
+    batch_size: int = 2000, *, checkpoints: CheckpointSource | None = None
+) -> ChainReport:
+    """Check every event up to the chain head, that the head and the table agree, and
+    that the chain still holds what every signed checkpoint vouches for.
 
-    The head is read first, so events appended while the walk runs are left for the
-    next run instead of being mistaken for deleted ones.
+    Checkpoints are read before the head and the head before the events, so whatever is
+    appended while the walk runs is left for the next run instead of being mistaken for
+    deleted events.
     """
+    try:
+        vouched = trusted_checkpoints(checkpoints)
+    except BadCheckpoint as error:
+        return ChainReport(0, str(error))
     head = _read_head()
     events = (
         AuditEvent.objects.filter(sequence__lte=head.last_sequence)
         .order_by("sequence")
         .iterator(chunk_size=batch_size)
     )
-    walk = _Walk()
+    walk = _Walk(vouched)
     report = walk.run(events)
     if not report.intact:
         return report
-    return _check_head(report, head, walk.last_hash) or _check_beyond_head(report)
+    report = _check_head(report, head, walk.last_hash) or _check_beyond_head(report)
+    if not report.intact:
+        return report
+    return _check_tail_is_whole(report, vouched)
 
 
 def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
@@ -79,11 +111,16 @@ def verify_events(events: Iterable[AuditEvent]) -> ChainReport:
 class _Walk:
     """The running state of one pass over the chain."""
 
-    def __init__(self) -> None:
+    def __init__(self, vouched: Iterable[Checkpoint] = ()) -> None:
         self.checked = 0
         self.last_hash = GENESIS_HASH
         # The hash before the last one: an event that links to it skips an inserted event.
         self.hash_before_last = GENESIS_HASH
+        # Once one event is keyed, an unkeyed one after it can only be a rewrite.
+        self.keyed_since: int | None = None
+        self.vouched: dict[int, list[Checkpoint]] = defaultdict(list)
+        for checkpoint in vouched:
+            self.vouched[checkpoint.sequence].append(checkpoint)
 
     def run(self, events: Iterable[AuditEvent]) -> ChainReport:
         for event in events:
@@ -103,7 +140,32 @@ class _Walk:
         if event.previous_hash != self.last_hash:
             return self._broken_link(event)
         problem = event_problem(event)
-        return ChainReport(self.checked, problem.value, event.sequence) if problem else None
+        if problem is not None:
+            return ChainReport(self.checked, problem.value, event.sequence)
+        return self._downgraded(event) or self._unlike_checkpoint(event)
+
+    def _downgraded(self, event: AuditEvent) -> ChainReport | None:
+        if event.key_id != UNKEYED:
+            self.keyed_since = self.keyed_since or event.sequence
+            return None
+        if self.keyed_since is None:
+            return None
+        return ChainReport(
+            self.checked,
+            f"event rewritten: unkeyed, though events are keyed since {self.keyed_since}",
+            event.sequence,
+        )
+
+    def _unlike_checkpoint(self, event: AuditEvent) -> ChainReport | None:
+        for checkpoint in self.vouched.get(event.sequence, ()):
+            if checkpoint.hash != event.hash:
+                return ChainReport(
+                    self.checked,
+                    f"event rewritten: its hash differs from signed checkpoint "
+                    f"{checkpoint.name} (written {checkpoint.written_at})",
+                    event.sequence,
+                )
+        return None
 
     def _broken_link(self, event: AuditEvent) -> ChainReport:
         if self.checked and event.previous_hash == self.hash_before_last:
@@ -124,6 +186,7 @@ class EventProblem(Enum):
 
     PAYLOAD_ALTERED = "payload altered"
     FIELDS_ALTERED = "event altered: its fields no longer match its hash"
+    UNKNOWN_LINK_KEY = "linked under a key that is not in AUDIT_LINK_KEYS"
 
 
 def event_problem(event: AuditEvent) -> EventProblem | None:
@@ -133,7 +196,10 @@ def event_problem(event: AuditEvent) -> EventProblem | None:
     """
     if payload_digest(event.payload) != event.payload_digest:
         return EventProblem.PAYLOAD_ALTERED
-    if _link_of(event).hash() != event.hash:
+    key = settings.AUDIT_KEYS.link_keys.get(event.key_id)
+    if event.key_id != UNKEYED and key is None:
+        return EventProblem.UNKNOWN_LINK_KEY
+    if _link_of(event).hash(key) != event.hash:
         return EventProblem.FIELDS_ALTERED
     return None
 
@@ -148,6 +214,7 @@ def _link_of(event: AuditEvent) -> Link:
         object_id=event.object_id,
         payload_digest=event.payload_digest,
         previous_hash=event.previous_hash,
+        key_id=event.key_id,
     )
 
 
@@ -182,6 +249,20 @@ def _check_beyond_head(report: ChainReport) -> ChainReport:
             head.last_sequence + 1,
         )
     return report
+
+
+def _check_tail_is_whole(report: ChainReport, vouched: list[Checkpoint]) -> ChainReport:
+    checked = report.events_checked
+    for checkpoint in vouched:
+        if checkpoint.sequence > checked:
+            return ChainReport(
+                checked,
+                f"the chain was cut short: signed checkpoint {checkpoint.name} (written "
+                f"{checkpoint.written_at}) vouches for event {checkpoint.sequence}, but the "
+                f"chain ends at event {checked}",
+                checked + 1,
+            )
+    return ChainReport(checked, checkpoints_checked=len(vouched))
 
 
 def _deleted(first: int, last: int) -> str:

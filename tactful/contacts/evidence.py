@@ -1,10 +1,13 @@
-"""The contact record as evidence: a JSON file tied to the audit chain, and its check.
+"""The contact record as evidence: a signed JSON file tied to the audit chain, and its check.
 
 The JSON file carries, for every entry, the chain link of its permit event (sequence,
-hash, previous hash, payload digest). `verify_export` confirms that each entry still
-matches the stored event and permit, and that the chain itself is unbroken. Its format
-name keeps the record's first name, ``tactful.contact-ledger/1``: files in people's hands
-carry it. The readable PDF is the portal's (`tactful.portal.privacy.pdf`).
+hash, previous hash, payload digest), the number of entries and the range of sequences
+they span, and an Ed25519 signature over all of it (tactful.audit.documents). So the file
+is checked twice: offline, its signature fails if any field was changed or any entry
+removed; against the database, each entry must still match the stored event and permit,
+and the chain itself must verify. Its format name keeps the record's first name,
+``tactful.contact-ledger/1``: files in people's hands carry it. The readable PDF is the
+portal's (`tactful.portal.privacy.pdf`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from tactful.audit.documents import SignatureCheck, check_signature, signed
 from tactful.audit.models import AuditEvent
 from tactful.audit.selectors import event_at
 from tactful.audit.verification import EventProblem, event_problem, verify_chain
@@ -27,6 +33,7 @@ _LINK_FIELDS = ("sequence", "hash", "previous_hash", "payload_digest")
 _STORED_EVENT_PROBLEMS = {
     EventProblem.PAYLOAD_ALTERED: "the stored event's payload was altered",
     EventProblem.FIELDS_ALTERED: "the stored event no longer matches its hash",
+    EventProblem.UNKNOWN_LINK_KEY: "the stored event is linked under an unknown key",
 }
 
 
@@ -41,6 +48,8 @@ class ExportReport:
     entries_checked: int
     problem: str | None = None
     entry: str | None = None
+    signature: SignatureCheck | None = None
+    database_checked: bool = True
 
     @property
     def matches(self) -> bool:
@@ -51,12 +60,20 @@ class ExportReport:
 
 
 def contact_record_json(borrower: Borrower, *, now: datetime | None = None) -> dict[str, Any]:
-    """Return the borrower's contact record as the evidence file's JSON object."""
-    return {
+    """Return the borrower's contact record as the evidence file's JSON object, signed."""
+    entries = [_entry_json(entry) for entry in contact_record_of(borrower)]
+    sequences = [entry["audit"]["sequence"] for entry in entries if entry["audit"]]
+    document = {
         "format": FORMAT,
         "generated_at": (now or timezone.now()).isoformat(),
-        "entries": [_entry_json(entry) for entry in contact_record_of(borrower)],
+        "language": get_language(),
+        "entry_count": len(entries),
+        "sequence_range": (
+            {"first": min(sequences), "last": max(sequences)} if sequences else None
+        ),
+        "entries": entries,
     }
+    return signed(document, settings.AUDIT_KEYS)
 
 
 def _entry_json(entry: RecordEntry) -> dict[str, Any]:
@@ -80,19 +97,48 @@ def _entry_json(entry: RecordEntry) -> dict[str, Any]:
 # --- checking an export -------------------------------------------------------------------
 
 
-def verify_export(document: Any) -> ExportReport:
-    """Check each entry of a parsed export against the chain; MalformedExport if unreadable."""
+def verify_export(
+    document: Any,
+    *,
+    trusted_keys: dict[str, bytes] | None,
+    database: bool = True,
+) -> ExportReport:
+    """Check a parsed export: its signature and counts, then (with `database`) each entry
+    against the stored events and permits, and the chain. MalformedExport if unreadable.
+
+    `trusted_keys` are the public keys the lender publishes; None when none is at hand,
+    and then the signature is checked under the key the file names (see SignatureCheck).
+    """
     entries = _entries_of(document)
+    signature = check_signature(document, trusted_keys)
+    if not signature.verifies:
+        return ExportReport(0, signature.problem, signature=signature, database_checked=False)
+    count_problem = _count_problem(document, entries)
+    if count_problem is not None:
+        return ExportReport(0, count_problem, signature=signature, database_checked=False)
+    if not database:
+        return ExportReport(len(entries), signature=signature, database_checked=False)
     for checked, entry in enumerate(entries):
         problem = _entry_problem(entry)
         if problem is not None:
-            return ExportReport(checked, problem, _name_of(entry))
+            return ExportReport(checked, problem, _name_of(entry), signature=signature)
     chain = verify_chain()
     if not chain.intact:
-        return ExportReport(
-            len(entries), f"audit chain broken at event {chain.sequence}: {chain.problem}"
-        )
-    return ExportReport(len(entries))
+        problem = f"audit chain broken at event {chain.sequence}: {chain.problem}"
+        return ExportReport(len(entries), problem, signature=signature)
+    return ExportReport(len(entries), signature=signature)
+
+
+def _count_problem(document: dict[str, Any], entries: list[dict[str, Any]]) -> str | None:
+    # Covered by the signature too; checked apart so the report says what happened.
+    if document.get("entry_count") != len(entries):
+        return f"it says {document.get('entry_count')} entries but holds {len(entries)}"
+    sequences = [entry["audit"]["sequence"] for entry in entries]
+    stated = document.get("sequence_range")
+    actual = {"first": min(sequences), "last": max(sequences)} if sequences else None
+    if stated != actual:
+        return "the audit sequences of its entries differ from the range it states"
+    return None
 
 
 def _entries_of(document: Any) -> list[dict[str, Any]]:

@@ -19,13 +19,12 @@ id ``local``; production sets real keys. Pure Python: settings import it at star
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
-import re
 from dataclasses import dataclass, field
 
+from tactful.key_lists import KeyListError, decoded_key, named_keys
+
 KEY_BYTES = 32
-_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 LOCAL_KEY_ID = "local"
 
 
@@ -104,31 +103,17 @@ def new_key() -> str:
 
 
 def _named_keys(text: str, variable: str) -> dict[str, bytes]:
-    keys: dict[str, bytes] = {}
-    for entry in (part.strip() for part in text.split(",") if part.strip()):
-        key_id, key = _parse_entry(entry, variable)
-        if key_id in keys:
-            raise KeyringError(f"{variable} names key {key_id!r} twice")
-        keys[key_id] = key
-    return keys
-
-
-def _parse_entry(entry: str, variable: str) -> tuple[str, bytes]:
-    key_id, separator, encoded = entry.partition(":")
-    if not separator or not _KEY_ID.fullmatch(key_id):
-        raise KeyringError(f"{variable} entries must look like key_id:base64key")
-    return key_id, _decoded(encoded, variable, key_id)
+    try:
+        return named_keys(text, variable, size=KEY_BYTES)
+    except KeyListError as error:
+        raise KeyringError(str(error)) from None
 
 
 def _decoded(encoded: str, variable: str, key_id: str | None) -> bytes:
-    name = variable if key_id is None else f"{variable} key {key_id!r}"
     try:
-        key = base64.b64decode(encoded.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        raise KeyringError(f"{name} is not valid base64") from None
-    if len(key) != KEY_BYTES:
-        raise KeyringError(f"{name} must be {KEY_BYTES} bytes, got {len(key)}")
-    return key
+        return decoded_key(encoded, variable, key_id, size=KEY_BYTES)
+    except KeyListError as error:
+        raise KeyringError(str(error)) from None
 
 
 def _refuse_repeated_index_keys(named: tuple[IndexKey, ...], untagged: bytes | None) -> None:

@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from tactful.audit.documents import signed
 from tactful.borrowers.models import Borrower, Language
 from tactful.borrowers.selectors import correctable_value, numbers_of
 from tactful.complaints.deadlines import Standing, standing
@@ -89,8 +91,8 @@ def holdings_of(borrower: Borrower, *, now: datetime) -> dict[str, Any]:
 
 
 def export_of(borrower: Borrower, *, now: datetime) -> dict[str, Any]:
-    """Return everything held about `borrower`, decrypted, as one JSON object."""
-    return {
+    """Return everything held about `borrower`, decrypted, as one signed JSON object."""
+    document = {
         "format": "tactful.data-export/1",
         "generated_at": now.isoformat(),
         "borrower": _person_json(borrower),
@@ -104,6 +106,7 @@ def export_of(borrower: Borrower, *, now: datetime) -> dict[str, Any]:
             _request_json(r) for r in borrower.rights_requests.order_by("requested_at", "pk")
         ],
     }
+    return signed(document, settings.AUDIT_KEYS)
 
 
 def _person_json(borrower: Borrower) -> dict[str, Any]:

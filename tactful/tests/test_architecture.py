@@ -88,6 +88,7 @@ def test_the_pure_core_is_forbidden_every_other_package():
         "tactful.errors",
         "tactful.time_zones",
         "tactful.input_text",
+        "tactful.key_lists",
         "tactful.testing",
         "tactful.__main__",
     }

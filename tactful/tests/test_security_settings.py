@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import secrets
@@ -10,9 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from tactful.accounts.roles import Role
+from tactful.audit.signing import encoded, fingerprint
 from tactful.testing.personas import make_staff, sign_in_staff
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,23 +89,45 @@ def _production_environment(var_dir: Path) -> dict[str, str]:
             "SITE_URL": "https://collect.example.com",
             "SECURE_COOKIES": "true",
             "DEBUG": "false",
+            "PII_KEYS": f"k1:{_key()}",
+            "PII_INDEX_KEYS": f"i1:{_key()}",
+            "AUDIT_LINK_KEYS": f"k1:{_key()}",
+            "AUDIT_SIGNING_KEY": f"k1:{_key()}",
         }
     )
     return environment
 
 
-def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
-    result = subprocess.run(
+def _key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def _check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env=_production_environment(tmp_path),
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
+    result = _check_deploy(_production_environment(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_keys_derived_from_the_secret_key(tmp_path):
+    environment = _production_environment(tmp_path)
+    for name in ("PII_KEYS", "PII_INDEX_KEYS", "AUDIT_LINK_KEYS", "AUDIT_SIGNING_KEY"):
+        del environment[name]
+    result = _check_deploy(environment)
+    assert result.returncode != 0
+    assert "tactful.W002" in result.stderr + result.stdout
+    assert "tactful.W003" in result.stderr + result.stdout
 
 
 def test_with_secure_cookies_http_is_redirected_and_hsts_is_sent(settings):
@@ -113,3 +138,11 @@ def test_with_secure_cookies_http_is_redirected_and_hsts_is_sent(settings):
     assert plain["Location"].startswith("https://")
     secure = Client().get("/", secure=True)
     assert "max-age=31536000" in secure["Strict-Transport-Security"]
+
+
+@pytest.mark.django_db
+def test_the_verify_page_publishes_the_key_that_signs_exports():
+    keys = django_settings.AUDIT_KEYS
+    page = Client().get("/verify/").content.decode()
+    assert f"{keys.signing_key_id}:{encoded(keys.public_key)}" in page
+    assert fingerprint(keys.public_key) in page

@@ -92,6 +92,21 @@ class RightsRequestsOut(Schema):
     rights_requests: list[RightsRequestOut]
 
 
+class SignatureOut(Schema):
+    """An Ed25519 signature over the document without this member (docs/security.md)."""
+
+    algorithm: str = Field(examples=["Ed25519"])
+    key_id: str
+    public_key: str = Field(description="Base64; compare with the key /verify/ publishes.")
+    fingerprint: str = Field(examples=["SHA256:MOxG+Wm6FFIq4ERoVPyGTw"])
+    value: str = Field(description="The signature, base64.")
+
+
+class SequenceRangeOut(Schema):
+    first: int
+    last: int
+
+
 class PersonalDataOut(Schema):
     """Everything held about the borrower, decrypted: the portal's `my-data.json`."""
 
@@ -105,6 +120,7 @@ class PersonalDataOut(Schema):
     emergency_contacts: list[dict[str, Any]]
     contact_ledger: list[dict[str, Any]]
     rights_requests: list[dict[str, Any]]
+    signature: SignatureOut
 
 
 class AuditLinkOut(Schema):
@@ -138,4 +154,10 @@ class ContactLedgerOut(Schema):
 
     format: str = Field(examples=["tactful.contact-ledger/1"])
     generated_at: str
+    language: str = Field(examples=["zh-hans"])
+    entry_count: int
+    sequence_range: SequenceRangeOut | None = Field(
+        description="The audit sequences the entries span; null without entries."
+    )
     entries: list[LedgerEntryOut]
+    signature: SignatureOut

@@ -16,7 +16,7 @@ def test_verify_reports_an_intact_chain(chain, capsys):
 
     assert status == 0
     assert capsys.readouterr().out.strip() == (
-        f"Audit chain intact: {CHAIN_LENGTH} events checked."
+        f"Audit chain intact: {CHAIN_LENGTH} events checked, 0 signed checkpoints matched."
     )
 
 
@@ -58,6 +58,7 @@ def test_verify_prints_json_for_an_intact_chain(chain, capsys):
         "events_checked": CHAIN_LENGTH,
         "sequence": None,
         "problem": None,
+        "checkpoints_checked": 0,
     }
 
 

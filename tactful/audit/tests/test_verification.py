@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 
@@ -14,7 +15,11 @@ from tactful.audit.verification import verify_chain
 
 
 def forged_event(*, sequence: int, previous_hash: str, payload: dict[str, object]) -> AuditEvent:
-    """An event built as record_event would build it, but stored behind the chain's back."""
+    """An event built as record_event would build it, but stored behind the chain's back.
+
+    The forger holds the link key: what catches them is the chain's shape, not the key.
+    """
+    keys = settings.AUDIT_KEYS
     template = AuditEvent.objects.get(sequence=1)
     link = Link(
         sequence=sequence,
@@ -25,6 +30,7 @@ def forged_event(*, sequence: int, previous_hash: str, payload: dict[str, object
         object_id="forged",
         payload_digest=payload_digest(payload),
         previous_hash=previous_hash,
+        key_id=keys.link_key_id,
     )
     return AuditEvent(
         sequence=sequence,
@@ -36,7 +42,8 @@ def forged_event(*, sequence: int, previous_hash: str, payload: dict[str, object
         payload=payload,
         payload_digest=link.payload_digest,
         previous_hash=previous_hash,
-        hash=link.hash(),
+        hash=link.hash(keys.link_key),
+        key_id=keys.link_key_id,
     )
 
 

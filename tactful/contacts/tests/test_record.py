@@ -3,7 +3,10 @@
 import json
 
 import pytest
+from django.conf import settings
 
+from tactful.audit.documents import signed
+from tactful.audit.keys import parse_audit_keys
 from tactful.audit.models import AuditEvent
 from tactful.cli import main
 from tactful.contacts import evidence
@@ -143,33 +146,103 @@ def test_every_entry_carries_its_permit_events_chain_link(borrower, attempts):
         assert entry["audit"]["payload_digest"] == event.payload_digest
 
 
+def _trusted():
+    return settings.AUDIT_KEYS.trusted_public_keys
+
+
+def _resigned(document):
+    """The file re-signed after an edit, as only someone holding the signing key could."""
+    return signed(document, settings.AUDIT_KEYS)
+
+
 class TestVerifyExport:
     def test_a_fresh_export_matches_the_chain(self, borrower, attempts):
-        report = verify_export(contact_record_json(borrower))
+        report = verify_export(contact_record_json(borrower), trusted_keys=_trusted())
 
         assert report.matches
         assert report.entries_checked == 3
+        assert report.signature is not None
+        assert report.signature.trusted
 
-    def test_an_entry_edited_in_the_file_is_named(self, borrower, attempts):
+    def test_it_states_its_entries_and_their_sequences(self, borrower, attempts):
+        document = contact_record_json(borrower)
+        sequences = [entry["audit"]["sequence"] for entry in document["entries"]]
+
+        assert document["entry_count"] == 3
+        assert document["sequence_range"] == {"first": min(sequences), "last": max(sequences)}
+
+    @pytest.mark.parametrize("field", ["recipient", "local_time", "outcome", "who", "decision"])
+    def test_any_field_edited_in_the_file_fails_offline(self, borrower, attempts, field):
+        document = contact_record_json(borrower)
+        document["entries"][1][field] = "edited"
+
+        report = verify_export(document, trusted_keys=_trusted(), database=False)
+
+        assert not report.matches
+        assert "signature fails" in (report.problem or "")
+
+    def test_an_entry_removed_from_the_file_fails_offline(self, borrower, attempts):
+        document = contact_record_json(borrower)
+        del document["entries"][0]
+
+        assert "signature fails" in (verify_export(document, trusted_keys=_trusted()).problem or "")
+        document["entry_count"] = 2
+        assert "signature fails" in (verify_export(document, trusted_keys=_trusted()).problem or "")
+
+    def test_offline_the_database_is_not_consulted(
+        self, borrower, attempts, django_assert_num_queries
+    ):
+        document = contact_record_json(borrower)
+
+        with django_assert_num_queries(0):
+            report = verify_export(document, trusted_keys=_trusted(), database=False)
+
+        assert report.matches
+        assert not report.database_checked
+
+    def test_an_unsigned_file_is_refused(self, borrower, attempts):
+        document = contact_record_json(borrower)
+        del document["signature"]
+
+        assert "no signature" in (verify_export(document, trusted_keys=_trusted()).problem or "")
+
+    def test_a_file_signed_by_another_key_is_refused(self, borrower, attempts, settings):
+        document = contact_record_json(borrower)
+        settings.AUDIT_KEYS = parse_audit_keys("", "", "", secret_key="another installation")
+
+        report = verify_export(document, trusted_keys=_trusted())
+
+        assert "does not publish" in (report.problem or "")
+
+    def test_without_a_published_key_the_file_s_own_key_is_used_and_said(self, borrower, attempts):
+        report = verify_export(contact_record_json(borrower), trusted_keys=None, database=False)
+
+        assert report.matches
+        assert report.signature is not None
+        assert not report.signature.trusted
+
+    def test_an_entry_edited_and_re_signed_is_named_by_the_database(self, borrower, attempts):
         document = contact_record_json(borrower)
         document["entries"][1]["decision"] = "deny"
 
-        report = verify_export(document)
+        report = verify_export(_resigned(document), trusted_keys=_trusted())
 
         assert not report.matches
         assert document["entries"][1]["verification_code"] in (report.entry or "")
 
-    def test_a_forged_hash_in_the_file_is_detected(self, borrower, attempts):
+    def test_a_forged_hash_re_signed_is_detected(self, borrower, attempts):
         document = contact_record_json(borrower)
         document["entries"][0]["audit"]["hash"] = "f" * 64
 
-        assert "hash differs" in (verify_export(document).problem or "")
+        report = verify_export(_resigned(document), trusted_keys=_trusted())
+
+        assert "hash differs" in (report.problem or "")
 
     def test_a_permit_changed_in_the_database_is_detected(self, borrower, attempts):
         document = contact_record_json(borrower)
         ContactAttempt.objects.filter(pk=attempts[2].pk).update(decision="allow")
 
-        report = verify_export(document)
+        report = verify_export(document, trusted_keys=_trusted())
 
         assert not report.matches
         assert attempts[2].verification_code in (report.entry or "")
@@ -179,7 +252,9 @@ class TestVerifyExport:
         sequence = document["entries"][0]["audit"]["sequence"]
         AuditEvent.objects.filter(sequence=sequence).update(payload={"decision": "deny"})
 
-        assert verify_export(document).problem == "the stored event's payload was altered"
+        report = verify_export(document, trusted_keys=_trusted())
+
+        assert report.problem == "the stored event's payload was altered"
 
     @pytest.mark.parametrize(
         "document",
@@ -187,7 +262,7 @@ class TestVerifyExport:
     )
     def test_a_malformed_file_is_refused(self, document, db):
         with pytest.raises(MalformedExport):
-            verify_export(document)
+            verify_export(document, trusted_keys=_trusted())
 
 
 class TestVerifyExportCommand:
@@ -209,9 +284,30 @@ class TestVerifyExportCommand:
         document = contact_record_json(borrower)
         document["entries"][0]["requested_at"] = "2026-03-01T00:00:00+00:00"
 
-        assert main(["audit", "verify-export", self._write(tmp_path, document)]) == 1
+        assert main(["audit", "verify-export", self._write(tmp_path, _resigned(document))]) == 1
         out = capsys.readouterr().out
         assert document["entries"][0]["verification_code"] in out
+
+    def test_an_edited_file_fails_offline_with_the_published_key(
+        self, borrower, attempts, tmp_path, capsys
+    ):
+        document = contact_record_json(borrower)
+        public_key = document["signature"]["public_key"]
+        document["entries"][0]["recipient"] = "someone else"
+        path = self._write(tmp_path, document)
+
+        status = main(["audit", "verify-export", path, "--offline", "--public-key", public_key])
+
+        assert status == 1
+        assert "signature fails" in capsys.readouterr().out
+
+    def test_an_intact_file_passes_offline(self, borrower, attempts, tmp_path, capsys):
+        document = contact_record_json(borrower)
+        public_key = document["signature"]["public_key"]
+        path = self._write(tmp_path, document)
+
+        assert main(["audit", "verify-export", path, "--offline", "--public-key", public_key]) == 0
+        assert "checked offline: 3 entries" in capsys.readouterr().out
 
     def test_exits_2_for_a_malformed_file(self, tmp_path, db, capsys):
         path = tmp_path / "ledger.json"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tactful.audit.signing import encoded, fingerprint
 from tactful.consent import selectors, services
 from tactful.consent.models import ConsentPurpose
 from tactful.consent.wording import basis_of
@@ -31,7 +33,14 @@ def _client(request: HttpRequest) -> str:
 
 
 def _links() -> dict[str, str | None]:
-    return {"complaint_url": reverse("public:complaint-new")}
+    keys = settings.AUDIT_KEYS
+    return {
+        "complaint_url": reverse("public:complaint-new"),
+        # The key that signs exports and audit checkpoints: anyone holding an export
+        # compares it with this (docs/security.md).
+        "signing_key": f"{keys.signing_key_id}:{encoded(keys.public_key)}",
+        "signing_fingerprint": fingerprint(keys.public_key),
+    }
 
 
 @require_http_methods(["GET", "POST"])

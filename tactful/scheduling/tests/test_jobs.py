@@ -47,7 +47,11 @@ def test_the_jobs_of_the_readme_are_all_scheduled():
     hourly = {job.name for job in JOBS if job.timing.cadence is Cadence.HOURLY}
 
     assert daily == {"snapshot_delinquency", "repayment_day", "build_plan", "purge_expired_records"}
-    assert hourly == {"escalate_due_complaints", "retry_complaint_acknowledgements"}
+    assert hourly == {
+        "audit_checkpoint",
+        "escalate_due_complaints",
+        "retry_complaint_acknowledgements",
+    }
 
 
 def test_only_jobs_told_their_day_catch_up_every_missed_day():

@@ -26,6 +26,7 @@ ALL_JOBS = {
     "repayment_day",
     "build_plan",
     "purge_expired_records",
+    "audit_checkpoint",
     "escalate_due_complaints",
     "retry_complaint_acknowledgements",
 }

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils import translation
 from tactful.accounts.roles import Role
 from tactful.api.keys import SCOPES
 from tactful.api.models import IdempotentRequest
+from tactful.audit.documents import check_signature
 from tactful.audit.models import AuditEvent
 from tactful.consent import services
 from tactful.consent.models import EmergencyContact
@@ -46,6 +48,10 @@ NOTE = "户口本上的名字改了"
 EVIDENCE = {"method": "app_session", "reference": "sess-7f3a9c"}
 REJECTION = "The name on the ID card you sent is still 李华."
 REQUESTS = "/borrowers/b-1/rights-requests"
+
+
+def TRUSTED() -> dict[str, bytes]:  # noqa: N802
+    return settings.AUDIT_KEYS.trusted_public_keys
 
 
 @pytest.fixture
@@ -141,8 +147,10 @@ class TestPersonalData:
 
         assert response.status_code == 200
         document = response.json()
-        assert {k: v for k, v in document.items() if k != "generated_at"} == {
-            k: v for k, v in expected.items() if k != "generated_at"
+        # Made at another instant: the time differs, and so the signature over it.
+        varying = ("generated_at", "signature")
+        assert {k: v for k, v in document.items() if k not in varying} == {
+            k: v for k, v in expected.items() if k not in varying
         }
         assert document["borrower"]["national_id"] == VALID_CN_ID
         assert document["emergency_contacts"][0]["phone"] == CONTACT
@@ -152,6 +160,7 @@ class TestPersonalData:
         event = AuditEvent.objects.get(action="rights.completed")
         assert event.actor == f"api-key:{prefix_of(exporter)}"
         assert VALID_CN_ID not in json.dumps(event.payload)
+        assert check_signature(document, TRUSTED()).verifies
 
     def test_no_other_scope_implies_the_export(self, borrower):
         everything_else = [scope for scope in SCOPES if scope != "rights:export"]
@@ -354,7 +363,7 @@ class TestContactLedger:
         assert document["entries"][0]["channel"] == "Text message"
         assert document["entries"] == expected["entries"]
         assert document["format"] == "tactful.contact-ledger/1"
-        report = evidence.verify_export(document)
+        report = evidence.verify_export(document, trusted_keys=TRUSTED())
         assert report.matches, report.problem
         assert report.entries_checked == 1
         assert FIRST_PHONE not in response.content.decode()
@@ -364,7 +373,7 @@ class TestContactLedger:
         document = api.get("/borrowers/b-1/contact-ledger").json()
         document["entries"][0]["decision"] = "deny"
 
-        assert not evidence.verify_export(document).matches
+        assert not evidence.verify_export(document, trusted_keys=TRUSTED()).matches
 
     def test_a_consent_key_cannot_read_the_ledger(self, borrower):
         client = ApiClient(issue_test_key("consent:read", "consent:write"))
