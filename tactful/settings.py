@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -135,7 +136,7 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
+def _databases() -> dict[str, dict[str, Any]]:
     url = env.text("DATABASE_URL", "")
     if not url:
         return {
@@ -149,7 +150,7 @@ def _databases() -> dict[str, dict[str, object]]:
             }
         }
     try:
-        config = dict(dj_database_url.parse(url))
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
     except (ValueError, KeyError) as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {error}") from None
     if config["ENGINE"] == "django.db.backends.postgresql":

@@ -70,7 +70,7 @@ def _request_touching_the_database(port: int) -> int:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -124,15 +124,15 @@ class _Peak(threading.Thread):
         super().__init__(daemon=True)
         self.highest = 0
         self._stopping = threading.Event()
-        self._connect = {
-            "dbname": str(settings["NAME"]),
-            "user": str(settings["USER"] or "postgres"),
-            "host": str(settings["HOST"] or "127.0.0.1"),
-            "port": str(settings["PORT"] or "5432"),
-        }
+        self._conninfo = psycopg.conninfo.make_conninfo(
+            dbname=str(settings["NAME"]),
+            user=str(settings["USER"] or "postgres"),
+            host=str(settings["HOST"] or "127.0.0.1"),
+            port=str(settings["PORT"] or "5432"),
+        )
 
     def run(self) -> None:
-        with psycopg.connect(**self._connect, autocommit=True) as monitor:
+        with psycopg.connect(self._conninfo, autocommit=True) as monitor:
             while not self._stopping.is_set():
                 row = monitor.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
