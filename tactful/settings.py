@@ -197,6 +197,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_ENABLED = env.flag("AXES_ENABLED", True)
 
 OTP_TOTP_ISSUER = "Tactful"
+# Nobody reads another person's TOTP secret in the admin (its config and QR pages are
+# refused): staff enrol on their own page, /staff/otp/setup/.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.flag("SECURE_COOKIES", False)
