@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Path, Schema
 from pydantic import (
@@ -29,6 +29,14 @@ from tactful.money.schedule import MAX_ANNUAL_RATE
 EXTERNAL_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 EXTERNAL_ID_EXAMPLE = "2024-0001"
 AMOUNT_PATTERN = r"^[0-9]{1,16}(\.[0-9]+)?$"
+# What the OpenAPI states for amounts that must be positive: above zero, and with at most
+# two decimals, the most any supported currency has (fewer for some: JPY has none).
+POSITIVE_AMOUNT_PATTERN = r"^([1-9][0-9]{0,15}(\.[0-9]{1,2})?|0\.([1-9][0-9]?|0[1-9]))$"
+# The calendar the API accepts (EARLIEST_DATE to LATEST_DATE), as the OpenAPI states it.
+DATE_PATTERN = r"^(19[7-9][0-9]|2[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+# Text without control characters (line breaks and tabs allowed): tactful.input_text's rule,
+# stated on every string of every request body that has no stricter pattern.
+PRINTABLE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 RATE_PATTERN = r"^[0-9]{1,2}(\.[0-9]{1,6})?$"
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2999, 12, 31)
@@ -39,14 +47,26 @@ _RATE = re.compile(RATE_PATTERN)
 _RATE_PLACES = 6
 
 
+def _state_printable_strings(schema: dict[str, Any]) -> None:
+    for property_schema in schema.get("properties", {}).values():
+        for candidate in [property_schema, *property_schema.get("anyOf", [])]:
+            unconstrained = not {"pattern", "enum", "format", "const"} & set(candidate)
+            if candidate.get("type") == "string" and unconstrained:
+                candidate["pattern"] = PRINTABLE_PATTERN
+            items = candidate.get("items", {})
+            if items.get("type") == "string" and not {"pattern", "enum", "format"} & set(items):
+                items["pattern"] = PRINTABLE_PATTERN
+
+
 class InputSchema(Schema):
     """A request body: unknown fields are refused, so a misspelt field is not silently lost.
 
     No text anywhere in a body may hold a control character (tactful.input_text); free
-    text may hold line breaks and tabs, one-line types (names, identifiers) may not.
+    text may hold line breaks and tabs, one-line types (names, identifiers) may not. The
+    OpenAPI says so too: every string without a stricter pattern gets PRINTABLE_PATTERN.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_state_printable_strings)
 
     @field_validator("*", mode="before")
     @classmethod
@@ -161,12 +181,16 @@ ReferenceText = Annotated[str, BeforeValidator(_printable), Field(max_length=64)
 ApiDate = Annotated[
     date,
     PlainValidator(_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-01-31"]}),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": DATE_PATTERN, "examples": ["2025-01-31"]}
+    ),
 ]
 OptionalApiDate = Annotated[
     date | None,
     PlainValidator(_optional_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-01-31"]}),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": DATE_PATTERN, "examples": ["2025-01-31"]}
+    ),
 ]
 PositiveAmount = Annotated[
     Decimal,
@@ -174,7 +198,7 @@ PositiveAmount = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": AMOUNT_PATTERN,
+            "pattern": POSITIVE_AMOUNT_PATTERN,
             "description": 'A decimal string above zero in the loan\'s currency, e.g. "500.00".',
             "examples": ["500.00"],
         }
