@@ -18,6 +18,7 @@ import yaml
 
 from tactful.policy.next_allowed import Window
 from tactful.policy.overrides import apply_override, override_digest
+from tactful.policy.pack_digests import SHIPPED, content_digest
 from tactful.policy.rules import (
     CompiledRule,
     CountRule,
@@ -104,7 +105,14 @@ def _read_pack_file(name: str) -> PackSpec:
     if name not in pack_names():
         raise UnknownPack(f"{name}.yaml", f"no such pack; known packs: {', '.join(pack_names())}")
     path = PACK_DIRECTORY / f"{name}.yaml"
-    spec = read_pack(_parse_yaml(path.read_text(encoding="utf-8"), path.name), path.name)
+    text = path.read_text(encoding="utf-8")
+    if content_digest(text) != SHIPPED.get(name):
+        raise PackError(
+            path.name,
+            "its content is not that of the pack Tactful ships (tactful/policy/pack_digests.py): "
+            "a pack changes only with a release; tighten it with GATE_PACK_OVERRIDE instead",
+        )
+    spec = read_pack(_parse_yaml(text, path.name), path.name)
     if spec.name != name:
         raise PackError(
             path.name, f"says pack {spec.name!r}; the file name says {name!r}", field="pack"
