@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest test-postgres browser messages clean
+.PHONY: run test lint typecheck contracts pytest test-postgres browser messages audit clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test-database: $(INSTALLED) messages
 
 browser:
 	bash scripts/install-browser.sh
+
+# Known vulnerabilities in the installed packages. Needs the advisory services (PyPI's JSON
+# API, OSV): --strict fails when a package could not be checked, so a machine that cannot
+# reach them fails rather than passes unchecked (docs/security.md).
+audit: $(INSTALLED)
+	$(BIN)/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) var
