@@ -12,6 +12,7 @@ name the field; this middleware checks what they never see.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -67,7 +68,7 @@ def _too_large(request: HttpRequest) -> HttpResponse:
             },
             status=413,
         )
-    return render(request, "413.html", status=413)
+    return render(request, "413.html", {"back_url": _back_url(request)}, status=413)
 
 
 def _refused(request: HttpRequest, field: str) -> HttpResponse:
@@ -76,4 +77,11 @@ def _refused(request: HttpRequest, field: str) -> HttpResponse:
             {"code": "invalid_input", "message": f"{field}: {PROBLEM}", "fields": {field: PROBLEM}},
             status=422,
         )
-    return render(request, "422.html", status=422)
+    return render(request, "422.html", {"back_url": _back_url(request)}, status=422)
+
+
+def _back_url(request: HttpRequest) -> str | None:
+    """The page the form was on, when it is one of this site's: where to try again."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    same_site = referer.netloc == request.get_host() and referer.scheme in ("http", "https")
+    return referer.path if same_site and referer.path.startswith("/") else None
