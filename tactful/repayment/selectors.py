@@ -322,6 +322,15 @@ def uncollectable_loans(loan_ids: list[int], *, on: date) -> set[int]:
     )
 
 
+def active_mandates_of_borrower(borrower_id: int) -> QuerySet[DebitMandate]:
+    """The borrower's auto-debit mandates in force, with their consent and loan."""
+    return (
+        DebitMandate.objects.filter(loan__borrower_id=borrower_id, cancellation__isnull=True)
+        .select_related("consent", "loan")
+        .order_by("created_at", "pk")
+    )
+
+
 def mandates_of(loan: Loan) -> QuerySet[DebitMandate]:
     return DebitMandate.objects.filter(loan=loan).select_related("cancellation").order_by("-pk")
 

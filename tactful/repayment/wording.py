@@ -9,9 +9,13 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from tactful.repayment.models import DebitMandate
 
 CONSENT_VERSION = "2026.11-1"
 
@@ -29,6 +33,16 @@ def consent_text(*, language: str, max_amount: Decimal, currency: str, debit_day
             "each collection and after it. I can cancel this at any time in the portal, and "
             "a cancellation takes effect at once."
         ) % {"day": debit_day, "maximum": money_text(max_amount, currency)}
+
+
+def mandate_consent_text(mandate: DebitMandate, *, language: str) -> str:
+    """The consent `mandate` was set up with, its own figures, in `language`."""
+    return consent_text(
+        language=language,
+        max_amount=mandate.max_amount,
+        currency=mandate.loan.currency,
+        debit_day=mandate.debit_day,
+    )
 
 
 def consent_digest(text: str) -> str:

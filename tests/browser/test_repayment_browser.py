@@ -109,10 +109,17 @@ def test_a_borrower_gets_help_to_repay_on_a_phone(live_server, phone_page, sms_o
         page.get_by_label("账号或卡号").fill("6222020200112233445")
         page.get_by_label("单日最多扣款金额").fill("2000")
         page.get_by_label("每月扣款日").select_option("15")
+        page.get_by_role("button", name="继续").click()
+        # The authorisation agreed to is written with the day and the limit chosen.
+        expect(page.locator("#consent-text")).to_contain_text("每月 15 日")
+        expect(page.locator("#consent-text")).to_contain_text("CNY 2,000.00")
         page.get_by_label("我同意以上内容。").check()
         page.get_by_role("button", name="开通自动扣款").click()
         expect(page.get_by_text("尾号 3445")).to_be_visible()
         page.screenshot(path=str(SCREENSHOTS / "repayment-auto-debit.png"), full_page=True)
+        page.goto(f"{live_server.url}/portal/privacy/")
+        expect(page.get_by_text("每月 15 日")).to_be_visible()
+        page.goto(f"{live_server.url}/portal/help/loans/{plan.reference}/auto-debit/")
         page.get_by_role("button", name="取消自动扣款").click()
         expect(page.get_by_text("自动扣款已取消，之后不会再扣款。")).to_be_visible()
         assert DebitMandate.objects.get().cancellation.reason == "borrower"

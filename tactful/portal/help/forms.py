@@ -118,7 +118,10 @@ class MandateForm(forms.Form):
         choices=[(day, str(day)) for day in DEBIT_DAYS],
         help_text=_("Choose a day soon after you are paid."),
     )
-    consent = forms.BooleanField(label=_("I agree to the text above."))
+    # The two steps: the figures first, then the authorisation written with exactly those
+    # figures, and its digest, which must still match them when the borrower agrees.
+    consent = forms.BooleanField(label=_("I agree to the text above."), required=False)
+    agreed_digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class CodeConfirmForm(forms.Form):

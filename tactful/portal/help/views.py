@@ -10,7 +10,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -291,7 +291,8 @@ def promise(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpRe
 def auto_debit(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResponse:
     loan = _loan(borrower, reference)
     form = MandateForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
+    consent_text = _consent_for(form, loan) if form.is_valid() else None
+    if consent_text is not None and _agreed_to(form, consent_text):
         try:
             _set_up(loan, borrower, form)
         except ServiceError as error:
@@ -303,10 +304,10 @@ def auto_debit(request: HttpRequest, borrower: Borrower, reference: UUID) -> Htt
     mandate = selectors.active_mandate(loan)
     context = {
         "loan": loan,
-        "form": form,
+        "form": _with_digest(form, consent_text),
         "mandate": mandate,
         "attempts": list(selectors.attempts_of(mandate, limit=12)) if mandate else [],
-        "consent_text": _consent_preview(form, loan),
+        "consent_text": consent_text,
         "max_mandate": rules.max_mandate_amount,
     }
     return render(request, "portal/help/auto_debit.html", context, status=_status(form, request))
@@ -327,15 +328,46 @@ def _set_up(loan: Loan, borrower: Borrower, form: MandateForm) -> None:
     )
 
 
-def _consent_preview(form: MandateForm, loan: Loan) -> str:
-    """Return the consent in the reader's language, with their figures once they typed them."""
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+def _consent_for(form: MandateForm, loan: Loan) -> str:
+    """The authorisation in the reader's language, with exactly the figures they chose."""
     return wording.consent_text(
         language=translation.get_language() or "zh-hans",
-        max_amount=data.get("max_amount") or Decimal(0),
+        max_amount=form.cleaned_data["max_amount"],
         currency=loan.currency,
-        debit_day=data.get("debit_day") or 1,
+        debit_day=form.cleaned_data["debit_day"],
     )
+
+
+def _agreed_to(form: MandateForm, consent_text: str) -> bool:
+    """Whether the borrower ticked the box under this very text, not one shown before.
+
+    The first send only shows the text for the figures; the box counts when the digest
+    sent back is the digest of the text for the figures sent with it.
+    """
+    shown = form.cleaned_data.get("agreed_digest")
+    if shown != wording.consent_digest(consent_text):
+        if form.cleaned_data.get("consent") and shown:
+            form.add_error(
+                None, _("The figures changed: read the authorisation again and agree to it.")
+            )
+        return False
+    if not form.cleaned_data.get("consent"):
+        form.add_error(
+            "consent", _("Tick the box to agree to the authorisation, or leave the page.")
+        )
+        return False
+    return True
+
+
+def _with_digest(form: MandateForm, consent_text: str | None) -> MandateForm:
+    """The form to show next, carrying the digest of the text shown with it, if any."""
+    if consent_text is not None and form.is_bound:
+        # A bound field shows what `data` holds: the digest goes back with the next send.
+        data = QueryDict(mutable=True)
+        data.update(form.data)
+        data["agreed_digest"] = wording.consent_digest(consent_text)
+        form.data = data
+    return form
 
 
 @require_POST

@@ -23,6 +23,8 @@ from tactful.errors import Conflict, InvalidInput
 from tactful.portal.pdf import FontMissing
 from tactful.portal.privacy import pdf
 from tactful.portal.privacy.forms import EmergencyContactForm, WithdrawForm
+from tactful.repayment import selectors as repayment_selectors
+from tactful.repayment import wording as repayment_wording
 from tactful.web.access import borrower_required
 
 _DESIGNATION_ERRORS = {
@@ -55,8 +57,16 @@ def _privacy_page(
         for contact in selectors.active_emergency_contacts(borrower)
     ]
     limit = privacy_terms().max_emergency_contacts
+    mandates = [
+        {
+            "mandate": mandate,
+            "text": repayment_wording.mandate_consent_text(mandate, language=language),
+        }
+        for mandate in repayment_selectors.active_mandates_of_borrower(borrower.pk)
+    ]
     context = {
         "consents": consents,
+        "mandates": mandates,
         "contacts": contacts,
         "form": form,
         "can_add": len(contacts) < limit,

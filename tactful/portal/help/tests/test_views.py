@@ -167,18 +167,34 @@ def test_a_promise_from_the_portal(client, loan) -> None:
     assert PromiseToPay.objects.count() == 1
 
 
+MANDATE = {
+    "bank_code": "ICBC",
+    "account_number": "6222020200112233445",
+    "max_amount": "1000",
+    "debit_day": "10",
+}
+
+
+def _shown_digest(page: bytes) -> str:
+    found = re.search(rb'name="agreed_digest" value="([0-9a-f]{64})"', page)
+    assert found, "the page carries no digest of the authorisation it shows"
+    return found.group(1).decode()
+
+
 def test_auto_debit_set_up_and_cancelled_from_the_portal(client, loan, processor) -> None:
-    body = {
-        "bank_code": "ICBC",
-        "account_number": "6222020200112233445",
-        "max_amount": "2000",
-        "debit_day": "15",
-        "consent": "on",
-    }
-    without_consent = client.post(url("auto-debit", loan.reference), {**body, "consent": ""})
-    assert without_consent.status_code == 400
+    reviewed = client.post(url("auto-debit", loan.reference), MANDATE, HTTP_ACCEPT_LANGUAGE="en")
+    assert reviewed.status_code == 200
     assert not DebitMandate.objects.exists()
-    client.post(url("auto-debit", loan.reference), body, HTTP_ACCEPT_LANGUAGE="en")
+    digest = _shown_digest(reviewed.content)
+    unticked = client.post(
+        url("auto-debit", loan.reference),
+        {**MANDATE, "agreed_digest": digest},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert unticked.status_code == 400
+    assert not DebitMandate.objects.exists()
+    agreed = {**MANDATE, "agreed_digest": digest, "consent": "on"}
+    client.post(url("auto-debit", loan.reference), agreed, HTTP_ACCEPT_LANGUAGE="en")
     mandate = DebitMandate.objects.get()
     assert mandate.consent.language == "en"
     page = client.get(url("auto-debit", loan.reference), HTTP_ACCEPT_LANGUAGE="en").content
@@ -186,6 +202,47 @@ def test_auto_debit_set_up_and_cancelled_from_the_portal(client, loan, processor
     assert b"6222020200112233445" not in page
     client.post(url("auto-debit-cancel", loan.reference))
     assert DebitMandate.objects.get().cancellation.reason == "borrower"
+
+
+def test_the_authorisation_agreed_to_states_the_day_and_limit_chosen(client, loan, processor):
+    """It used to read "day 1 ... at most CNY 0.00" whatever was chosen, then set day 10."""
+    first = client.get(url("auto-debit", loan.reference), HTTP_ACCEPT_LANGUAGE="en").content
+    assert b"CNY 0.00" not in first
+    assert b"on day 1 of" not in first
+    reviewed = client.post(url("auto-debit", loan.reference), MANDATE, HTTP_ACCEPT_LANGUAGE="en")
+    text = reviewed.content.decode()
+    assert "on day 10 of each month, at most CNY 1,000.00 a day" in text
+    agreed = {**MANDATE, "agreed_digest": _shown_digest(reviewed.content), "consent": "on"}
+    client.post(url("auto-debit", loan.reference), agreed, HTTP_ACCEPT_LANGUAGE="en")
+    mandate = DebitMandate.objects.get()
+    assert (mandate.debit_day, mandate.max_amount) == (10, Decimal("1000"))
+    assert mandate.consent.wording_digest == _shown_digest(reviewed.content)
+
+
+def test_figures_changed_after_reading_need_reading_again(client, loan, processor):
+    reviewed = client.post(url("auto-debit", loan.reference), MANDATE, HTTP_ACCEPT_LANGUAGE="en")
+    changed = {
+        **MANDATE,
+        "debit_day": "15",
+        "agreed_digest": _shown_digest(reviewed.content),
+        "consent": "on",
+    }
+    page = client.post(url("auto-debit", loan.reference), changed, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 400
+    assert not DebitMandate.objects.exists()
+    assert "The figures changed" in page.content.decode()
+    assert "on day 15 of each month" in page.content.decode()
+
+
+def test_an_auto_debit_in_force_is_listed_under_my_consents(client, loan, processor):
+    reviewed = client.post(url("auto-debit", loan.reference), MANDATE, HTTP_ACCEPT_LANGUAGE="en")
+    agreed = {**MANDATE, "agreed_digest": _shown_digest(reviewed.content), "consent": "on"}
+    client.post(url("auto-debit", loan.reference), agreed, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get("/portal/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "on day 10 of each month, at most CNY 1,000.00 a day" in page
+    client.post(url("auto-debit-cancel", loan.reference))
+    page = client.get("/portal/privacy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "on day 10 of each month" not in page
 
 
 def test_points_are_shown_and_used(client, borrower, loan) -> None:
