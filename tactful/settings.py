@@ -350,6 +350,8 @@ LOGGING = {
     "loggers": {
         # django-axes announces itself at INFO on every start, CLI commands included.
         "axes": {"level": "WARNING"},
+        # fpdf2's font subsetting (fontTools) writes ~100 INFO lines for every PDF made.
+        "fontTools": {"level": "WARNING"},
         "django.request": {"filters": ["no_tracebacks_for_4xx"]},
     },
 }

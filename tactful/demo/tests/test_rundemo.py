@@ -76,7 +76,7 @@ def test_the_banner_names_a_borrower_per_bucket_and_the_staff_logins(settings):
     assert "http://127.0.0.1:8123/demo/outbox/" in banner
     assert "http://127.0.0.1:8123/api/v1/docs" in banner
     assert "collector, supervisor, compliance, admin; password tactful-demo" in banner
-    assert "manage.py demo_totp USERNAME" in banner
+    assert "TACTFUL_DEMO=true .venv/bin/python manage.py demo_totp USERNAME" in banner
     assert "+1201555010" in banner
 
 
@@ -93,3 +93,38 @@ def test_seed_demo_command_seeds_and_summarises(capsys):
 
     assert Borrower.objects.count() == 2
     assert "borrowers: 2 (2 new)" in capsys.readouterr().out
+
+
+def test_the_second_factor_command_the_banner_prints_works_as_printed(tmp_path, db):
+    """It used to fail from any other shell: "demo codes are shown only when TACTFUL_DEMO is on"."""
+    import os
+    import re
+    import shlex
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    environment = {**os.environ, "TACTFUL_VAR_DIR": str(tmp_path)}
+    environment.pop("TACTFUL_DEMO", None)
+    environment.pop("DATABASE_URL", None)
+
+    def run(command: list[str], extra: dict[str, str] | None = None) -> str:
+        result = subprocess.run(
+            command, cwd=root, env={**environment, **(extra or {})},
+            capture_output=True, text=True, timeout=300, check=True,
+        )  # fmt: skip
+        return result.stdout
+
+    run([sys.executable, "manage.py", "migrate", "-v0"])
+    run([sys.executable, "manage.py", "seed_demo", "--borrowers", "1"], {"TACTFUL_DEMO": "true"})
+    banner_line = next(
+        line for line in Command()._banner("http://x", {"TACTFUL_DEMO": "true"}).splitlines()
+        if "demo_totp" in line
+    )  # fmt: skip
+    printed = banner_line.split("code: ", 1)[1].replace("USERNAME", "collector")
+    words = shlex.split(printed)
+    assignments = dict(word.split("=", 1) for word in words if re.match(r"^[A-Z_]+=", word))
+    command = [word for word in words if not re.match(r"^[A-Z_]+=", word)]
+    command[0] = sys.executable
+    assert re.fullmatch(r"\d{6}\n", run(command, assignments))

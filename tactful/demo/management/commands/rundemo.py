@@ -132,7 +132,8 @@ def _staff_lines(base_url: str, env: dict[str, str]) -> list[str]:
     return [
         f"  Staff            {base_url}{reverse('staff:login')}  and  {base_url}/admin/",
         f"    usernames {usernames}; password {DEMO_PASSWORD}",
-        "    the second-factor code: .venv/bin/python manage.py demo_totp USERNAME",
+        "    the second-factor code: "
+        "TACTFUL_DEMO=true .venv/bin/python manage.py demo_totp USERNAME",
         "",
     ]
 
