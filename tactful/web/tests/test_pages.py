@@ -1,5 +1,6 @@
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from tactful.messaging.outbox import OutboxSmsSender
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import use_sms_sender
 from tactful.testing.personas import (
+    CN_PHONE,
     FIRST_PHONE,
     make_borrower,
     make_overdue_loan,
@@ -150,6 +152,20 @@ class TestDemoOutbox:
         assert body.index("second message") < body.index("first message")
         assert FIRST_PHONE not in body
         assert "202****0123" in body
+
+    def test_times_are_named_with_the_zone_they_are_read_in(self, client, settings):
+        """A signed-in borrower read Shanghai times labelled "(UTC)"."""
+        settings.DEMO_MODE = True
+        borrower = make_borrower(external_id="b-zone", phone=CN_PHONE)
+        OutboxSmsSender().send(SmsMessage(to=CN_PHONE, body="a code", purpose="sign_in_code"))
+        sent = OutboxMessage.objects.get().sent_at
+
+        anonymous = Client().get("/demo/outbox/").content.decode()
+        assert f"{sent:%Y-%m-%d %H:%M:%S}（UTC）" in anonymous
+        sign_in_borrower(client, borrower)
+        local = sent.astimezone(ZoneInfo("Asia/Shanghai"))
+        page = client.get("/demo/outbox/").content.decode()
+        assert f"{local:%Y-%m-%d %H:%M:%S}（Asia/Shanghai）" in page
 
     def test_the_table_keeps_only_the_masked_number(self, settings):
         OutboxSmsSender().send(SmsMessage(to=FIRST_PHONE, body="a code", purpose="sign_in_code"))
