@@ -22,6 +22,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from tactful.money.currency import AmountError, UnknownCurrency, parse_amount, quantum
 from tactful.money.irr import annualised, effective_annual, periodic_irr
+from tactful.money.records import InstallmentState
 from tactful.money.schedule import (
     MAX_ANNUAL_RATE,
     Method,
@@ -173,6 +174,25 @@ def affordable(offers: Sequence[Offer], installment: Decimal) -> list[Offer]:
         for offer in offers
         if offer.first_payment <= installment and offer.regular_payment <= installment
     ]
+
+
+def current_payment(installments: Sequence[InstallmentState], as_of: date) -> Decimal:
+    """Return what the current schedule asks of the borrower each month, as of ``as_of``.
+
+    That is the scheduled payment (principal and interest) of the next unpaid installment
+    to fall due from ``as_of`` on. When every unpaid installment is already due, the whole
+    of what is owed is due now, and that is the payment to compare with.
+    """
+    unpaid = [row for row in installments if not row.is_paid]
+    upcoming = sorted((row for row in unpaid if row.due_date >= as_of), key=lambda row: row.n)
+    if upcoming:
+        return upcoming[0].principal_due + upcoming[0].interest_due
+    return sum((row.outstanding for row in unpaid), start=ZERO)
+
+
+def lowers_payments(*, first_payment: Decimal, regular_payment: Decimal, current: Decimal) -> bool:
+    """Tell whether a plan asks less than ``current`` every month, its first payment included."""
+    return first_payment < current and regular_payment < current
 
 
 def _fee_for(total: Decimal, fee_rate: Decimal, currency: str) -> Decimal:

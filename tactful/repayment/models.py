@@ -61,6 +61,11 @@ class RestructuringOffer(AppendOnlyModel):
         return f"{self.months}-month offer {self.reference}"
 
     @property
+    def total_cost(self) -> Decimal:
+        """Return what the plan costs beyond the carried balance: its interest and fee."""
+        return self.total_interest + self.fee
+
+    @property
     def balance(self) -> Decimal:
         """Return the carried balance the offer re-lends."""
         return self.balance_principal + self.balance_interest + self.balance_fees

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 
 from tactful.borrowers.models import Borrower
 from tactful.loans import selectors as loans
+from tactful.loans.credits import is_from_borrower
 from tactful.loans.ledger_view import bucket_scheme
 from tactful.loans.models import Loan
 from tactful.loans.selectors import (
@@ -36,7 +37,7 @@ from tactful.money.points import PointsKind as PurePointsKind
 from tactful.money.points import balance as points_balance_of
 from tactful.money.promises import Promise, PromiseState, paid_towards, promise_state
 from tactful.money.reageing import ReageMode, Watch, WatchState, reaged_days_past_due, watch
-from tactful.money.restructuring import CarriedBalance
+from tactful.money.restructuring import CarriedBalance, current_payment, lowers_payments
 from tactful.repayment.models import (
     Acceptance,
     DebitAttempt,
@@ -52,9 +53,6 @@ from tactful.treatments.selectors import latest_entry_for_loan, reasons_in
 ZERO = Decimal(0)
 # Ledger entries Tactful itself posts that are not money from the borrower: the closing
 # entry of a restructuring and a points redemption. Promises do not count them.
-RESTRUCTURE_REFERENCE = "restructure:"
-POINTS_REFERENCE = "points:"
-INTERNAL_REFERENCES = (RESTRUCTURE_REFERENCE, POINTS_REFERENCE)
 
 
 @dataclass(frozen=True)
@@ -120,7 +118,7 @@ def active_pause(loan: Loan, *, on: date) -> HardshipPause | None:
 
 def plan_acceptance(loan: Loan) -> Acceptance | None:
     """Return the acceptance that opened ``loan`` as a restructured plan, if it is one."""
-    return Acceptance.objects.filter(plan_loan=loan).select_related("offer").first()
+    return Acceptance.objects.filter(plan_loan=loan).select_related("offer", "old_loan").first()
 
 
 def closing_acceptance(loan: Loan) -> Acceptance | None:
@@ -162,19 +160,66 @@ def open_offers(loan: Loan, *, today: date) -> list[RestructuringOffer]:
     return list(rows.order_by("months", "pk"))
 
 
+@dataclass(frozen=True)
+class ComparedOffer:
+    """An offer beside the current schedule: how much more (or, negative, less) it costs."""
+
+    offer: RestructuringOffer
+    extra_cost: Decimal
+
+    @property
+    def saving(self) -> Decimal:
+        """Return how much less than the current schedule the plan costs (negative: more)."""
+        return -self.extra_cost
+
+
+@dataclass(frozen=True)
+class OfferComparison:
+    """The open offers split by whether they lower the monthly payment, as the page says."""
+
+    current_payment: Decimal
+    still_to_repay: Decimal
+    smaller: list[ComparedOffer]
+    larger: list[ComparedOffer]
+
+
+def compare_offers(offers: list[RestructuringOffer], status: LoanStatus) -> OfferComparison:
+    """Set each offer against what the loan asks today and what it would still cost.
+
+    Only plans whose every payment is smaller than the current one are "smaller monthly
+    payments"; the rest are told apart, never offered under that name. The extra cost is
+    what the plan repays in all minus what the current schedule still asks in all.
+    """
+    current = current_payment(status.state.installments, status.as_of)
+    smaller: list[ComparedOffer] = []
+    larger: list[ComparedOffer] = []
+    for offer in offers:
+        compared = ComparedOffer(offer=offer, extra_cost=offer.total_repaid - status.outstanding)
+        lowers = lowers_payments(
+            first_payment=offer.first_payment,
+            regular_payment=offer.regular_payment,
+            current=current,
+        )
+        (smaller if lowers else larger).append(compared)
+    return OfferComparison(
+        current_payment=current, still_to_repay=status.outstanding, smaller=smaller, larger=larger
+    )
+
+
 # The reason words are keyed by BCP 47 tags; Django's active language is lower case.
 _REASON_LANGUAGES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 
 
 def offer_reasons(loan: Loan, *, language: str) -> list[str]:
-    """Return, in plain words, why the latest nightly plan treated `loan` as it did.
+    """Return, in plain words, what made the latest nightly plan offer `loan` help.
 
-    Empty when no plan has a row for the loan: the page then says nothing about it.
+    Only the reasons that raised the estimated risk: those are why help is offered. Empty
+    when no plan has a row for the loan: the page then says nothing about it.
     """
     entry = latest_entry_for_loan(loan)
     if entry is None:
         return []
-    return reasons_in(entry, _REASON_LANGUAGES.get(language.lower(), "en"))
+    return reasons_in(entry, _REASON_LANGUAGES.get(language.lower(), "en"), raising_only=True)
 
 
 def offer_by_reference(reference: UUID) -> RestructuringOffer | None:
@@ -261,13 +306,14 @@ class PromiseView:
 def borrower_payments(loan: Loan, *, as_of: date) -> list[tuple[date, Decimal]]:
     """Return the live payments from the borrower valued on or before ``as_of``.
 
-    Reversed payments are left out once their reversal is valued; Tactful's own closing
-    and points entries are not money from the borrower and never count.
+    Reversed payments are left out once their reversal is valued; Tactful's own credits
+    (closing into a plan, points, complaint compensation) are not money from the borrower
+    and never count (`tactful.loans.credits`).
     """
     return [
         (row.value_date, row.amount)
         for row in live_payments(loan, as_of=as_of)
-        if not row.external_reference.startswith(INTERNAL_REFERENCES)
+        if is_from_borrower(row.external_reference)
     ]
 
 

@@ -138,6 +138,15 @@ def latest_entry_for_loan(loan: Loan) -> PlanEntry | None:
     )
 
 
-def reasons_in(entry: PlanEntry, language: str) -> list[str]:
-    """Return the entry's reasons in plain words (``en``, ``zh-Hans`` or ``zh-Hant``)."""
-    return [describe(key, language) for key in entry.reasons.split(";") if key]
+def reasons_in(entry: PlanEntry, language: str, *, raising_only: bool = False) -> list[str]:
+    """Return the entry's reasons in plain words (``en``, ``zh-Hans`` or ``zh-Hant``).
+
+    ``raising_only`` keeps the reasons that raised the estimated risk: why help is offered.
+    A factor that lowered the estimate against the average account (15 days late when the
+    average overdue account is later) is true for staff but reads as nonsense to the
+    borrower it is offered to.
+    """
+    keys = [key for key in entry.reasons.split(";") if key]
+    if raising_only:
+        keys = [key for key in keys if key.endswith("+")]
+    return [describe(key, language) for key in keys]

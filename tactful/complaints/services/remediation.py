@@ -48,6 +48,7 @@ from tactful.complaints.services.intake import Intake, file_complaint
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import send_sms_with_permit as send_with_permit
 from tactful.errors import Conflict, InvalidInput
+from tactful.loans.credits import COMPENSATION_PREFIX
 from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.services import post_payment, reverse_entry
 from tactful.loans.services import waive_fee as loans_waive_fee
@@ -163,7 +164,7 @@ def compensate(
             amount=value,
             value_date=moment.date(),
             actor=_user(actor),
-            external_reference=f"compensation:{complaint.number}",
+            external_reference=f"{COMPENSATION_PREFIX}{complaint.number}",
         )
         return _remediation(
             complaint, RemediationKind.COMPENSATION, actor, moment, ledger_entry=entry

@@ -7,12 +7,15 @@ from typing import Any
 import pytest
 
 from tactful.money.irr import periodic_irr
+from tactful.money.records import InstallmentState
 from tactful.money.restructuring import (
     Caps,
     CarriedBalance,
     PlanTerms,
     RestructuringError,
     affordable,
+    current_payment,
+    lowers_payments,
     price_menu,
     price_offer,
 )
@@ -127,3 +130,47 @@ def test_affordable_offers_fit_every_payment_fee_included() -> None:
     )
     fitting = affordable(menu, D("850.00"))
     assert [offer.terms.months for offer in fitting] == [12, 24]
+
+
+def _installment(n: int, due: date, *, paid: bool = False) -> InstallmentState:
+    principal, interest = Decimal("900.00"), Decimal("100.00")
+    return InstallmentState(
+        n=n,
+        due_date=due,
+        fees_due=Decimal("0"),
+        interest_due=interest,
+        principal_due=principal,
+        fees_paid=Decimal("0"),
+        interest_paid=interest if paid else Decimal("0"),
+        principal_paid=principal if paid else Decimal("0"),
+        paid_off_on=due if paid else None,
+    )
+
+
+def test_the_current_payment_is_the_next_scheduled_one() -> None:
+    rows = [
+        _installment(1, date(2026, 1, 10), paid=True),
+        _installment(2, date(2026, 2, 10)),
+        _installment(3, date(2026, 3, 10)),
+    ]
+    assert current_payment(rows, date(2026, 2, 20)) == Decimal("1000.00")
+
+
+def test_when_everything_is_due_the_current_payment_is_all_that_is_owed() -> None:
+    rows = [_installment(1, date(2026, 1, 10)), _installment(2, date(2026, 2, 10))]
+    assert current_payment(rows, date(2026, 3, 1)) == Decimal("2000.00")
+
+
+@pytest.mark.parametrize(
+    ("first", "regular", "lowers"),
+    [("900", "900", True), ("1000", "900", False), ("900", "1000", False), ("999.99", "1", True)],
+)
+def test_a_plan_lowers_payments_only_when_every_payment_is_smaller(
+    first: str, regular: str, lowers: bool
+) -> None:
+    assert (
+        lowers_payments(
+            first_payment=Decimal(first), regular_payment=Decimal(regular), current=Decimal(1000)
+        )
+        is lowers
+    )

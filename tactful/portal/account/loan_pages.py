@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 from tactful.borrowers.models import Borrower
 from tactful.loans import selectors as loans
+from tactful.loans.credits import CreditSource, credit_source
 from tactful.loans.models import EntryKind, LedgerEntry, Loan
 from tactful.loans.selectors import LoanStatus, ledger_entries, loan_status, loans_of_borrower
 from tactful.money import InstallmentState
+from tactful.repayment import selectors as repayment
+from tactful.repayment.models import Acceptance
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,24 @@ class ScheduleRow:
 class LedgerRow:
     value_date: date
     kind: str
+    source: CreditSource
     amount: Decimal
     is_reversed: bool
     reverses_date: date | None
 
 
 @dataclass(frozen=True)
+class Restructuring:
+    """How a loan stands to a repayment plan: moved into one, or one itself."""
+
+    moved_into: Acceptance | None
+    opened_by: Acceptance | None
+
+
+@dataclass(frozen=True)
 class LoanPage:
     status: LoanStatus
+    restructuring: Restructuring
     schedule: list[ScheduleRow]
     ledger: list[LedgerRow]
 
@@ -50,8 +63,18 @@ def borrower_today(borrower: Borrower, *, now: datetime) -> date:
     return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
 
 
-def loan_statuses(borrower: Borrower, *, as_of: date) -> list[LoanStatus]:
-    return [loan_status(loan, as_of=as_of) for loan in loans_of_borrower(borrower.pk)]
+def loan_statuses(borrower: Borrower, *, as_of: date) -> list[tuple[LoanStatus, Restructuring]]:
+    return [
+        (loan_status(loan, as_of=as_of), restructuring_of(loan))
+        for loan in loans_of_borrower(borrower.pk)
+    ]
+
+
+def restructuring_of(loan: Loan) -> Restructuring:
+    """Return the acceptances that closed ``loan`` into a plan, or opened it as one."""
+    return Restructuring(
+        moved_into=repayment.closing_acceptance(loan), opened_by=repayment.plan_acceptance(loan)
+    )
 
 
 def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
@@ -62,7 +85,12 @@ def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
 def loan_page(loan: Loan, *, as_of: date) -> LoanPage:
     status = loan_status(loan, as_of=as_of)
     schedule = [_schedule_row(row, as_of) for row in status.state.installments]
-    return LoanPage(status=status, schedule=schedule, ledger=_ledger_rows(loan))
+    return LoanPage(
+        status=status,
+        restructuring=restructuring_of(loan),
+        schedule=schedule,
+        ledger=_ledger_rows(loan),
+    )
 
 
 def _schedule_row(row: InstallmentState, as_of: date) -> ScheduleRow:
@@ -90,6 +118,7 @@ def _ledger_row(entry: LedgerEntry, is_reversed: bool) -> LedgerRow:
     return LedgerRow(
         value_date=entry.value_date,
         kind=entry.kind,
+        source=credit_source(entry.external_reference),
         amount=entry.amount,
         is_reversed=is_reversed,
         reverses_date=original.value_date if original is not None else None,

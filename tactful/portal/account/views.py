@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.borrowers.models import Borrower
 from tactful.errors import InvalidInput
+from tactful.loans.selectors import LoanStatus
 from tactful.one_time_codes import services as codes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
 from tactful.portal.account import loan_pages
@@ -97,8 +98,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     today = loan_pages.borrower_today(borrower, now=timezone.now())
     loans = [
-        {"status": status, "kind": status_kind(status), "words": status_words(status)}
-        for status in loan_pages.loan_statuses(borrower, as_of=today)
+        {"status": status, "plan": plan, **_status_context(status, plan)}
+        for status, plan in loan_pages.loan_statuses(borrower, as_of=today)
     ]
     return render(request, "portal/account/home.html", {"loans": loans, "today": today})
 
@@ -115,8 +116,17 @@ def loan_detail(request: HttpRequest, borrower: Borrower, reference: UUID) -> Ht
         "page": page,
         "loan": loan,
         "today": today,
-        "kind": status_kind(page.status),
-        "words": status_words(page.status),
-        "ledger": [(row, entry_label(row.kind)) for row in page.ledger],
+        **_status_context(page.status, page.restructuring),
+        "ledger": [(row, entry_label(row.kind, row.source)) for row in page.ledger],
     }
     return render(request, "portal/account/loan.html", context)
+
+
+def _status_context(status: LoanStatus, plan: loan_pages.Restructuring) -> dict[str, str]:
+    moved = plan.moved_into
+    return {
+        "kind": status_kind(status, moved_into_plan=moved is not None),
+        "words": status_words(
+            status, moved_into_plan_on=moved.accepted_on if moved is not None else None
+        ),
+    }

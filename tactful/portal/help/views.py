@@ -120,10 +120,12 @@ def plans(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResp
             messages.error(request, refusal_text(error))
         return redirect("portal:plans", reference=loan.reference)
     offers = selectors.open_offers(loan, today=today)
+    account = selectors.account_status(loan, as_of=today)
     context = {
         "loan": loan,
-        "account": selectors.account_status(loan, as_of=today),
+        "account": account,
         "offers": offers,
+        "comparison": selectors.compare_offers(offers, account.status),
         "fitting": _fitting(offers, fitting_under),
         "affordable": fitting_under,
         "reasons": selectors.offer_reasons(loan, language=translation.get_language() or "en"),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans import services as loans
+from tactful.loans.credits import RESTRUCTURE_PREFIX
 from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.selectors import LoanStatus, loan_status, locked_loan
 from tactful.money.currency import quantum
@@ -280,7 +281,7 @@ def _close_old_schedule(old: Loan, offer: RestructuringOffer, day: date, actor: 
         amount=outstanding,
         value_date=day,
         actor=actor,
-        external_reference=f"{selectors.RESTRUCTURE_REFERENCE}{offer.reference.hex}",
+        external_reference=f"{RESTRUCTURE_PREFIX}{offer.reference.hex}",
     )
 
 

@@ -22,6 +22,7 @@ from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrowers_with_ids, locked_borrower
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans import services as loans
+from tactful.loans.credits import POINTS_PREFIX
 from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.selectors import (
     installments_paid_on_time,
@@ -123,7 +124,7 @@ def _redeem(
         amount=value,
         value_date=day,
         actor=actor,
-        external_reference=f"{selectors.POINTS_REFERENCE}{reference.hex}",
+        external_reference=f"{POINTS_PREFIX}{reference.hex}",
     )
     _ensure_no_principal(loan, entry, day)
     redemption = PointsEntry.objects.create(

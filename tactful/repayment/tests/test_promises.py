@@ -43,6 +43,21 @@ def test_a_promise_kept_by_payments_in_its_window(loan, today) -> None:
     assert (outcome.state, outcome.paid) == ("kept", D("500.00"))
 
 
+@pytest.mark.parametrize(
+    "reference", ["compensation:C-2026-000001", "points:ab12", "restructure:cd"]
+)
+def test_credits_that_are_not_the_borrowers_money_never_keep_a_promise(
+    loan, today, reference
+) -> None:
+    """Complaint compensation, points and a plan's closing lower the debt but are not paid."""
+    promise(loan, today)
+    post_payment(
+        loan=loan, amount=D("500.00"), value_date=today, actor="test", external_reference=reference
+    )
+    [view] = selectors.promises_of(loan, as_of=today)
+    assert (view.state, view.paid) == ("pending", D("0"))
+
+
 def test_a_broken_promise_is_detected_the_day_after(loan, today) -> None:
     row = promise(loan, today)
     post_payment(loan=loan, amount=D("100.00"), value_date=today, actor="test")

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from tactful.repayment import selectors
 from tactful.repayment.models import (
     Acceptance,
     DebitMandate,
@@ -124,6 +125,74 @@ def test_a_plan_is_chosen_and_accepted_with_a_texted_code(
     response = client.post(url("accept", offer.reference), {"code": code})
     acceptance = Acceptance.objects.get()
     assert response["Location"] == reverse("portal:loan", args=[acceptance.plan_loan.reference])
+
+
+def accept_plan(client, offer, sms_outbox, capture) -> Acceptance:
+    with capture(execute=True):
+        client.post(url("offer", offer.reference))
+    found = re.search(r"\b(\d{6})\b", sms_outbox.sent[-1].body)
+    assert found is not None
+    client.post(url("accept", offer.reference), {"code": found.group(1)})
+    return Acceptance.objects.get()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_a_loan_moved_into_a_plan_never_reads_as_paid(
+    client, loan, sms_outbox, django_capture_on_commit_callbacks, language
+) -> None:
+    client.post(url("plans", loan.reference))
+    offer = RestructuringOffer.objects.get(loan=loan, months=24)
+    acceptance = accept_plan(client, offer, sms_outbox, django_capture_on_commit_callbacks)
+    client.cookies["django_language"] = language
+    old = client.get(url("loan", loan.reference), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    plan = client.get(
+        url("loan", acceptance.plan_loan.reference), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    home = client.get(url("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        paid = str(translation.gettext("Paid in full. Thank you."))
+        received = str(translation.gettext("Payment received"))
+        borrowed = str(translation.gettext("Amount borrowed"))
+        moved = str(translation.gettext("Moved into your repayment plan (not a payment)"))
+        carried = str(translation.gettext("Carried into the plan"))
+    assert paid not in old
+    assert paid not in home
+    assert received not in old
+    assert moved in old
+    assert 'data-restructured="moved"' in old
+    assert "status-restructured" in old
+    assert 'data-restructured="plan"' in plan
+    assert carried in plan
+    assert borrowed not in plan
+
+
+def test_smaller_payments_are_only_plans_that_lower_every_payment(client, loan, today) -> None:
+    client.post(url("plans", loan.reference))
+    page = client.get(url("plans", loan.reference), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    found = re.search(r'data-current-payment="([\d.]+)"', page)
+    assert found is not None
+    current = D(found.group(1))
+    assert current == D("1100.16")  # the loan's own level installment
+    smaller_part, _, larger_part = page.partition('id="larger-plans"')
+    smaller = {int(m) for m in re.findall(r'data-months="(\d+)"', smaller_part)}
+    larger = {int(m) for m in re.findall(r'data-months="(\d+)"', larger_part)}
+    offers = {row.months: row for row in RestructuringOffer.objects.filter(loan=loan)}
+    assert smaller
+    assert larger
+    assert smaller | larger == set(offers)
+    for months in smaller:
+        assert offers[months].regular_payment < current
+        assert offers[months].first_payment < current
+    for months in larger:
+        assert max(offers[months].regular_payment, offers[months].first_payment) >= current
+    assert 3 in larger
+    outstanding = selectors.account_status(loan, as_of=today).status.outstanding
+    for row in offers.values():
+        # The cost in all to the cent (never rounded to a whole yuan), and the difference
+        # from the current schedule, both in words and as data.
+        assert f'data-total-cost="{row.total_interest + row.fee}"' in page
+        assert f'data-extra-cost="{row.total_repaid - outstanding}"' in page
+    assert "more in all" in page or "less in all" in page
 
 
 def test_a_hardship_pause_from_the_portal(client, loan) -> None:
