@@ -59,7 +59,9 @@ class PermitRequest:
     another matter: it is made, decided and recorded as a denial.
 
     `automated` means no person makes the contact (Tactful's own texts, an automated
-    reminder): it needs no certified collector, and has none.
+    reminder): it needs no certified collector, and has none. `requested_by_recipient`
+    means the person asked for this very message that moment (a sign-in code): only
+    Tactful's own automated service texts answer such a request.
     """
 
     loan: Loan | None
@@ -69,6 +71,7 @@ class PermitRequest:
     collector: User | None = None
     automated: bool = False
     content: str | None = None
+    requested_by_recipient: bool = False
 
     def __post_init__(self) -> None:
         problems: dict[str, str] = {}
@@ -80,6 +83,12 @@ class PermitRequest:
             problems["loan"] = "this loan is not owed by the borrower this recipient belongs to"
         if self.automated and self.collector is not None:
             problems["collector"] = "an automated contact has no collector"
+        if self.requested_by_recipient is not False and not (
+            self.requested_by_recipient is True and self.purpose == "service" and self.automated
+        ):
+            problems["requested_by_recipient"] = (
+                "only an automated service message can answer the recipient's own request"
+            )
         if problems:
             raise InvalidInput(problems)
 
@@ -141,6 +150,7 @@ def gather_facts(
         debt=debt_key(request.loan),
         collector_certified=_collector_certified(request, now),
         content=request.content,
+        requested_by_recipient=request.requested_by_recipient,
     )
     return GateInput(attempt, facts)
 

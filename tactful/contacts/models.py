@@ -220,6 +220,8 @@ class ContactAttempt(AppendOnlyModel):
         related_name="contact_attempts",
     )
     automated = models.BooleanField(default=False)
+    # The person asked for this very message that moment (a sign-in code).
+    requested_by_recipient = models.BooleanField(default=False)
     content = models.TextField(null=True, blank=True)
     attempt = models.JSONField()
     facts = models.JSONField()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tactful.policy import CompiledPack, load_pack
+from tactful.policy.next_allowed import Window
 from tactful.policy.packs import read_pack_file
 from tactful.policy.schema import PackSpec, UnknownPack
 from tactful.policy.types import Language
@@ -49,12 +50,19 @@ def pack_time_zone(name: str) -> ZoneInfo:
     return ZoneInfo(pack_file(name).time_zone)
 
 
-def opening_hours(channel: str, role: str, purpose: str) -> tuple[time, time] | None:
+def opening_hours(
+    channel: str, role: str, purpose: str, *, requested_by_recipient: bool = False
+) -> tuple[time, time] | None:
     """Return the local hours within which such a contact may happen.
 
     None when there are no hours to tell: no time window, or windows that never open.
+    `requested_by_recipient`: a message the person asked for that moment, which the
+    windows that exempt such messages do not hold back.
     """
-    window = configured_pack().route(channel, role, purpose).window
+    windows = configured_pack().route(channel, role, purpose).windows
+    if requested_by_recipient and purpose == "service":
+        windows = tuple(rule for rule in windows if not rule.requested_exempt)
+    window = Window.of(windows)
     if window is None or (window.start, window.end) == (0, _DAY_SECONDS):
         return None
     return _clock(window.start), _clock(window.end)

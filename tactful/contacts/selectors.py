@@ -80,8 +80,13 @@ def permitted_attempts_to_number(indexes: Sequence[str]) -> list[ContactAttempt]
 
 
 def attempts_about(borrower: Borrower) -> QuerySet[ContactAttempt]:
-    """Return every attempt to reach anyone about `borrower`'s debts, denials included."""
-    return ContactAttempt.objects.filter(recipient__borrower=borrower)
+    """Return every attempt to reach anyone about `borrower`'s debts, denials included.
+
+    A message a third party asked for themselves (the code of their own rights request)
+    is theirs, not a contact about the borrower's debt: it is left out.
+    """
+    theirs = Q(requested_by_recipient=True) & ~Q(recipient__role="debtor")
+    return ContactAttempt.objects.filter(recipient__borrower=borrower).exclude(theirs)
 
 
 def last_attempt_at(borrower: Borrower) -> datetime | None:

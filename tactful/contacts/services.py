@@ -160,6 +160,7 @@ def _record_attempt(
         purpose=request.purpose,
         collector=request.collector,
         automated=request.automated,
+        requested_by_recipient=request.requested_by_recipient,
         content=request.content,
         attempt=_attempt_record(request),
         facts=decided.facts,
@@ -184,6 +185,7 @@ def _attempt_record(request: PermitRequest) -> dict[str, Any]:
         "purpose": request.purpose,
         "collector": request.collector.pk if request.collector is not None else None,
         "automated": request.automated,
+        "requested_by_recipient": request.requested_by_recipient,
         "has_content": request.content is not None,
     }
 
@@ -232,6 +234,7 @@ def send_sms_with_permit(
     message_purpose: str,
     actor: str,
     to: str | None = None,
+    requested_by_recipient: bool = False,
     now: datetime | None = None,
 ) -> ContactAttempt:
     """Ask for a permit to text `recipient`; send `body` with its code only if granted.
@@ -249,6 +252,7 @@ def send_sms_with_permit(
             purpose=purpose,
             automated=True,
             content=body,
+            requested_by_recipient=requested_by_recipient,
         ),
         actor=actor,
         now=now,

@@ -128,7 +128,7 @@ def use_code(*, purpose: Purpose, e164: str, code: str, now: datetime | None = N
 
 def code_hours(role: str = "debtor") -> tuple[time, time] | None:
     """Return the local hours within which codes are texted to a `role` (None: any hour)."""
-    return opening_hours("sms", role, "service")
+    return opening_hours("sms", role, "service", requested_by_recipient=True)
 
 
 def _ensure_below_limits(phone_digest: str, client_digest: str, moment: datetime) -> None:
@@ -151,11 +151,16 @@ def _text_code(
 ) -> None:
     # The person is the same whichever recipient carries the text; only the borrower
     # the record hangs on differs. Each is asked in turn until the gate permits one.
+    # The person asked for this code that moment: it is requested, not a contact made on
+    # anyone else's initiative (the pack decides whether night hours still hold it). A
+    # third party's own code is about no debt: it names no loan and is kept out of the
+    # borrower's contact record (`contacts.selectors.attempts_about`).
     for recipient in recipients:
         reader = language or recipient.language
         attempt = send_sms_with_permit(
-            loan=latest_loan(recipient.borrower),
+            loan=latest_loan(recipient.borrower) if recipient.role == "debtor" else None,
             recipient=recipient,
+            requested_by_recipient=True,
             purpose="service",
             body=code_text(purpose, code, reader),
             language=reader,

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 
 SHIPPED: dict[str, str] = {
-    "cn": "15f026b356f128810a46c5e1bf0b9a5c986090a4cb389263ec06629b0b0dd063",
-    "id": "b98bcd804bcd8f6b960f599ceb4e67eea822fff220ae99c246b8bab323f7d55a",
-    "in": "b83f4492ad295299cd4acab64f72337cc92cf2df76f6678c7c5f29ee96b2d577",
-    "ke": "b61a786ae6e8af5c1d998396010960ef85b6a04bd8b7c3236154996826dacf78",
-    "ph": "a3f0b30a5bcaab5caebe489d29ccfea238e3a4ef9394d27bbbf99ba81fff1122",
-    "uk": "6ecd471111df8a9925ca0e654e1e57661ada2303b589322e4ea8fbdfaee2b931",
-    "us": "8ff9cb3facc4fc36468c7a7835ca5cb9e310da9db3547a5685aec4bcf0b27d51",
+    "cn": "afd6b411c97c21cca0fd3b760710723168e870cfcb9dde7f0021dc2c21c2218b",
+    "id": "0a94b52ed7515a6cad03ce82e2b0c178e4b625f2b34cf72e11d4a9795f63dcd1",
+    "in": "bfbd1cd7f2d006a220c71b32e80cf6280044d46d7b0a82dd69c1a6e3d2d4fea4",
+    "ke": "fad953389047bcc8ba480728b70126f5a933b51ff2887212ddb99fdc6ee9a3af",
+    "ph": "674240301d5c5014544a33cc572a2432cef4951516371ef78fb5569c5b4a1959",
+    "uk": "701d60377536f0f43afa9fd59ad81ebe0f85a3c9a56e429b241277c4f94e9b37",
+    "us": "648a4a9d7e0f12ef02e865fe09def8cd0bd0c4351fa45dd0bc297b288bff8d64",
 }
 
 

@@ -122,10 +122,20 @@ class CompiledRule:
         raise NotImplementedError
 
 
+def requested_service(attempt: Attempt) -> bool:
+    """Tell whether `attempt` answers the recipient's own request of that moment.
+
+    Such a message (a sign-in code the person pressed for) is not a contact made on
+    anyone's initiative but theirs; packs whose law reads it so exempt it from the time
+    window (`requested_exempt`). Only ``is True`` counts: a malformed flag never exempts.
+    """
+    return attempt.purpose == "service" and attempt.requested_by_recipient is True
+
+
 class TimeWindowRule(CompiledRule):
     """Contact only between ``start`` (included) and ``end`` (excluded), local time."""
 
-    __slots__ = ("start", "end", "weekdays", "holidays")
+    __slots__ = ("start", "end", "weekdays", "holidays", "requested_exempt")
 
     def __init__(self, spec: RuleSpec) -> None:
         super().__init__(spec)
@@ -133,8 +143,11 @@ class TimeWindowRule(CompiledRule):
         self.end: int = spec.parameters["end"] * 60
         self.weekdays: frozenset[int] = spec.parameters["weekdays"]
         self.holidays: tuple[str, ...] = tuple(sorted(spec.parameters["holidays"]))
+        self.requested_exempt: bool = spec.parameters["requested_exempt"]
 
     def violated(self, situation: Situation) -> bool:
+        if self.requested_exempt and requested_service(situation.attempt):
+            return False
         if not self.start <= situation.seconds < self.end:
             return True
         return not self.allows_day(situation.today)

@@ -133,6 +133,7 @@ def _attempt(data: object, request_id: str | int, malformed: list[str]) -> Attem
         debt=_optional_text(data, "debt", malformed),
         collector_certified=_optional_flag(data, "collector_certified", malformed),
         content=_optional_text(data, "content", malformed),
+        requested_by_recipient=_optional_flag(data, "requested_by_recipient", malformed) is True,
     )
 
 

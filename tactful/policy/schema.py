@@ -79,6 +79,9 @@ class Param:
     stricter: Callable[[Any, Any], bool]
     direction: str
     show: Callable[[Any], str] = str
+    # The value a rule that leaves this parameter out gets: only for parameters added
+    # after packs were written, and always the strictest value (so absence never loosens).
+    default: Any = None
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,8 @@ def _subset(base: frozenset[Any], new: frozenset[Any]) -> bool:
 
 
 def _not_looser_flag(base: bool, new: bool) -> bool:
-    # per_debt: counting over every debt (False) is stricter than per debt (True).
+    # per_debt: counting over every debt (False) is stricter than per debt (True);
+    # requested_exempt: holding requested messages to the window (False) is stricter.
     return new <= base
 
 
@@ -284,6 +288,13 @@ KINDS: dict[str, Kind] = {
             "end": _END,
             "weekdays": Param(_weekdays, _subset, "days may only be removed", _show_weekdays),
             "holidays": Param(_countries, _superset, "calendars may only be added", _show_set),
+            "requested_exempt": Param(
+                _boolean,
+                _not_looser_flag,
+                "the exemption of requested messages may only be withdrawn",
+                _show_bool,
+                default=False,
+            ),
         },
     ),
     "frequency_cap": Kind(
@@ -505,6 +516,9 @@ def read_parameters(
     values: dict[str, Any] = {}
     for name, param in params.items():
         if name not in raw:
+            if complete and param.default is not None:
+                values[name] = param.default
+                continue
             if complete:
                 raise PackError(source, "is missing", rule=rule, field=f"parameters.{name}")
             continue

@@ -56,6 +56,10 @@ class Attempt:
     debt: str | None = None
     collector_certified: bool | None = None
     content: str | None = None
+    # The recipient asked for this very message moments ago (a sign-in code they pressed
+    # for). Only with purpose ``service``; a time window whose pack exempts such requests
+    # then does not hold it back. Anything but True reads as False.
+    requested_by_recipient: bool = False
 
 
 @dataclass(frozen=True, slots=True)

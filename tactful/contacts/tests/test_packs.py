@@ -12,7 +12,7 @@ from tactful.contacts.packs import configured_pack, opening_hours
 def test_the_configured_pack_is_cn_by_default():
     pack = configured_pack()
 
-    assert (pack.name, pack.version) == ("cn", "2026.05")
+    assert (pack.name, pack.version) == ("cn", "2026.12")
 
 
 def test_the_pack_follows_the_setting(settings):

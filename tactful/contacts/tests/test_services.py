@@ -46,7 +46,7 @@ class TestRequestPermit:
 
         assert attempt.decision == "allow"
         assert (attempt.categories, attempt.reasons, attempt.next_allowed_at) == ([], [], None)
-        assert (attempt.pack, attempt.pack_version) == ("cn", "2026.05")
+        assert (attempt.pack, attempt.pack_version) == ("cn", "2026.12")
         assert attempt.requested_at == NOW
         assert re.fullmatch(f"[{ALPHABET}]{{8}}", attempt.verification_code)
 
@@ -349,6 +349,21 @@ class TestCertification:
 
         assert denied.categories == ["data_gap"]
         assert "collector_certified" in denied.reasons[0]["message"]
+
+    @pytest.mark.parametrize(
+        "changes",
+        [
+            {"purpose": "collection", "automated": True},  # a collection text is never requested
+            {"purpose": "service", "automated": False},  # nor is a person's own call
+            {"purpose": "service", "automated": True, "requested_by_recipient": "yes"},
+        ],
+    )
+    def test_only_tactfuls_own_service_texts_can_answer_a_request(self, loan, recipient, changes):
+        fields = {"requested_by_recipient": True, **changes}
+        with pytest.raises(InvalidInput) as refused:
+            PermitRequest(loan=loan, recipient=recipient, channel="sms", **fields)
+        assert "requested_by_recipient" in refused.value.fields
+        assert not ContactAttempt.objects.exists()
 
     def test_an_automated_contact_needs_no_collector(self, loan, recipient):
         permit = request_permit(

@@ -256,18 +256,38 @@ class TestThroughTheGate:
 
         assert ContactAttempt.objects.get().loan.external_id == "l-new"
 
-    def test_at_night_in_the_borrowers_zone_no_text_is_sent_but_the_code_counts(
-        self, sms_outbox, commit
-    ):
+    def test_at_night_the_borrower_still_gets_the_code_they_asked_for(self, sms_outbox, commit):
+        """A code the person pressed for is not a collection contact: no quiet hours lock
+        them out of their own account. It is still gated, recorded and rate-limited."""
         move_to_night(personas.make_borrower(external_id="b-1", phone=FIRST_PHONE))
 
         with commit():
             e164 = request_sign_in_code(phone=FIRST_PHONE)
 
         assert e164 == FIRST_PHONE
-        assert sms_outbox.sent == []
+        assert [message.to for message in sms_outbox.sent] == [FIRST_PHONE]
         assert OneTimeCode.objects.count() == 1
+        attempt = ContactAttempt.objects.get()
+        assert (attempt.decision, attempt.purpose) == ("allow", "service")
+        assert attempt.requested_by_recipient is True
+        assert attempt.attempt["requested_by_recipient"] is True
+
+    def test_at_night_a_pack_that_holds_requested_texts_sends_nothing(
+        self, sms_outbox, commit, settings, tmp_path
+    ):
+        override = tmp_path / "strict.yaml"
+        override.write_text(
+            "pack: cn\nrules:\n  - id: cn.gbt45251.quiet_hours\n"
+            "    parameters: {requested_exempt: false}\n",
+            encoding="utf-8",
+        )
+        settings.GATE_PACK_OVERRIDE = str(override)
+        move_to_night(personas.make_borrower(external_id="b-1", phone=FIRST_PHONE))
+        with commit():
+            request_sign_in_code(phone=FIRST_PHONE)
+        assert sms_outbox.sent == []
         assert ContactAttempt.objects.get().categories == ["time_window"]
+        assert code_hours() == (time(8), time(22))
 
     def test_an_unknown_number_asks_the_gate_nothing(self, sms_outbox, commit):
         with commit():
@@ -276,5 +296,5 @@ class TestThroughTheGate:
         assert ContactAttempt.objects.count() == 0
         assert sms_outbox.sent == []
 
-    def test_the_hours_come_from_the_configured_pack(self):
-        assert code_hours() == (time(8), time(22))
+    def test_no_hours_are_named_when_the_pack_exempts_requested_codes(self):
+        assert code_hours() is None

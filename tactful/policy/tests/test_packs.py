@@ -233,7 +233,7 @@ def test_a_zone_that_is_not_an_iana_zone_is_refused(zone: object) -> None:
 def test_a_loosened_pack_that_keeps_its_version_is_refused(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The review's finding: a valid but loosened cn.yaml loaded, still saying 2026.05."""
+    """The review's finding: a valid but loosened cn.yaml loaded, still saying 2026.12."""
     from tactful.policy import packs
 
     for name in pack_names():
@@ -244,14 +244,14 @@ def test_a_loosened_pack_that_keeps_its_version_is_refused(
     loosened = shipped.replace('end: "22:00"', 'end: "23:30"', 1)
     assert loosened != shipped
     (tmp_path / "cn.yaml").write_text(loosened, encoding="utf-8")
-    assert read_pack(yaml.safe_load(loosened), "cn.yaml").version == "2026.05"  # still valid
+    assert read_pack(yaml.safe_load(loosened), "cn.yaml").version == "2026.12"  # still valid
     monkeypatch.setattr(packs, "PACK_DIRECTORY", tmp_path)
     monkeypatch.setattr(packs, "_compiled_packs", {})
     packs._read_pack_file.cache_clear()
     try:
         with pytest.raises(PackError, match="not that of the pack Tactful ships"):
             load_pack("cn")
-        assert load_pack("us").version == "2026.05"  # untouched packs still load
+        assert load_pack("us").version == "2026.12"  # untouched packs still load
     finally:
         packs._read_pack_file.cache_clear()
 

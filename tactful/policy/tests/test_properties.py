@@ -148,6 +148,7 @@ FIELD_TYPES: dict[tuple[str, ...], tuple[type, ...]] = {
     ("attempt", "collector_certified"): (bool,),
     ("attempt", "debt"): (str,),
     ("attempt", "content"): (str,),
+    ("attempt", "requested_by_recipient"): (bool,),
 }
 ALLOWED_LINE: dict[str, Any] = {
     **VALID,

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from tactful.policy import Decision, format_instant
-from tactful.policy.tests.builders import MONDAY, ZONE_OF_PACK, attempt, decide_in, local
+from tactful.policy import Attempt, Decision, decide, format_instant, load_pack
+from tactful.policy.schema import KINDS
+from tactful.policy.tests.builders import MONDAY, ZONE_OF_PACK, attempt, decide_in, facts, local
 
 WINDOWS = {
     "cn": ("08:00", "22:00"),
@@ -176,3 +177,77 @@ class TestIndonesianCalendar:
         letter = decide_in("id", now, attempt(channel="letter", recipient_timezone=self.zone))
         assert email.categories == ("time_window",)
         assert letter.allowed
+
+
+def _code_text(**changes: object) -> Attempt:
+    """A sign-in code texted to the debtor, who asked for it moments ago."""
+    values: dict[str, object] = {
+        "channel": "sms",
+        "purpose": "service",
+        "requested_by_recipient": True,
+        "collector_certified": None,
+    }
+    values.update(changes)
+    return attempt(**values)
+
+
+@pytest.mark.parametrize("pack", sorted(WINDOWS))
+def test_a_message_the_recipient_just_asked_for_is_not_held_to_the_window(pack: str) -> None:
+    """A person who asks for their sign-in code at 23:30 gets it: they made the contact."""
+    zone = ZONE_OF_PACK[pack]
+    night = local(f"{MONDAY} 23:30", zone)
+    assert decide_in(pack, night, _code_text(recipient_timezone=zone)).allowed
+
+
+@pytest.mark.parametrize("pack", sorted(WINDOWS))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"requested_by_recipient": False},  # a service text nobody asked for
+        {"requested_by_recipient": "true"},  # a malformed flag never exempts
+        {"requested_by_recipient": 1},
+        {"purpose": "reminder", "collector_certified": True},  # service messages only
+        {"purpose": "collection", "collector_certified": True},
+    ],
+)
+def test_anything_else_at_night_is_still_held_to_the_window(
+    pack: str, changes: dict[str, object]
+) -> None:
+    zone = ZONE_OF_PACK[pack]
+    night = local(f"{MONDAY} 23:30", zone)
+    decision = decide_in(pack, night, _code_text(recipient_timezone=zone, **changes))
+    assert "time_window" in decision.categories
+
+
+def test_a_requested_message_still_has_its_words_checked_at_night() -> None:
+    night = local(f"{MONDAY} 23:30")
+    threat = _code_text(content="还钱，不然我们就通知你全家和你单位。")
+    assert decide_in("cn", night, threat).categories == ("content",)
+
+
+def test_a_lender_may_withdraw_the_exemption_but_not_grant_one() -> None:
+    window = {"id": "cn.gbt45251.quiet_hours", "parameters": {"requested_exempt": False}}
+    strict = load_pack("cn", override={"pack": "cn", "rules": [window]})
+    night = local(f"{MONDAY} 23:30")
+    assert decide(_code_text(), facts(), night, strict).categories == ("time_window",)
+    added = {
+        "id": "acme.no_requested_exemption_default",
+        "kind": "time_window",
+        "category": "time_window",
+        "parameters": {
+            "start": "07:00",
+            "end": "23:00",
+            "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "holidays": [],
+        },
+        "citation": "ACME policy",
+        "confidence": "H",
+        "messages": {"en": "Only {start} to {end}.", "zh-Hans": "仅限 {start} 至 {end}。"},
+    }
+    # A rule added without the parameter holds requested messages too: absence never loosens.
+    with_added = load_pack("cn", override={"pack": "cn", "rules": [added]})
+    assert "time_window" in decide(_code_text(), facts(), night, with_added).categories
+    # Tightening runs one way: from exempt to held, never back.
+    exemption = KINDS["time_window"].params["requested_exempt"]
+    assert exemption.stricter(True, False)
+    assert not exemption.stricter(False, True)

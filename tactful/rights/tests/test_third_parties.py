@@ -17,6 +17,7 @@ from tactful.consent.models import (
 )
 from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
+from tactful.contacts.record import contact_record_of
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
 from tactful.errors import InvalidInput
@@ -87,13 +88,27 @@ class TestCode:
 
         assert [m.to for m in sms_outbox.sent] == [FIRST_PHONE]
 
-    def test_at_night_nothing_is_sent(self, borrower, loan, sms_outbox):
+    def test_at_night_the_code_they_asked_for_is_sent(self, borrower, loan, sms_outbox):
         designate(borrower)
         sms_outbox.sent.clear()
 
         rights.request_code(phone=CONTACT, client="198.51.100.7", now=NIGHT)
 
-        assert sms_outbox.sent == []
+        assert [message.to for message in sms_outbox.sent] == [CONTACT]
+
+    def test_their_own_code_stays_out_of_the_borrowers_contact_record(
+        self, borrower, loan, sms_outbox
+    ):
+        designate(borrower)
+        before = [entry.channel for entry in contact_record_of(borrower)]
+
+        rights.request_code(phone=CONTACT, client="198.51.100.7", now=NOW)
+
+        assert [message.to for message in sms_outbox.sent][-1] == CONTACT
+        assert [entry.channel for entry in contact_record_of(borrower)] == before
+        code_attempt = ContactAttempt.objects.filter(requested_by_recipient=True).get()
+        assert code_attempt.loan is None
+        assert code_attempt.recipient.role == "emergency_contact"
 
     def test_a_number_known_only_by_its_refusal_gets_nothing(self, borrower, sms_outbox):
         contact = designate(borrower)
