@@ -117,6 +117,10 @@ class EmergencyContact(models.Model):
     # Where the pack requires it, the contact's own acceptance, checked by the gate; the
     # invitation link carries this token (a keyed digest of it is compared, see services).
     invitation_digest = models.CharField(max_length=64, unique=True)
+    # When the invitation went out; None while the gate has not let it out yet (quiet
+    # hours), and then `invitation_due_at` says when it will be tried again.
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invitation_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -105,6 +105,17 @@ def emergency_contacts_of(borrower: Borrower) -> QuerySet[EmergencyContact]:
         EmergencyContact.objects.filter(borrower=borrower)
         .select_related("recipient")
         .order_by("designated_at", "pk")
+    )
+
+
+# How long after being named a person may still accept; refusing is possible at any time.
+INVITATION_DAYS = 30
+
+
+def can_still_accept(contact: EmergencyContact, *, now: datetime) -> bool:
+    """Tell whether the person named by `contact` may still accept being an emergency contact."""
+    return contact.removed_at is None and now <= contact.designated_at + timedelta(
+        days=INVITATION_DAYS
     )
 
 

@@ -31,6 +31,7 @@ from tactful.consent.policy import privacy_terms
 from tactful.contacts import selectors as contacts
 from tactful.contacts.evidence import contact_record_json
 from tactful.contacts.models import ContactAttempt
+from tactful.contacts.packs import pack_time_zone
 from tactful.contacts.vocabulary import OUTCOME_LABELS
 from tactful.loans.models import Loan
 from tactful.loans.selectors import last_entry_date, ledger_entries, loan_status, loans_of_borrower
@@ -271,9 +272,13 @@ def answers_of(borrower: Borrower) -> list[Answer]:
 class Designation:
     """One time someone named this number as an emergency contact, without who or why."""
 
+    reference: UUID
     relationship: str
     status: str
     designated_at: datetime
+    awaiting_answer: bool
+    can_accept: bool
+    can_refuse: bool
 
 
 @dataclass(frozen=True)
@@ -290,6 +295,9 @@ class NumberHoldings:
     designations: list[Designation]
     contacts: list[Contact]
     refused: bool
+    # The zone the person reads times in: the one their number was named with, else the
+    # pack's own. Times are stored in UTC and always shown in this zone, named.
+    time_zone: str
 
 
 def holdings_of_number(*, indexes: Sequence[str], now: datetime | None = None) -> NumberHoldings:
@@ -298,20 +306,32 @@ def holdings_of_number(*, indexes: Sequence[str], now: datetime | None = None) -
     Never the borrower's identity, the loan, an amount or a message's words.
     """
     moment = now or timezone.now()
+    named = list(consent.designations_of_number(indexes))
     return NumberHoldings(
-        designations=[
-            _designation(contact, moment) for contact in consent.designations_of_number(indexes)
-        ],
+        designations=[_designation(contact, moment) for contact in named],
         contacts=[_contact(attempt) for attempt in contacts.permitted_attempts_to_number(indexes)],
         refused=consent.number_refused(*indexes),
+        time_zone=_reader_zone(named),
     )
 
 
+def _reader_zone(named: list[EmergencyContact]) -> str:
+    zones = [contact.time_zone for contact in reversed(named) if contact.time_zone]
+    return zones[0] if zones else pack_time_zone(settings.GATE_PACK).key
+
+
 def _designation(contact: EmergencyContact, moment: datetime) -> Designation:
+    answer = consent.contact_consent(contact, now=moment)
+    awaiting = contact.removed_at is None and answer is None
+    accepted = contact.removed_at is None and answer is not None and answer.in_force
     return Designation(
+        reference=contact.reference,
         relationship=str(Relationship(contact.relationship).label),
         status=_designation_status(contact, moment),
         designated_at=contact.designated_at,
+        awaiting_answer=awaiting,
+        can_accept=awaiting and consent.can_still_accept(contact, now=moment),
+        can_refuse=awaiting or accepted,
     )
 
 

@@ -120,4 +120,9 @@ JOBS: tuple[Job, ...] = (
         hourly(10),
         EnqueueTask("tactful.complaints.tasks.retry_acknowledgements_task"),
     ),
+    Job(
+        "send_due_invitations",
+        hourly(15),
+        EnqueueTask("tactful.consent.tasks.send_due_invitations_task"),
+    ),
 )

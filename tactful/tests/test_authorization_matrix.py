@@ -53,6 +53,7 @@ PAGES: dict[str, str] = {
     "public:third-party-code": "GET →rights →rights →rights →rights →rights →rights",
     "public:third-party-data": "GET →rights →rights →rights →rights →rights →rights",
     "public:third-party-stop": "POST →rights →rights →rights →rights →rights →rights",
+    "public:third-party-answer": "POST →rights →rights →rights →rights →rights →rights",
     "public:third-party-erase": "POST →rights →rights →rights →rights →rights →rights",
     "public:invitation": "GET 404 404 404 404 404 404",
     "public:complaint-new": "GET ok ok ok ok ok ok",

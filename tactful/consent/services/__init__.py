@@ -19,6 +19,7 @@ from tactful.consent.services.consents import (
 from tactful.consent.services.emergency_contacts import (
     INVITATION_DAYS,
     MAX_NAME_LENGTH,
+    answer_for_number,
     answer_invitation,
     contact_for_invitation,
     contact_phone,
@@ -30,6 +31,7 @@ from tactful.consent.services.emergency_contacts import (
     invitation_text,
     refuse_number,
     remove_emergency_contact,
+    send_due_invitations,
 )
 from tactful.consent.services.verification import (
     CODE_ALPHABET,
@@ -53,6 +55,8 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "MAX_SCOPE_LENGTH",
     "TooManyLookups",
+    "answer_for_number",
+    "send_due_invitations",
     "answer_invitation",
     "check_message",
     "contact_for_invitation",

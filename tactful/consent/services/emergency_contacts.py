@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -47,7 +48,7 @@ from tactful.privacy.digests import keyed_digest
 from tactful.privacy.masking import mask_phone
 
 MAX_NAME_LENGTH = 100
-INVITATION_DAYS = 30
+INVITATION_DAYS = selectors.INVITATION_DAYS
 PORTAL_EVIDENCE: Mapping[str, str] = {"method": "portal_session"}
 
 
@@ -101,6 +102,40 @@ def designate_emergency_contact(
         )
         _invite(contact, recipient, token, e164, moment)
     return contact
+
+
+def send_due_invitations(*, now: datetime | None = None) -> int:
+    """Send the invitations the gate held back (quiet hours) whose time has come.
+
+    Each gets a fresh link (only a digest of the first was kept); one the gate holds back
+    again waits for its next allowed time. Invitations older than INVITATION_DAYS, of
+    removed designations or of numbers that refused are dropped. Return how many went out.
+    """
+    moment = now or timezone.now()
+    sent = 0
+    due = EmergencyContact.objects.filter(
+        invited_at__isnull=True, invitation_due_at__lte=moment, removed_at__isnull=True
+    ).select_related("borrower")
+    for contact in due:
+        with transaction.atomic():
+            sent += _invite_again(contact, moment)
+    return sent
+
+
+def _invite_again(contact: EmergencyContact, moment: datetime) -> int:
+    refused = selectors.number_refused(*selectors.contact_phone_indexes(contact))
+    if refused or not selectors.can_still_accept(contact, now=moment):
+        contact.invitation_due_at = None
+        contact.save(update_fields=["invitation_due_at"])
+        return 0
+    token = secrets.token_urlsafe(24)
+    contact.invitation_digest = invitation_digest(token)
+    contact.save(update_fields=["invitation_digest"])
+    recipient = recipient_for_emergency_contact(
+        borrower=contact.borrower, designation_id=contact.pk
+    )
+    attempt = _invite(contact, recipient, token, decrypt(contact.phone_encrypted), moment)
+    return 1 if attempt.allowed else 0
 
 
 def _contact_number(phone: str, default_region: str | None) -> tuple[str, str | None]:
@@ -193,6 +228,12 @@ def _invite(
     if attempt.allowed:
         text = with_verification_code(body, attempt.verification_code, contact.language)
         send_sms_on_commit(SmsMessage(to=e164, body=text, purpose="emergency_contact_invitation"))
+        contact.invited_at, contact.invitation_due_at = now, None
+    else:
+        # Held back only for the hour (quiet hours): try again when it opens. Any other
+        # denial (an opt-out, a hold) is not retried.
+        contact.invitation_due_at = attempt.next_allowed_at
+    contact.save(update_fields=["invited_at", "invitation_due_at"])
     return attempt
 
 
@@ -227,8 +268,32 @@ def answer_invitation(
 
     Acceptance is possible for INVITATION_DAYS after the designation; refusal at any time.
     """
-    moment = now or timezone.now()
     contact = contact_for_invitation(token)
+    return _record_answer(contact, accept, language, "invitation_link", now or timezone.now())
+
+
+def answer_for_number(
+    *,
+    reference: UUID,
+    indexes: Sequence[str],
+    accept: bool,
+    language: str,
+    now: datetime | None = None,
+) -> EmergencyContact:
+    """Record the answer of the person who proved the number `indexes` to designation `reference`.
+
+    The same answer as through the invitation link, given from their rights page (after a
+    code proved the number). A designation of another number reads as not found.
+    """
+    contact = selectors.designations_of_number(indexes).filter(reference=reference).first()
+    if contact is None or contact.removed_at is not None:
+        raise NotFound("designation_not_found", "no such designation of this number")
+    return _record_answer(contact, accept, language, "rights_page_code", now or timezone.now())
+
+
+def _record_answer(
+    contact: EmergencyContact, accept: bool, language: str, method: str, moment: datetime
+) -> EmergencyContact:
     if accept and moment > contact.designated_at + timedelta(days=INVITATION_DAYS):
         raise Conflict("invitation_expired", "this invitation has expired")
     if accept and selectors.number_refused(*selectors.contact_phone_indexes(contact)):
@@ -243,7 +308,7 @@ def answer_invitation(
             action=Action.GRANT if accept else Action.WITHDRAW,
             language=language if language in LANGUAGES else contact.language,
             channel=ConsentChannel.SMS_LINK,
-            evidence={"method": "invitation_link"},
+            evidence={"method": method},
             expires_at=None,
             actor=f"emergency_contact:{contact.reference}",
             now=moment,

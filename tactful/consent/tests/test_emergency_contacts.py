@@ -1,6 +1,7 @@
 """Emergency contacts: designation, the invitation, one-tap answers, refusal for everyone."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -78,6 +79,56 @@ class TestDesignation:
         )
         assert sms_outbox.sent == []
         assert ContactAttempt.objects.get().decision == "deny"
+
+    def test_an_invitation_held_back_at_night_goes_out_when_the_night_ends(
+        self, borrower, sms_outbox
+    ):
+        from tactful.contacts.tests.conftest import NIGHT
+
+        contact = services.designate_emergency_contact(
+            borrower=borrower,
+            phone=CONTACT,
+            relationship="friend",
+            language="en",
+            actor="t",
+            now=NIGHT,
+        )
+        morning = datetime(2026, 3, 3, 0, 0, tzinfo=UTC)  # Tuesday 08:00 in Asia/Shanghai
+        contact.refresh_from_db()
+        assert (contact.invited_at, contact.invitation_due_at) == (None, morning)
+
+        assert services.send_due_invitations(now=morning - timedelta(minutes=1)) == 0
+        assert sms_outbox.sent == []
+        assert services.send_due_invitations(now=morning + timedelta(minutes=15)) == 1
+        [message] = sms_outbox.sent
+        assert message.to == CONTACT
+        contact.refresh_from_db()
+        assert contact.invited_at == morning + timedelta(minutes=15)
+        assert contact.invitation_due_at is None
+        # The link in the late invitation is the one that works.
+        answered = services.answer_invitation(
+            token=invitation_token(sms_outbox), accept=True, language="en", now=morning
+        )
+        assert answered.pk == contact.pk
+        assert services.send_due_invitations(now=morning + timedelta(hours=2)) == 0
+        assert len(sms_outbox.sent) == 1
+
+    def test_a_held_invitation_is_dropped_once_the_number_refused(self, borrower, sms_outbox):
+        from tactful.contacts.tests.conftest import NIGHT
+
+        contact = services.designate_emergency_contact(
+            borrower=borrower,
+            phone=CONTACT,
+            relationship="friend",
+            language="en",
+            actor="t",
+            now=NIGHT,
+        )
+        services.refuse_number(phone_index=contact.phone_index, source="test", now=NIGHT)
+        assert services.send_due_invitations(now=NIGHT + timedelta(days=1)) == 0
+        assert sms_outbox.sent == []
+        contact.refresh_from_db()
+        assert contact.invitation_due_at is None
 
     def test_a_third_contact_is_refused_and_nothing_stored(self, borrower, sms_outbox):
         designate(borrower)

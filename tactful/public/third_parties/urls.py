@@ -9,5 +9,6 @@ urlpatterns = [
     path("code/", views.code, name="third-party-code"),
     path("mine/", views.data, name="third-party-data"),
     path("stop/", views.stop, name="third-party-stop"),
+    path("answer/<uuid:reference>/", views.answer, name="third-party-answer"),
     path("erase/", views.erase, name="third-party-erase"),
 ]

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tactful.errors import InvalidInput
+from tactful.consent import selectors as consent_read
+from tactful.consent import services as consent
+from tactful.consent.models import ConsentPurpose
+from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.one_time_codes.services import CodeRefused, TooManyCodes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
 from tactful.rights import selectors as rights_held
 from tactful.rights import services as rights
 from tactful.web.forms import PhoneForm
 
+ANSWERED = {
+    "accept": _("Thank you. You accepted; you can refuse at any time on this page."),
+    "refuse": _(
+        "You refused. Nobody will contact you as an emergency contact again, for anyone. "
+        "This took effect at once."
+    ),
+}
+ANSWER_REFUSALS = {
+    "invitation_expired": _("This invitation has expired; you can still refuse."),
+    "number_refused": _("You refused already; nobody will contact you as an emergency contact."),
+}
 PHONE_KEY = "third_party_rights.phone"
 PROOF_KEY = "third_party_rights.proof"
 
@@ -111,7 +128,36 @@ def data(request: HttpRequest) -> HttpResponse:
     if indexes is None:
         return redirect("public:third-party-start")
     holdings = rights_held.holdings_of_number(indexes=indexes)
-    return render(request, "public/third_parties/data.html", {"holdings": holdings})
+    notice = consent_read.current_notice(ConsentPurpose.EMERGENCY_CONTACT)
+    terms = consent_read.notice_text(notice, translation.get_language() or "zh-hans")
+    return render(request, "public/third_parties/data.html", {"holdings": holdings, "terms": terms})
+
+
+@require_POST
+def answer(request: HttpRequest, reference: UUID) -> HttpResponse:
+    """Accept or refuse being someone's emergency contact, from the proven number's page."""
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    choice = request.POST.get("answer")
+    if choice not in ("accept", "refuse"):
+        return HttpResponseBadRequest(gettext("Choose accept or refuse."))
+    try:
+        consent.answer_for_number(
+            reference=reference,
+            indexes=indexes,
+            accept=choice == "accept",
+            language=translation.get_language() or "",
+        )
+    except NotFound as missing:
+        raise Http404("no such designation") from missing
+    except Conflict as conflict:
+        messages.error(
+            request, ANSWER_REFUSALS.get(conflict.code, ANSWER_REFUSALS["number_refused"])
+        )
+        return redirect("public:third-party-data")
+    messages.success(request, ANSWERED[choice])
+    return redirect("public:third-party-data")
 
 
 @require_POST

@@ -7,8 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from tactful.audit.models import AuditEvent
+from tactful.consent import selectors as consent_read
 from tactful.consent import services
 from tactful.consent.models import (
     EmergencyContact,
@@ -306,6 +308,59 @@ class TestPages:
 
         assert "not right" in response.content.decode() or "6 digits" in response.content.decode()
         assert client.get("/verify/rights/mine/").status_code == 302
+
+    @pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+    def test_a_named_person_accepts_from_their_page_and_reads_times_in_their_zone(
+        self, client, borrower, loan, sms_outbox, language
+    ):
+        contact = designate(borrower)
+        EmergencyContact.objects.filter(pk=contact.pk).update(designated_at=timezone.now())
+        self._ask(client, CONTACT)
+        client.post("/verify/rights/code/", {"code": code_in(sms_outbox)})
+        client.cookies["django_language"] = language
+        page = client.get("/verify/rights/mine/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'action="/verify/rights/answer/{contact.reference}/"' in page
+        assert 'value="accept"' in page
+        assert 'value="refuse"' in page
+        assert "UTC" not in page
+        assert contact.time_zone in page  # the zone the times are shown in, named
+        response = client.post(
+            f"/verify/rights/answer/{contact.reference}/",
+            {"answer": "accept"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 302
+        answer = consent_read.contact_consent(contact, now=timezone.now())
+        assert answer is not None
+        assert answer.in_force
+        assert answer.latest.evidence == {"method": "rights_page_code"}
+        after = client.get("/verify/rights/mine/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert 'value="accept"' not in after  # accepted: only refusing is left
+        assert 'value="refuse"' in after
+
+    def test_a_designation_of_another_number_reads_as_not_found(
+        self, client, borrower, loan, sms_outbox
+    ):
+        other = designate(borrower, phone=UNKNOWN)
+        designate(borrower)
+        self._ask(client, CONTACT)
+        client.post("/verify/rights/code/", {"code": code_in(sms_outbox)})
+        response = client.post(f"/verify/rights/answer/{other.reference}/", {"answer": "accept"})
+        assert response.status_code == 404
+        assert consent_read.contact_consent(other, now=timezone.now()) is None
+
+    def test_a_malformed_answer_is_refused_and_changes_nothing(
+        self, client, borrower, loan, sms_outbox
+    ):
+        contact = designate(borrower)
+        self._ask(client, CONTACT)
+        client.post("/verify/rights/code/", {"code": code_in(sms_outbox)})
+        for answer in ("", "yes", "ACCEPT"):
+            response = client.post(
+                f"/verify/rights/answer/{contact.reference}/", {"answer": answer}
+            )
+            assert response.status_code == 400
+        assert consent_read.contact_consent(contact, now=timezone.now()) is None
 
     def test_erasing_from_the_page(self, client, borrower, sms_outbox):
         contact = designate(borrower)
