@@ -45,6 +45,7 @@ class IntakeChannel(models.TextChoices):
     PUBLIC = "public", _("Public page")
     STAFF = "staff", _("By phone, recorded by staff")
     API = "api", _("Integration (API)")
+    REGULATOR = "regulator", _("Referred by a regulator")
 
 
 class ComplainantKind(models.TextChoices):
@@ -86,6 +87,8 @@ class Complaint(models.Model):
         Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     complainant_digest = models.CharField(max_length=64, blank=True)
+    # A regulator's own reference of a referred complaint (e.g. the 12378 ticket number).
+    referral_reference = models.CharField(max_length=64, blank=True)
     description = models.TextField()
     language = models.CharField(max_length=8, default="zh-hans")
     received_at = models.DateTimeField()

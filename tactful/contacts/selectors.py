@@ -13,6 +13,7 @@ from tactful.borrowers.models import Borrower
 from tactful.contacts.models import CollectorCertification, ContactAttempt, Hold, OptOut, Recipient
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loans_of_borrower
+from tactful.privacy.crypto import decrypt
 
 
 def recipient_by_public_id(public_id: UUID) -> Recipient | None:
@@ -27,12 +28,33 @@ def same_person(recipient: Recipient) -> QuerySet[Recipient]:
     """Return every recipient that reaches the same person as `recipient`, itself included.
 
     The borrower's own numbers all reach the borrower: caps, holds and opt-outs count
-    for the person, not per number, or a second number would double every cap.
+    for the person, not per number, or a second number would double every cap. And a
+    number is one person whoever named it: the same number named as an emergency contact
+    by two borrowers (or a borrower's own number named by another) is one person, so a
+    hold or opt-out placed through one record reaches them through every record.
     """
     if recipient.is_own_number:
-        borrower_id = recipient.borrower_id
-        return Recipient.objects.filter(borrower_id=borrower_id, role="debtor")
-    return Recipient.objects.filter(pk=recipient.pk)
+        own = Q(borrower_id=recipient.borrower_id, role="debtor")
+        indexes = list(
+            Recipient.objects.filter(own, phone_number__isnull=False).values_list(
+                "phone_number__e164_index", flat=True
+            )
+        )
+    else:
+        own = Q(pk=recipient.pk)
+        index = (
+            Recipient.objects.filter(pk=recipient.pk)
+            .values_list("emergency_contact__phone_index", flat=True)
+            .first()
+        )
+        indexes = [index] if index else []
+    return Recipient.objects.filter(own | _at_numbers(indexes))
+
+
+def _at_numbers(indexes: Sequence[str]) -> Q:
+    if not indexes:
+        return Q(pk__in=[])
+    return Q(emergency_contact__phone_index__in=indexes) | Q(phone_number__e164_index__in=indexes)
 
 
 def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
@@ -42,6 +64,21 @@ def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
         .filter(borrower=borrower, role="debtor", phone_number__isnull=False)
         .order_by("-phone_number__is_primary", "pk")
     )
+
+
+def number_of(recipient: Recipient) -> str | None:
+    """Return the E.164 number that reaches `recipient`: its own, or its designation's.
+
+    None when there is none to reach: a number dropped, or a designation erased.
+    """
+    if recipient.phone_number is not None:
+        return recipient.phone_number.e164
+    designated = (
+        Recipient.objects.filter(pk=recipient.pk)
+        .values_list("emergency_contact__phone_encrypted", flat=True)
+        .first()
+    )
+    return decrypt(designated) if designated else None
 
 
 def own_number_recipients_at(indexes: Sequence[str]) -> list[Recipient]:
@@ -82,10 +119,13 @@ def permitted_attempts_to_number(indexes: Sequence[str]) -> list[ContactAttempt]
 def attempts_about(borrower: Borrower) -> QuerySet[ContactAttempt]:
     """Return every attempt to reach anyone about `borrower`'s debts, denials included.
 
-    A message a third party asked for themselves (the code of their own rights request)
-    is theirs, not a contact about the borrower's debt: it is left out.
+    A message a third party asked for themselves (the code of their own rights request),
+    or one about no debt answering them (the acknowledgement of their own complaint), is
+    theirs, not a contact about the borrower's debt: it is left out.
     """
-    theirs = Q(requested_by_recipient=True) & ~Q(recipient__role="debtor")
+    theirs = ~Q(recipient__role="debtor") & (
+        Q(requested_by_recipient=True) | Q(purpose="service", loan__isnull=True)
+    )
     return ContactAttempt.objects.filter(recipient__borrower=borrower).exclude(theirs)
 
 

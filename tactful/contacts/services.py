@@ -257,7 +257,7 @@ def send_sms_with_permit(
         actor=actor,
         now=now,
     )
-    number = to or (recipient.phone_number.e164 if recipient.phone_number is not None else None)
+    number = to or selectors.number_of(recipient)
     if attempt.allowed and number is not None:
         text = with_verification_code(body, attempt.verification_code, language)
         send_sms_on_commit(SmsMessage(to=number, body=text, purpose=message_purpose))

@@ -36,7 +36,13 @@ from tactful.complaints.models import (
 from tactful.complaints.services._common import MAX_DESCRIPTION, _due_on, _event
 from tactful.complaints.services.workflow import acknowledge
 from tactful.contacts.models import ContactAttempt, Hold, HoldKind, Recipient
-from tactful.contacts.selectors import attempts_with_codes, loans_of, own_number_recipients_at
+from tactful.contacts.selectors import (
+    attempts_with_codes,
+    designated_recipients_at,
+    emergency_contact_recipients_at,
+    loans_of,
+    own_number_recipients_at,
+)
 from tactful.contacts.services import place_hold, recipients_for_borrower
 from tactful.errors import InvalidInput, ServiceError
 from tactful.loans.models import Loan
@@ -46,6 +52,7 @@ from tactful.privacy.digests import keyed_digest
 
 MAX_CODES = 20
 MAX_ATTACHMENTS = 3
+MAX_REFERRAL_REFERENCE = 64
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 # Photos, screenshots and documents; what a person can show of a message or a letter.
 ATTACHMENT_TYPES = {
@@ -93,6 +100,8 @@ class Intake:
     attachments: Sequence[UploadedFile] = field(default_factory=tuple)
     submission_key: str | None = None
     source: str = ""
+    # Channel ``regulator`` only: the regulator's reference of the referral.
+    referral_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ def _recorded(
     actor: str,
     moment: datetime,
 ) -> Complaint:
-    identified = own_number_recipients_at(phone_indexes(intake.complainant_phone or ""))
+    identified = _recipients_at(intake.complainant_phone)
     kind, borrower = _complainant(intake, identified)
     complaint = Complaint.objects.create(
         number=_unused_number(),
@@ -150,6 +159,7 @@ def _recorded(
         if intake.complainant_phone
         else "",
         description=intake.description.strip(),
+        referral_reference=intake.referral_reference.strip(),
         language=intake.language,
         received_at=moment,
         received_by=actor,
@@ -192,6 +202,9 @@ def _validated(intake: Intake) -> list[ContactAttempt]:
         problems["category"] = f"must be one of {', '.join(Category.values)}"
     if intake.channel not in IntakeChannel.values:
         problems["channel"] = f"must be one of {', '.join(IntakeChannel.values)}"
+    referral_problem = _referral_problem(intake.channel, intake.referral_reference)
+    if referral_problem:
+        problems["referral_reference"] = referral_problem
     if intake.complainant_kind not in ComplainantKind.values:
         problems["complainant_kind"] = f"must be one of {', '.join(ComplainantKind.values)}"
     borrower = intake.borrower
@@ -202,6 +215,18 @@ def _validated(intake: Intake) -> list[ContactAttempt]:
     if problems:
         raise InvalidInput(problems)
     return attempts
+
+
+def _referral_problem(channel: str, referral: object) -> str:
+    if not isinstance(referral, str) or len(referral) > MAX_REFERRAL_REFERENCE:
+        return f"must be text of at most {MAX_REFERRAL_REFERENCE} characters"
+    if not referral.isprintable():
+        return "must be printable text"
+    if channel == IntakeChannel.REGULATOR and not referral.strip():
+        return "give the regulator's reference of the referral"
+    if channel != IntakeChannel.REGULATOR and referral.strip():
+        return "only a regulator's referral has one"
+    return ""
 
 
 def _attempts_for(codes: Sequence[str], problems: dict[str, str]) -> list[ContactAttempt]:
@@ -265,6 +290,16 @@ def _store_attachments(complaint: Complaint, files: Sequence[UploadedFile]) -> N
         # A random name: the complainant's file name may name them.
         attachment.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
         attachment.save()
+
+
+def _recipients_at(phone: str | None) -> list[Recipient]:
+    """Return everyone Tactful reaches at the complainant's proven number: a borrower's own
+    number, and every designation of it as an emergency contact (ended ones too: the
+    person was named, and the hold must reach every record that names them)."""
+    if not phone:
+        return []
+    indexes = phone_indexes(phone)
+    return [*own_number_recipients_at(indexes), *designated_recipients_at(indexes)]
 
 
 def _complainant(intake: Intake, identified: list[Recipient]) -> tuple[str, Borrower | None]:
@@ -378,14 +413,18 @@ def send_complainant_code(*, phone: str, language: str, now: datetime | None = N
     """Text a one-time code to `phone` if Tactful has contacted it; return the E.164 form.
 
     The page answers alike for every well-formed number: a code is made for any, and
-    texted only to a number that is a borrower's own (through the gate). Raise
+    texted only to a number Tactful reaches (a borrower's own, or a standing emergency
+    contact's), through the gate. Raise
     InvalidInput for a malformed number and TooManyCodes past the hourly limit.
     """
     e164 = codes.normalised_phone(phone)
     codes.send_code(
         purpose=Purpose.COMPLAINT_IDENTITY,
         e164=e164,
-        recipients=own_number_recipients_at(phone_indexes(e164)),
+        recipients=[
+            *own_number_recipients_at(phone_indexes(e164)),
+            *emergency_contact_recipients_at(phone_indexes(e164)),
+        ],
         language=language,
         now=now,
     )

@@ -198,3 +198,123 @@ def test_the_deadline_follows_the_pack(db, settings):
     complaint = file_complaint(intake=_intake(), actor="t", now=NOW).complaint
     assert complaint.pack == "cn"
     assert complaint.due_on.isoformat() == "2026-03-17"
+
+
+CONTACT = "+8613123456789"
+
+
+def _name_as_emergency_contact(borrower, phone=CONTACT):
+    from tactful.consent.services import designate_emergency_contact
+
+    return designate_emergency_contact(
+        borrower=borrower,
+        phone=phone,
+        relationship="friend",
+        language="zh-hans",
+        actor="t",
+        now=NOW,
+    )
+
+
+def _locate_call(loan, contact, *, now):
+    return request_permit(
+        request=PermitRequest(
+            loan=loan,
+            recipient=Recipient.objects.get(emergency_contact=contact),
+            channel="call",
+            purpose="locate",
+            automated=True,
+        ),
+        actor="t",
+        now=now,
+    )
+
+
+@pytest.mark.django_db
+def test_an_emergency_contact_complaining_by_number_is_held_for_every_borrower(
+    borrower, loan, sms_outbox, django_capture_on_commit_callbacks
+):
+    """The person, not one record: a complaint with the number they proved holds every
+    record that names them, acknowledges them, and keeps it out of any borrower's record."""
+    from tactful.contacts.record import contact_record_of
+    from tactful.testing.api import create_loan
+    from tactful.testing.personas import SECOND_PHONE, make_borrower
+
+    other = make_borrower(external_id="b-2", phone=SECOND_PHONE, name="王芳")
+    other_loan = create_loan("l-2", other)
+    named_by_first = _name_as_emergency_contact(borrower)
+    named_by_other = _name_as_emergency_contact(other)
+    before = len(contact_record_of(other))
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_complaint(
+            intake=_intake(
+                channel="public", complainant_phone=CONTACT, category="contacted_others"
+            ),
+            actor="t",
+            now=NOW,
+        ).complaint
+
+    assert complaint.complainant_kind == "third_party"
+    assert complaint.borrower is None
+    assert complaint.status == Status.ACKNOWLEDGED
+    assert sms_outbox.sent[-1].to == CONTACT
+    for record, debt in ((named_by_first, loan), (named_by_other, other_loan)):
+        denied = _locate_call(debt, record, now=LATER)
+        assert denied.decision == "deny"
+        assert "hold" in denied.categories
+    assert len(contact_record_of(other)) == before + 1  # the denied call, not their own text
+
+
+@pytest.mark.django_db
+def test_a_hold_through_one_borrowers_record_reaches_the_same_number_named_by_another(
+    borrower, loan
+):
+    from tactful.contacts.services import place_hold
+    from tactful.testing.api import create_loan
+    from tactful.testing.personas import SECOND_PHONE, make_borrower
+
+    other = make_borrower(external_id="b-2", phone=SECOND_PHONE, name="王芳")
+    other_loan = create_loan("l-2", other)
+    first = _name_as_emergency_contact(borrower)
+    second = _name_as_emergency_contact(other)
+    place_hold(
+        kind="complaint",
+        source="test",
+        actor="t",
+        recipient=Recipient.objects.get(emergency_contact=first),
+        reason="asked to stop",
+        now=NOW,
+    )
+    assert "hold" in _locate_call(other_loan, second, now=LATER).categories
+
+
+@pytest.mark.django_db
+def test_a_regulator_referral_carries_its_reference(borrower, loan):
+    complaint = file_complaint(
+        intake=_intake(channel="regulator", referral_reference="12378-2026-000451"),
+        actor="t",
+        now=NOW,
+    ).complaint
+    assert (complaint.channel, complaint.referral_reference) == ("regulator", "12378-2026-000451")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("channel", "reference"),
+    [
+        ("regulator", ""),
+        ("regulator", "   "),
+        ("public", "12378-1"),
+        ("regulator", 12378),
+        ("regulator", None),
+        ("regulator", "x" * 65),
+        ("regulator", "12378\n1"),
+    ],
+)
+def test_a_referral_reference_out_of_place_or_malformed_is_refused(borrower, channel, reference):
+    with pytest.raises(InvalidInput) as refused:
+        file_complaint(
+            intake=_intake(channel=channel, referral_reference=reference), actor="t", now=NOW
+        )
+    assert "referral_reference" in refused.value.fields
+    assert not Complaint.objects.exists()

@@ -239,6 +239,7 @@ def test_a_collector_records_a_phone_complaint_without_seeing_it_after(collector
     page = client.post(
         "/staff/complaints/new/",
         {
+            "received_via": "staff",
             "complainant_kind": "borrower",
             "borrower_external_id": "b-1",
             "category": "harassment",
@@ -248,6 +249,63 @@ def test_a_collector_records_a_phone_complaint_without_seeing_it_after(collector
     assert page.status_code == 302
     assert page.url == "/staff/"
     assert Complaint.objects.get().channel == "staff"
+
+
+def test_a_regulator_referral_from_a_third_party_is_recorded_and_holds_their_number(
+    collector, borrower, loan
+):
+    from tactful.consent.services import designate_emergency_contact
+    from tactful.contacts.models import Hold, Recipient
+
+    contact = designate_emergency_contact(
+        borrower=borrower,
+        phone="+8613123456789",
+        relationship="friend",
+        language="zh-hans",
+        actor="t",
+    )
+    client = Client()
+    sign_in_staff(client, collector)
+    fields = {
+        "received_via": "regulator",
+        "complainant_kind": "third_party",
+        "phone_region": "CN",
+        "complainant_phone": "131 2345 6789",
+        "category": "contacted_others",
+        "description": "监管转办：紧急联系人被多次致电",
+    }
+    missing = client.post("/staff/complaints/new/", fields, HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 200
+    assert "Give the regulator&#x27;s reference." in missing.content.decode()
+    assert not Complaint.objects.exists()
+    page = client.post(
+        "/staff/complaints/new/", {**fields, "referral_reference": "12378-2026-000451"}
+    )
+    assert page.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (complaint.channel, complaint.referral_reference) == ("regulator", "12378-2026-000451")
+    assert complaint.complainant_kind == "third_party"
+    recipient = Recipient.objects.get(emergency_contact=contact)
+    assert Hold.objects.filter(recipient=recipient, kind="complaint").exists()
+
+
+def test_a_malformed_number_on_the_staff_form_is_refused(collector, borrower):
+    client = Client()
+    sign_in_staff(client, collector)
+    page = client.post(
+        "/staff/complaints/new/",
+        {
+            "received_via": "staff",
+            "complainant_kind": "third_party",
+            "phone_region": "CN",
+            "complainant_phone": "12345",
+            "category": "harassment",
+            "description": "电话里投诉",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "This does not look like a mobile phone number." in page.content.decode()
+    assert not Complaint.objects.exists()
 
 
 def test_an_officer_investigates_and_exports(call, officer, second_officer):

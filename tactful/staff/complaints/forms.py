@@ -5,15 +5,72 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tactful.complaints.models import ComplainantKind, Resolution
-from tactful.complaints.services import MAX_DESCRIPTION, MAX_NOTE
+from tactful.borrowers.identifiers import IdentifierError, normalise_phone
+from tactful.complaints.models import ComplainantKind, IntakeChannel, Resolution
+from tactful.complaints.services import MAX_DESCRIPTION, MAX_NOTE, MAX_REFERRAL_REFERENCE
 from tactful.web.complaints import ComplaintForm
+from tactful.web.forms import PHONE_REGIONS
+
+RECEIVED_VIA = (
+    (IntakeChannel.STAFF, _("By phone, to us")),
+    (IntakeChannel.REGULATOR, _("Referred by a regulator")),
+)
 
 
 class StaffComplaintForm(ComplaintForm):
+    received_via = forms.ChoiceField(
+        label=_("How did the complaint reach us?"), choices=RECEIVED_VIA, initial="staff"
+    )
+    referral_reference = forms.CharField(
+        label=_("The regulator's reference (referrals only)"),
+        required=False,
+        max_length=MAX_REFERRAL_REFERENCE,
+        help_text=_("For example the ticket number of the 12378 hotline."),
+    )
     complainant_kind = forms.ChoiceField(
         label=_("Who is complaining?"), choices=ComplainantKind.choices
     )
+    phone_region = forms.ChoiceField(
+        label=_("Country or region of the number"),
+        choices=PHONE_REGIONS,
+        initial="CN",
+        required=False,
+        help_text=_("Used only when the number does not start with +."),
+    )
+    complainant_phone = forms.CharField(
+        label=_("The complainant's mobile number, as they confirmed it (optional)"),
+        required=False,
+        max_length=32,
+        help_text=_(
+            "Give it for someone we contacted who is not the borrower: contact with that "
+            "number stops for every borrower while the complaint is open."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_complainant_phone(self) -> str:
+        text: str = self.cleaned_data.get("complainant_phone") or ""
+        if not text.strip():
+            return ""
+        region = self.data.get("phone_region") or "CN"
+        if region not in dict(PHONE_REGIONS):
+            region = "CN"
+        try:
+            return normalise_phone(text, default_region=str(region)).e164
+        except IdentifierError:
+            raise forms.ValidationError(
+                _("This does not look like a mobile phone number. Please check it.")
+            ) from None
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        regulator = data.get("received_via") == IntakeChannel.REGULATOR
+        if regulator and not (data.get("referral_reference") or "").strip():
+            self.add_error("referral_reference", _("Give the regulator's reference."))
+        if not regulator and (data.get("referral_reference") or "").strip():
+            self.add_error("referral_reference", _("Only a regulator's referral has a reference."))
+        return data
+
     borrower_external_id = forms.CharField(
         label=_("Borrower's external id (if the borrower is complaining)"),
         required=False,

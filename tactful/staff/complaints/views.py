@@ -57,7 +57,9 @@ def _file_phone_complaint(
 ) -> HttpResponse:
     upload = form.cleaned_data.get("attachment")
     intake = services.Intake(
-        channel="staff",
+        channel=form.cleaned_data["received_via"],
+        referral_reference=form.cleaned_data["referral_reference"].strip(),
+        complainant_phone=form.cleaned_data["complainant_phone"] or None,
         category=form.cleaned_data["category"],
         description=form.cleaned_data["description"],
         complainant_kind=form.cleaned_data["complainant_kind"],
