@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -24,6 +26,12 @@ def new_verification_code() -> str:
 def with_verification_code(body: str, code: str, language: str) -> str:
     """Return `body` with the verification code appended, worded in `language`."""
     with translation.override(language):
-        # Translators: appended to every text message Tactful sends; keep %(code)s as is.
-        template = gettext("%(message)s Verification code: %(code)s")
-    return template % {"message": body, "code": code}
+        # Translators: appended to every text message Tactful sends; keep %(code)s and
+        # %(address)s as they are (the address of the page that checks the code).
+        template = gettext("%(message)s Verification code: %(code)s, check it at %(address)s")
+    return template % {"message": body, "code": code, "address": verify_address()}
+
+
+def verify_address() -> str:
+    """Return the address of the page where anyone checks a code, as messages print it."""
+    return settings.SITE_URL.rstrip("/") + reverse("public:verify")

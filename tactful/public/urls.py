@@ -2,12 +2,14 @@
 
 from django.urls import include, path
 
+from tactful.public.help import views as help_pages
 from tactful.public.home import views as home
 
 app_name = "public"
 urlpatterns = [
     path("", home.home, name="home"),
     path("demo/outbox/", home.demo_outbox, name="demo-outbox"),
+    path("help/", help_pages.rights_and_help, name="help"),
     path("verify/", include("tactful.public.verification.urls")),
     path("verify/rights/", include("tactful.public.third_parties.urls")),
     path("invitation/", include("tactful.public.verification.invitation_urls")),

@@ -46,6 +46,7 @@ STAFF_ROLES = {"collector": Role.COLLECTOR, "supervisor": Role.SUPERVISOR,
 PAGES: dict[str, str] = {
     "public:home": "GET ok ok ok ok ok ok",
     "public:demo-outbox": "GET 404 404 404 404 404 404",
+    "public:help": "GET ok ok ok ok ok ok",
     "public:verify": "GET ok ok ok ok ok ok",
     "public:verify-stop": "POST ok ok ok ok ok ok",
     "public:verify-number": "POST ok ok ok ok ok ok",

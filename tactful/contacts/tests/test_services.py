@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tactful.audit.models import AuditEvent
-from tactful.contacts.codes import ALPHABET
+from tactful.contacts.codes import ALPHABET, verify_address
 from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, ContactOutcome, Hold, HoldLift, OptOut
 from tactful.contacts.services import (
@@ -396,7 +396,10 @@ class TestTactfulsOwnMessages:
 
         [message] = sms_outbox.sent
         assert message.to == FIRST_PHONE
-        assert message.body == f"李华您好，本期账单已出。【核验码 {permit.verification_code}】"
+        assert message.body == (
+            f"李华您好，本期账单已出。【核验码 {permit.verification_code}，"
+            f"可在 {verify_address()} 核验】"
+        )
         assert permit.content == "李华您好，本期账单已出。"
 
     @pytest.mark.parametrize(

@@ -25,10 +25,7 @@ from tactful.web.complaints import (
     outcome_page,
 )
 
-_CODE_SENT = _(
-    "If we have ever contacted this number, a code is on its way by text message. "
-    "Codes are sent only in the daytime."
-)
+_CODE_SENT = _("If we have ever contacted this number, a code is on its way by text message.")
 _TOO_MANY = _("Too many complaints or codes came from here in the last hour. Please try later.")
 # Codes are eight characters; anything much longer in a link is not one of ours.
 VERIFICATION_CODE_PREFILL_LIMIT = 32

@@ -55,13 +55,16 @@ def test_an_unknown_code_is_not_ours_and_a_denied_permit_is_not_a_message(client
         actor="t",
         now=NIGHT,
     )
-    for code in ("ABCDEFGH", denied.verification_code):
+    # ABCD1234 has the shape of a code but a digit no code uses: not ours, said plainly.
+    for code in ("ABCDEFGH", "ABCD1234", "abcd-1234", denied.verification_code):
         response = client.post("/verify/", {"code": code}, HTTP_ACCEPT_LANGUAGE="en")
         assert "No message from us carries this code" in response.content.decode()
 
 
 def test_a_malformed_code_is_refused_without_a_lookup(client, db):
     response = client.post("/verify/", {"code": "0O1I"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "8 letters and digits" in response.content.decode()
+    response = client.post("/verify/", {"code": "ABCD123！"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "8 letters and digits" in response.content.decode()
     assert VerificationLookup.objects.count() == 0
 
