@@ -349,13 +349,6 @@ _NORMALISERS: dict[str, Normaliser] = {
 # --- erasure -------------------------------------------------------------------------------
 
 
-def forget_stated_time_zone(*, borrower: Borrower) -> None:
-    """Drop the zone the borrower stated (optional data, erased on request at once)."""
-    if borrower.timezone_override:
-        borrower.timezone_override = ""
-        borrower.save(update_fields=["timezone_override", "updated_at"])
-
-
 def anonymise_borrower(*, borrower: Borrower, label: str) -> None:
     """Blank every personal value of `borrower` and drop their numbers; the row stays.
 

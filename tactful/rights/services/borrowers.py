@@ -4,8 +4,10 @@ Requests are append-only (`RightsRequest`), their status derived from append-onl
 `RightsRequestEvent` rows; every step is an audit event without personal values.
 
 Erasure happens in two steps. At once: what no law asks us to keep, i.e. the names and
-numbers of the borrower's emergency contacts (their designations end) and the borrower's
-optional data (the stated time zone). Later, by `purge_expired_records`: what a regulator
+numbers of the borrower's emergency contacts (their designations end). The stated time
+zone stays until the purge: it is what keeps every contact inside the borrower's daytime
+hours, and dropping it once switched a borrower in Shanghai to the zone of a +1 number
+(calls at night). Later, by `purge_expired_records`: what a regulator
 may ask about (loans and their ledger, contact attempts, consents, rights requests) once
 the pack's retention period has run from the end of the relationship. Rows that are
 append-only are anonymised (their personal columns blanked), never deleted; audit events
@@ -118,7 +120,6 @@ def request_erasure(
         request = _new_request(borrower, RightsKind.ERASURE, moment, requester, evidence=evidence)
         step(request, RightsStatus.RECEIVED, requester, moment)
         consent.erase_emergency_contacts(borrower=borrower, now=moment)
-        borrowers.forget_stated_time_zone(borrower=borrower)
         step(request, RightsStatus.PARTLY_ERASED, requester, moment)
     return request
 

@@ -158,6 +158,17 @@ def test_erasure_removes_contacts_at_once_and_schedules_the_rest(signed_in, borr
         rights.request_erasure(borrower=borrower)
 
 
+def test_erasure_keeps_the_zone_quiet_hours_are_read_in(borrower, loan):
+    """A borrower in Shanghai with a +1 number stated their zone; erasing must not move
+    them to New York time (contact at night) while any contact is still allowed."""
+    from tactful.borrowers.models import PhoneNumber
+
+    PhoneNumber.objects.filter(borrower=borrower).update(time_zone="America/New_York")
+    Borrower.objects.filter(pk=borrower.pk).update(timezone_override="Asia/Shanghai")
+    rights.request_erasure(borrower=Borrower.objects.get(pk=borrower.pk))
+    assert Borrower.objects.get(pk=borrower.pk).time_zone == "Asia/Shanghai"
+
+
 def test_the_page_says_what_is_kept_and_for_how_long(signed_in, loan):
     page = signed_in.get(PAGE).content.decode()
     assert "retention period has not started" in page or "保存期限尚未开始计算" in page
