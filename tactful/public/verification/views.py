@@ -17,6 +17,7 @@ from tactful.audit.signing import encoded, fingerprint
 from tactful.consent import selectors, services
 from tactful.consent.models import ConsentPurpose
 from tactful.consent.wording import basis_of
+from tactful.contacts.packs import pack_time_zone
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.public.verification.forms import CallerNumberForm, VerificationCodeForm
 
@@ -63,6 +64,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         return render(request, "public/verification/verify.html", context)
     context["found"] = {
         "when": attempt.requested_at,
+        # The one who checks is the one who got it: the time as they read it, named.
+        "zone": attempt.recipient.time_zone or pack_time_zone(settings.GATE_PACK).key,
         "channel": attempt.get_channel_display(),
         "basis": basis_of(attempt.recipient.role),
         "code": attempt.verification_code,

@@ -1,5 +1,7 @@
 """The public page "Is this message really from us?": no login, rate-limited, reveals no debt."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.test import override_settings
 
@@ -40,6 +42,11 @@ def test_a_genuine_code_says_when_and_on_what_basis_but_nothing_about_the_debt(
     assert "Yes, this message is genuine." in page
     for secret in (loan.external_id, str(loan.principal), "还款", "+12025550123", "6789"):
         assert secret not in page
+    # The time as the recipient reads it, with its zone named; never bare UTC.
+    zone = permit.recipient.time_zone
+    local = NOW.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    assert f"{local} ({zone})" in page
+    assert " UTC" not in page
 
 
 def test_an_unknown_code_is_not_ours_and_a_denied_permit_is_not_a_message(client, loan, recipient):
