@@ -7,6 +7,7 @@ from the settings (GATE_PACK, tightened by GATE_PACK_OVERRIDE).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import time
 from functools import lru_cache
 from typing import Any
@@ -82,4 +83,26 @@ def reader_language() -> Language:
 def message_for_reader(reason: dict[str, Any]) -> str:
     """Return a stored reason's message in the reader's language (English if there is none)."""
     messages: dict[str, str] = reason.get("messages") or {}
-    return messages.get(reader_language()) or str(reason.get("message", ""))
+    return text_for_reader(messages, str(reason.get("message", "")))
+
+
+def text_for_reader(messages: Mapping[str, str], fallback: str) -> str:
+    """Return a pack text in the active language: a reader of Traditional Chinese gets the
+    simplified text converted (OpenCC, Taiwan phrasing), never Simplified characters."""
+    text = messages.get(reader_language()) or fallback
+    if translation.get_language() == "zh-hant" and text:
+        return _to_traditional(text)
+    return text
+
+
+@lru_cache(maxsize=4096)
+def _to_traditional(text: str) -> str:
+    return str(_converter().convert(text))
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    # Imported on first use: OpenCC reads its dictionaries when it loads.
+    import opencc
+
+    return opencc.OpenCC("s2twp")

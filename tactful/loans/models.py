@@ -73,6 +73,7 @@ class LedgerEntry(AppendOnlyModel):
     posted_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name_plural = "ledger entries"
         ordering: ClassVar[list[str]] = ["loan", "id"]
 
     def __str__(self) -> str:

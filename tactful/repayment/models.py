@@ -182,6 +182,7 @@ class PromiseToPay(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name_plural = "promises to pay"
         ordering: ClassVar[list[str]] = ["loan", "-made_on", "-id"]
 
     def __str__(self) -> str:
@@ -374,6 +375,7 @@ class PointsEntry(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name_plural = "points entries"
         ordering: ClassVar[list[str]] = ["borrower", "on", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(

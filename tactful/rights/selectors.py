@@ -38,6 +38,7 @@ from tactful.loans.selectors import last_entry_date, ledger_entries, loan_status
 from tactful.privacy.crypto import decrypt
 from tactful.privacy.masking import mask_address, mask_national_id, mask_phone
 from tactful.rights.models import RightsKind, RightsRequest, RightsRequestEvent, RightsStatus
+from tactful.rights.wording import retention_basis_words
 
 # PIPL art. 50 asks for a prompt answer without naming a period, and no rule pack sets one:
 # Tactful answers within 15 days, the strictest period it keeps for complaints.
@@ -66,6 +67,11 @@ class Retention:
     years: int
     basis: str
     until: date | None
+
+    @property
+    def basis_in_words(self) -> str:
+        """Return the law behind the period in the reader's language."""
+        return retention_basis_words(settings.GATE_PACK, self.basis)
 
 
 def masked_national_id(national_id: str) -> str:

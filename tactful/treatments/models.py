@@ -87,6 +87,7 @@ class PlanEntry(AppendOnlyModel):
     reasons = models.CharField(max_length=120, blank=True)
 
     class Meta:
+        verbose_name_plural = "plan entries"
         ordering: ClassVar[list[str]] = ["plan", "-days_past_due", "pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan", "loan"], name="one_entry_per_plan_and_loan"),

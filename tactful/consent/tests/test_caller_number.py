@@ -49,6 +49,24 @@ def test_a_malformed_number_is_refused_and_nothing_is_counted(client):
     assert VerificationLookup.objects.count() == 0
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_a_short_service_number_gets_an_answer_in_the_readers_language(language):
+    from django.test import Client
+
+    page = Client(HTTP_ACCEPT_LANGUAGE=language).post("/verify/number/", {"number": "95588"})
+    text = page.content.decode()
+    assert "is not a valid phone number" not in text
+    assert "95588" not in text.replace('value="95588"', "")
+
+
+def test_with_no_published_numbers_no_number_reads_as_not_ours(client, settings):
+    settings.LENDER_CALLER_NUMBERS = frozenset()
+    page = client.post("/verify/number/", {"number": "+12025550123"}).content.decode()
+    assert "This is not one of our numbers." not in page
+    assert 'id="numbers-unpublished"' in page
+    assert VerificationLookup.objects.count() == 0
+
+
 def test_number_checks_count_against_the_hourly_allowance(client, settings):
     settings.VERIFY_PAGE_LOOKUPS_PER_HOUR = 2
     for _ in range(2):

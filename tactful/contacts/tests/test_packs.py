@@ -48,3 +48,20 @@ def test_a_bad_gate_setting_stops_the_process_at_start(variables, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_a_traditional_reader_gets_pack_words_in_traditional_characters():
+    from django.utils import translation
+
+    from tactful.contacts.packs import text_for_reader
+
+    messages = {
+        "en": "Contact is allowed only from 08:00.",
+        "zh-Hans": "仅可在收件人当地时间联系。",
+    }
+    with translation.override("zh-hant"):
+        assert text_for_reader(messages, "") == "僅可在收件人當地時間聯絡。"
+    with translation.override("zh-hans"):
+        assert text_for_reader(messages, "") == "仅可在收件人当地时间联系。"
+    with translation.override("en"):
+        assert text_for_reader(messages, "") == "Contact is allowed only from 08:00."

@@ -26,6 +26,10 @@ _NOT_OURS = _(
     "personal information, do not: it may be a scam."
 )
 _TOO_MANY = _("Too many look-ups from this connection. Please try again in an hour.")
+_NOT_A_NUMBER = _(
+    "We cannot check this number. Enter it in full, as it appeared on your phone; "
+    "we never call or text from a short service number."
+)
 _BAD_CODE = _("A verification code has 8 letters and digits, as in the message.")
 
 
@@ -37,6 +41,8 @@ def _links() -> dict[str, str | None]:
     keys = settings.AUDIT_KEYS
     return {
         "complaint_url": reverse("public:complaint-new"),
+        # With no published numbers every number would read "not ours": say so instead.
+        "numbers_published": bool(settings.LENDER_CALLER_NUMBERS),
         # The key that signs exports and audit checkpoints: anyone holding an export
         # compares it with this (docs/security.md).
         "signing_key": f"{keys.signing_key_id}:{encoded(keys.public_key)}",
@@ -82,14 +88,14 @@ def verify_number(request: HttpRequest) -> HttpResponse:
         "caller_form": caller_form,
         **_links(),
     }
-    if not caller_form.is_valid():
+    if not context["numbers_published"] or not caller_form.is_valid():
         return render(request, "public/verification/verify.html", context)
     try:
         ours = services.is_lender_number(
             number=caller_form.cleaned_data["number"], client=_client(request)
         )
-    except InvalidInput as error:
-        caller_form.add_error("number", error.fields.get("number", error.message))
+    except InvalidInput:
+        caller_form.add_error("number", _NOT_A_NUMBER)
         return render(request, "public/verification/verify.html", context)
     except services.TooManyLookups:
         caller_form.add_error(None, _TOO_MANY)

@@ -232,3 +232,18 @@ def test_key_rotation_re_encrypts_correction_values(db):
     request = RightsRequest.objects.get()
     assert key_id_of(request.value_encrypted) == "k2"
     assert key_id_of(request.note_encrypted) == "k2"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", "反洗钱法》第四十条"),
+        ("zh-hant", "反洗錢法》第四十條"),
+        ("en", "Anti-Money Laundering Law"),
+    ],
+)
+def test_the_legal_basis_of_retention_is_in_the_readers_language(signed_in, loan, language, words):
+    signed_in.cookies["django_language"] = language
+    page = signed_in.get(PAGE, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in page
+    assert "art. 40" not in page

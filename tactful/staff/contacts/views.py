@@ -25,7 +25,7 @@ from tactful.borrowers.services import reveal_personal_data
 from tactful.contacts import selectors, services
 from tactful.contacts.decisions import Decided, preview_permit
 from tactful.contacts.facts import PermitRequest
-from tactful.contacts.packs import reader_language
+from tactful.contacts.packs import text_for_reader
 from tactful.contacts.wording import category_labels, local_text, utc_text
 from tactful.policy.types import Channel, Purpose
 from tactful.privacy.masking import mask_address, mask_national_id, mask_phone
@@ -181,11 +181,12 @@ def _check(form: ContactCheckForm, user: object) -> dict[str, Any]:
 def _result(decided: Decided, zone_name: str | None) -> dict[str, Any]:
     decision = decided.decision
     later = decision.next_allowed_at
-    reader = reader_language()
     return {
         "allowed": decision.allowed,
         "categories": category_labels(list(decision.categories)),
-        "messages": [reason.messages.get(reader, reason.message) for reason in decision.reasons],
+        "messages": [
+            text_for_reader(reason.messages, reason.message) for reason in decision.reasons
+        ],
         "next_allowed_local": local_text(later, zone_name) if later else None,
         "next_allowed_utc": utc_text(later) if later else None,
         "checked_at": local_text(decided.checked_at, zone_name),

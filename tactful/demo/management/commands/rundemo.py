@@ -40,6 +40,9 @@ def demo_environment(environ: Mapping[str, str]) -> dict[str, str]:
     env.setdefault("TACTFUL_DEMO", "true")
     env.setdefault("DJANGO_SETTINGS_MODULE", "tactful.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # A fictional number (NANP's 555-0100 block is reserved for fiction), so /verify/ can
+    # be tried by number too.
+    env.setdefault("LENDER_CALLER_NUMBERS", "+12025550100")
     return env
 
 
