@@ -86,7 +86,7 @@ def message_for_reader(reason: dict[str, Any]) -> str:
     return text_for_reader(messages, str(reason.get("message", "")))
 
 
-def text_for_reader(messages: Mapping[str, str], fallback: str) -> str:
+def text_for_reader(messages: Mapping[Any, str], fallback: str) -> str:
     """Return a pack text in the active language: a reader of Traditional Chinese gets the
     simplified text converted (OpenCC, Taiwan phrasing), never Simplified characters."""
     text = messages.get(reader_language()) or fallback

@@ -37,7 +37,7 @@ def _client(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
-def _links() -> dict[str, str | None]:
+def _links() -> dict[str, str | bool | None]:
     keys = settings.AUDIT_KEYS
     return {
         "complaint_url": reverse("public:complaint-new"),
