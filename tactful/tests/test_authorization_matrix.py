@@ -79,6 +79,7 @@ PAGES: dict[str, str] = {
     "portal:complaint": "GET →portal 404 →portal →portal →portal →portal",
     "portal:privacy": "GET →portal ok →portal →portal →portal →portal",
     "portal:withdraw": "POST →portal →/portal/privacy/ →portal →portal →portal →portal",
+    "portal:grant": "POST →portal →/portal/privacy/ →portal →portal →portal →portal",
     "portal:add-contact": "POST →portal 400 →portal →portal →portal →portal",
     "portal:contact-record": "GET →portal ok →portal →portal →portal →portal",
     "portal:contact-record-json": "GET →portal ok →portal →portal →portal →portal",

@@ -14,6 +14,25 @@ class WithdrawForm(forms.Form):
     scope = forms.CharField(required=False, max_length=120)
 
 
+# What a borrower may agree to here, with one tap, after reading its notice. Auto-debit has
+# its own two-step page; agency sharing names an agency; naming a contact is its own form.
+PORTAL_GRANTABLE = (
+    ConsentPurpose.OWN_NUMBER_CONTACT,
+    ConsentPurpose.LOCATE_VIA_EMERGENCY_CONTACT,
+    ConsentPurpose.CHANNEL_SMS,
+    ConsentPurpose.CHANNEL_EMAIL,
+    ConsentPurpose.CHANNEL_PUSH,
+)
+
+
+class GrantForm(forms.Form):
+    purpose = forms.ChoiceField(
+        choices=[(purpose.value, purpose.label) for purpose in PORTAL_GRANTABLE]
+    )
+    # The notice version the borrower read: a consent to words since replaced is refused.
+    notice_version = forms.IntegerField(min_value=1)
+
+
 class EmergencyContactForm(PhoneForm):
     relationship = forms.ChoiceField(label=_("Relationship to you"), choices=Relationship.choices)
     name = forms.CharField(label=_("Their name (optional)"), required=False, max_length=100)

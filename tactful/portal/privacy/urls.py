@@ -7,6 +7,7 @@ from tactful.portal.privacy import views
 urlpatterns = [
     path("", views.privacy, name="privacy"),
     path("withdraw/", views.withdraw, name="withdraw"),
+    path("grant/", views.grant, name="grant"),
     path("contacts/", views.add_contact, name="add-contact"),
     # The path keeps its first name: links to it are in borrowers' hands.
     path("ledger/", views.contact_record, name="contact-record"),

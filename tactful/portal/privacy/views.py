@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,10 +20,15 @@ from tactful.consent.models import ConsentChannel
 from tactful.consent.policy import privacy_terms
 from tactful.contacts import evidence
 from tactful.contacts.record import contact_record_of
-from tactful.errors import Conflict, InvalidInput
+from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.portal.pdf import FontMissing
 from tactful.portal.privacy import pdf
-from tactful.portal.privacy.forms import EmergencyContactForm, WithdrawForm
+from tactful.portal.privacy.forms import (
+    PORTAL_GRANTABLE,
+    EmergencyContactForm,
+    GrantForm,
+    WithdrawForm,
+)
 from tactful.repayment import selectors as repayment_selectors
 from tactful.repayment import wording as repayment_wording
 from tactful.web.access import borrower_required
@@ -64,8 +70,16 @@ def _privacy_page(
         }
         for mandate in repayment_selectors.active_mandates_of_borrower(borrower.pk)
     ]
+    in_force = {(item["state"].purpose, item["state"].scope) for item in consents}
+    grantable = [
+        {"purpose": purpose, "notice": notice, "text": selectors.notice_text(notice, language)}
+        for purpose in PORTAL_GRANTABLE
+        if (purpose.value, "") not in in_force
+        for notice in [selectors.current_notice(purpose)]
+    ]
     context = {
         "consents": consents,
+        "grantable": grantable,
         "mandates": mandates,
         "contacts": contacts,
         "form": form,
@@ -91,6 +105,36 @@ def withdraw(request: HttpRequest, borrower: Borrower) -> HttpResponse:
                 evidence={"method": "portal_session"},
                 actor=f"borrower:{borrower.pk}",
             )
+    return redirect("portal:privacy")
+
+
+@require_POST
+@borrower_required
+def grant(request: HttpRequest, borrower: Borrower) -> HttpResponse:
+    """Give (or give again) one consent after reading its notice; it holds at once."""
+    form = GrantForm(request.POST)
+    # One consent per tap: a repeated field is not read as its last value.
+    repeated = any(len(request.POST.getlist(name)) > 1 for name in GrantForm.base_fields)
+    if repeated or not form.is_valid():
+        messages.error(request, _("Choose a consent from the list and try again."))
+        return redirect("portal:privacy")
+    try:
+        services.grant_consent(
+            borrower=borrower,
+            purpose=form.cleaned_data["purpose"],
+            language=(translation.get_language() or "zh-hans").lower(),
+            channel=ConsentChannel.PORTAL,
+            evidence={"method": "portal_session"},
+            actor=f"borrower:{borrower.pk}",
+            notice_version=form.cleaned_data["notice_version"],
+        )
+    except ServiceError:
+        messages.error(
+            request,
+            _("The words of this consent changed while you read them. Please read them again."),
+        )
+        return redirect("portal:privacy")
+    messages.success(request, _("Thank you. Your consent is recorded and holds from now on."))
     return redirect("portal:privacy")
 
 
