@@ -70,7 +70,11 @@ def _privacy_page(
         }
         for mandate in repayment_selectors.active_mandates_of_borrower(borrower.pk)
     ]
-    in_force = {(item["state"].purpose, item["state"].scope) for item in consents}
+    in_force = {
+        (state.purpose, state.scope)
+        for state in selectors.borrower_consents(borrower, now=now)
+        if state.in_force
+    }
     grantable = [
         {"purpose": purpose, "notice": notice, "text": selectors.notice_text(notice, language)}
         for purpose in PORTAL_GRANTABLE
