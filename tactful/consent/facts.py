@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tactful.contacts.models import Recipient
 
 EMERGENCY_CONTACT_CONSENT = "emergency_contact"
-_CHANNEL_PURPOSES = {
+CHANNEL_PURPOSES = {
     "sms": ConsentPurpose.CHANNEL_SMS,
     "email": ConsentPurpose.CHANNEL_EMAIL,
     "push": ConsentPurpose.CHANNEL_PUSH,
@@ -59,7 +59,7 @@ def stops_contact(recipient: Recipient, *, channel: str, now: datetime) -> bool:
     contact = recipient.emergency_contact
     borrower = recipient.borrower
     if contact is None:
-        channel_purpose = _CHANNEL_PURPOSES.get(channel)
+        channel_purpose = CHANNEL_PURPOSES.get(channel)
         return selectors.withdrawn(borrower, ConsentPurpose.OWN_NUMBER_CONTACT, now=now) or (
             channel_purpose is not None and selectors.withdrawn(borrower, channel_purpose, now=now)
         )

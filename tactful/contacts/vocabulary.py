@@ -92,3 +92,14 @@ RECIPIENT_ROLE_CHOICES = choices(RECIPIENT_ROLES, RECIPIENT_ROLE_LABELS)
 OUTCOME_CHOICES = choices(OUTCOMES, OUTCOME_LABELS)
 VERDICT_CHOICES = choices(VERDICTS, VERDICT_LABELS)
 choices(CATEGORIES, CATEGORY_LABELS)
+
+# Where each rule pack applies, as a reader names the place.
+PACK_PLACES: Mapping[str, StrOrPromise] = {
+    "cn": _("Mainland China"),
+    "us": _("the United States"),
+    "uk": _("the United Kingdom"),
+    "in": _("India"),
+    "ph": _("the Philippines"),
+    "id": _("Indonesia"),
+    "ke": _("Kenya"),
+}

@@ -8,5 +8,6 @@ urlpatterns = [
     path("help/", include("tactful.portal.help.urls")),
     path("complaints/", include("tactful.portal.complaints.urls")),
     path("privacy/", include("tactful.portal.privacy.urls")),
+    path("terms/", include("tactful.portal.terms.urls")),
     path("privacy/rights/", include("tactful.portal.rights.urls")),
 ]

@@ -80,6 +80,8 @@ PAGES: dict[str, str] = {
     "portal:privacy": "GET →portal ok →portal →portal →portal →portal",
     "portal:withdraw": "POST →portal →/portal/privacy/ →portal →portal →portal →portal",
     "portal:grant": "POST →portal →/portal/privacy/ →portal →portal →portal →portal",
+    "portal:terms": "GET →portal ok →portal →portal →portal →portal",
+    "portal:terms-text": "GET →portal ok →portal →portal →portal →portal",
     "portal:add-contact": "POST →portal 400 →portal →portal →portal →portal",
     "portal:contact-record": "GET →portal ok →portal →portal →portal →portal",
     "portal:contact-record-json": "GET →portal ok →portal →portal →portal →portal",

@@ -142,17 +142,6 @@ RESOURCES: dict[str, tuple[Resource, ...]] = {
 }
 
 
-JURISDICTIONS: dict[str, str | Promise] = {
-    "cn": _("Mainland China"),
-    "us": _("the United States"),
-    "uk": _("the United Kingdom"),
-    "in": _("India"),
-    "ph": _("the Philippines"),
-    "id": _("Indonesia"),
-    "ke": _("Kenya"),
-}
-
-
 def resources_for(pack: str) -> tuple[Resource, ...]:
     """Return the places to turn under `pack` (none for a pack without an entry)."""
     return RESOURCES.get(pack, ())

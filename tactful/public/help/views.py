@@ -7,14 +7,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from tactful.public.help.resources import JURISDICTIONS, resources_for
+from tactful.contacts.vocabulary import PACK_PLACES
+from tactful.public.help.resources import resources_for
 
 
 @require_safe
 def rights_and_help(request: HttpRequest) -> HttpResponse:
     context = {
         "resources": resources_for(settings.GATE_PACK),
-        "jurisdiction": JURISDICTIONS.get(settings.GATE_PACK, ""),
+        "jurisdiction": PACK_PLACES.get(settings.GATE_PACK, ""),
         "site_url": settings.SITE_URL.rstrip("/"),
     }
     return render(request, "public/help/help.html", context)
