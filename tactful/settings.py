@@ -319,6 +319,9 @@ AUDIT_CHECKPOINT_DIR = Path(env.text("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audi
 VERIFY_PAGE_LOOKUPS_PER_HOUR = env.integer("VERIFY_PAGE_LOOKUPS_PER_HOUR", 20, minimum=1)
 # The numbers this lender calls and texts from, so anyone can check a caller on /verify/.
 LENDER_CALLER_NUMBERS = _caller_numbers(env.words("LENDER_CALLER_NUMBERS", ""))
+# How to pay by transfer, as the lender words it (payee, bank, account); shown beside
+# "Due now" with the loan's reference. Empty: only the pay link of the checkout port.
+PAYMENT_DETAILS = env.text("PAYMENT_DETAILS", "")
 
 # The contact gate: the jurisdiction's rule pack, and a lender file that may only tighten it.
 GATE_PACK = env.text("GATE_PACK", "cn")

@@ -9,6 +9,7 @@ app_name = "public"
 urlpatterns = [
     path("", home.home, name="home"),
     path("demo/outbox/", home.demo_outbox, name="demo-outbox"),
+    path("demo/checkout/<uuid:reference>/", home.demo_checkout, name="demo-checkout"),
     path("help/", help_pages.rights_and_help, name="help"),
     path("verify/", include("tactful.public.verification.urls")),
     path("verify/rights/", include("tactful.public.third_parties.urls")),

@@ -385,3 +385,20 @@ class PointsEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.points} on {self.on}"
+
+
+class PaymentRequest(AppendOnlyModel):
+    """A borrower asked to pay `amount` now through the checkout port.
+
+    Settled when the ledger holds a payment with the external reference
+    ``checkout:<reference>`` (one at most): the request itself is never changed.
+    """
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="payment_requests")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    requested_at = models.DateTimeField()
+    requested_by = models.CharField(max_length=80)
+
+    def __str__(self) -> str:
+        return f"payment request {self.reference}"

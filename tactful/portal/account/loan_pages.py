@@ -15,7 +15,8 @@ from tactful.loans.models import EntryKind, LedgerEntry, Loan
 from tactful.loans.selectors import LoanStatus, ledger_entries, loan_status, loans_of_borrower
 from tactful.money import InstallmentState
 from tactful.repayment import selectors as repayment
-from tactful.repayment.models import Acceptance
+from tactful.repayment.models import Acceptance, DebitMandate, HardshipPause
+from tactful.repayment.selectors import PromiseView
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,23 @@ class Restructuring:
 
 
 @dataclass(frozen=True)
+class Arrangements:
+    """What is in place on a loan now: a hardship pause, a promise, auto-debit."""
+
+    pause: HardshipPause | None
+    promise: PromiseView | None
+    mandate: DebitMandate | None
+
+
+def arrangements_of(loan: Loan, *, today: date) -> Arrangements:
+    return Arrangements(
+        pause=repayment.active_pause(loan, on=today),
+        promise=repayment.pending_promise(loan, today=today),
+        mandate=repayment.active_mandate(loan),
+    )
+
+
+@dataclass(frozen=True)
 class LoanPage:
     status: LoanStatus
     restructuring: Restructuring
@@ -63,9 +81,11 @@ def borrower_today(borrower: Borrower, *, now: datetime) -> date:
     return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
 
 
-def loan_statuses(borrower: Borrower, *, as_of: date) -> list[tuple[LoanStatus, Restructuring]]:
+def loan_statuses(
+    borrower: Borrower, *, as_of: date
+) -> list[tuple[LoanStatus, Restructuring, Arrangements]]:
     return [
-        (loan_status(loan, as_of=as_of), restructuring_of(loan))
+        (loan_status(loan, as_of=as_of), restructuring_of(loan), arrangements_of(loan, today=as_of))
         for loan in loans_of_borrower(borrower.pk)
     ]
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("sign-out/", views.sign_out, name="sign-out"),
     path("loans/<uuid:reference>/", views.loan_detail, name="loan"),
+    path("loans/<uuid:reference>/pay/", views.pay, name="pay"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tactful.borrowers.models import Borrower
-from tactful.errors import InvalidInput
+from tactful.errors import InvalidInput, ServiceError
 from tactful.loans.selectors import LoanStatus
 from tactful.one_time_codes import services as codes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
@@ -20,9 +21,13 @@ from tactful.portal.account import loan_pages
 from tactful.portal.account.forms import CodeForm
 from tactful.portal.middleware import SESSION_KEY
 from tactful.portal.wording import entry_label, status_kind, status_words
+from tactful.repayment.services import checkout as checkout_services
 from tactful.web.access import borrower_required
 from tactful.web.forms import PhoneForm
 
+_PAY_REFUSED = _(
+    "Enter an amount of at least 0.01 and no more than you still owe, for example 500.00."
+)
 _INVALID_PHONE = _("This does not look like a mobile phone number. Please check it.")
 
 
@@ -98,8 +103,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
     today = loan_pages.borrower_today(borrower, now=timezone.now())
     loans = [
-        {"status": status, "plan": plan, **_status_context(status, plan)}
-        for status, plan in loan_pages.loan_statuses(borrower, as_of=today)
+        {"status": status, "plan": plan, "now": now, **_status_context(status, plan)}
+        for status, plan, now in loan_pages.loan_statuses(borrower, as_of=today)
     ]
     return render(request, "portal/account/home.html", {"loans": loans, "today": today})
 
@@ -117,9 +122,27 @@ def loan_detail(request: HttpRequest, borrower: Borrower, reference: UUID) -> Ht
         "loan": loan,
         "today": today,
         **_status_context(page.status, page.restructuring),
+        "payment_details": settings.PAYMENT_DETAILS,
         "ledger": [(row, entry_label(row.kind, row.source)) for row in page.ledger],
     }
     return render(request, "portal/account/loan.html", context)
+
+
+@require_POST
+@borrower_required
+def pay(request: HttpRequest, borrower: Borrower, reference: UUID) -> HttpResponse:
+    """Start paying towards one of the borrower's loans: off to the processor's page."""
+    loan = loan_pages.loan_of_borrower(borrower, reference)
+    if loan is None:
+        raise Http404("no such loan")
+    try:
+        _, checkout = checkout_services.start_payment(
+            loan=loan, amount=request.POST.get("amount", ""), actor=f"borrower:{borrower.pk}"
+        )
+    except ServiceError:
+        messages.error(request, _PAY_REFUSED)
+        return redirect("portal:loan", reference=loan.reference)
+    return redirect(checkout.url)
 
 
 def _status_context(status: LoanStatus, plan: loan_pages.Restructuring) -> dict[str, str]:
