@@ -97,13 +97,16 @@ def is_settled(row: PaymentRequest) -> bool:
 def _amount(amount: object, currency: str) -> Decimal:
     # Only text or a Decimal: a float (0.1 + 0.2) or a bool is never money.
     # Typed text is plain digits with an optional point: "1e3" or "1,000" is not read.
-    text_ok = isinstance(amount, str) and _PLAIN_AMOUNT.fullmatch(amount.strip()) is not None
-    if not (text_ok or isinstance(amount, Decimal)):
+    if isinstance(amount, str) and _PLAIN_AMOUNT.fullmatch(amount.strip()):
+        given: str | Decimal = amount.strip()
+    elif isinstance(amount, Decimal):
+        given = amount
+    else:
         raise InvalidInput(
             {"amount": "a positive amount in the loan's currency"}, code="invalid_amount"
         )
     try:
-        value = parse_amount(amount, currency)
+        value = parse_amount(given, currency)
     except (AmountError, InvalidOperation, TypeError, ValueError):
         raise InvalidInput(
             {"amount": "a positive amount in the loan's currency"}, code="invalid_amount"
