@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.complaints import services
 from tactful.complaints.models import Category, Complaint
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from tactful.complaints.services import MAX_DESCRIPTION, MAX_NOTE
 from tactful.errors import InvalidInput, ServiceError
 
@@ -86,6 +90,14 @@ def fresh_submission_token() -> dict[str, str]:
     return {"submission_token": uuid.uuid4().hex}
 
 
+# Why a rating was not taken, in the complainant's language (never the service's English).
+RATING_REFUSALS: dict[str, StrOrPromise] = {
+    "not_resolved_yet": _("You can rate how we handled your complaint once we have answered it."),
+    "already_rated": _("You have rated this complaint already. Thank you."),
+    "invalid_input": _("Choose a score from 1 to 5, and keep the comment short."),
+}
+
+
 def outcome_page(request: HttpRequest, complaint: Complaint) -> HttpResponse:
     """Show what became of `complaint`, and take the complainant's rating of it."""
     form = RatingForm(request.POST or None)
@@ -98,7 +110,7 @@ def outcome_page(request: HttpRequest, complaint: Complaint) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ServiceError as refusal:
-            error = refusal.message
+            error = RATING_REFUSALS.get(refusal.code, RATING_REFUSALS["invalid_input"])
         else:
             return redirect(request.path)
     rated = hasattr(complaint, "rating")

@@ -206,6 +206,23 @@ def test_a_borrower_files_from_the_portal(borrower, loan):
     assert page.status_code == 302
     assert complaint.borrower == borrower
     assert complaint.channel == "portal"
+    # The complainant reads their own words back on the complaint's page.
+    for language, heading in (("zh-hans", "您告诉我们的内容"), ("en", "What you told us")):
+        shown = client.get(page["Location"], HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert heading in shown
+        assert "告诉了我同事" in shown
+
+
+def test_a_rating_refused_is_explained_in_the_readers_language(borrower, loan):
+    client = Client()
+    sign_in_borrower(client, borrower)
+    client.post("/portal/complaints/", {"category": "disclosure", "description": "告诉了我同事"})
+    complaint = Complaint.objects.get()
+    page = client.post(
+        f"/complaints/{complaint.reference}/", {"score": "5"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "我们答复您的投诉之后，您才可以评价处理情况。" in page
+    assert "can be rated once it is resolved" not in page
 
 
 def test_the_portal_page_needs_a_signed_in_borrower(db):

@@ -1,0 +1,221 @@
+"""Every page a borrower or anyone else opens, in zh-Hans, zh-Hant and en, on a 390-pixel
+phone: no overflow, no serious or critical accessibility issue (axe-core, vendored), no
+Simplified-only character on a Traditional page, no English left on a Chinese page and no
+raw code (snake_case names, long decimals) on any page."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.urls import reverse
+
+from tactful.repayment import services as repayment
+from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
+from tactful.testing.zones import move_to_daytime
+from tests.browser.conftest import CHROMIUM, PHONE_VIEWPORT
+from tests.browser.sessions import publish_notices_again, sign_in_borrower
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+AXE = Path(__file__).parents[1] / "vendor" / "axe-core" / "axe.min.js"
+LANGUAGES = ("zh-hans", "zh-hant", "en")
+# English that may stand on a Chinese page: names, codes people type, and zone names.
+ALLOWED_ENGLISH = re.compile(r"Tactful|Asia/\w+|[A-Z]{3}\b|APR|PDF|JSON|English|Ed25519")
+RAW_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|\b\d+\.\d{5,}\b|\b[a-z_]+:[0-9a-f-]{8,}")
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}\b")
+
+
+@cache
+def simplified_only() -> frozenset[str]:
+    """Characters OpenCC writes differently in Traditional Chinese and never as themselves."""
+    import opencc
+
+    table = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
+    found = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        simple, _, traditional = line.partition("\t")
+        if simple and simple not in traditional.split():
+            found.add(simple)
+    return frozenset(found)
+
+
+@pytest.fixture
+def crawler(live_server) -> Iterator[Page]:
+    """A phone browser that lets the test inject axe-core (the pages' CSP forbids inline)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True, bypass_csp=True
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def pages(loan: Any, offer: Any, complaint: Any) -> list[str]:
+    portal = [
+        reverse("portal:home"),
+        reverse("portal:loan", args=[loan.reference]),
+        reverse("portal:help"),
+        reverse("portal:budget"),
+        reverse("portal:points"),
+        reverse("portal:plans", args=[loan.reference]),
+        reverse("portal:offer", args=[offer.reference]),
+        reverse("portal:hardship", args=[loan.reference]),
+        reverse("portal:promise", args=[loan.reference]),
+        reverse("portal:auto-debit", args=[loan.reference]),
+        reverse("portal:privacy"),
+        reverse("portal:contact-record"),
+        reverse("portal:rights"),
+        reverse("portal:complaints"),
+        reverse("portal:terms"),
+        reverse("portal:complaint", args=[complaint.reference]),
+    ]
+    public = [
+        reverse("public:home"),
+        reverse("public:help"),
+        reverse("public:verify"),
+        reverse("public:third-party-start"),
+        reverse("public:complaint-new"),
+        reverse("public:complaint-status", args=[complaint.reference]),
+    ]
+    return public + portal
+
+
+def problems_on(page: Page, language: str, data: tuple[str, ...]) -> list[str]:
+    found: list[str] = []
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width[0] > width[1]:
+        found.append(f"overflows: {width[0]} px wide in {width[1]} px")
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("typeof axe.run") == "function"
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})"
+        ".then(r => r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"
+    )
+    found += [f"axe {violation}" for violation in result]
+    text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    # The lender's product names and people's names are shown as they were given.
+    for given in data:
+        text = text.replace(given, "")
+    found += [f"raw code {code!r}" for code in sorted(set(RAW_CODE.findall(text)))]
+    if language != "en":
+        english = set(ENGLISH_RUN.findall(ALLOWED_ENGLISH.sub("", text)))
+        found += [f"English on a Chinese page: {run!r}" for run in sorted(english)]
+    if language == "zh-hant":
+        simplified = sorted({char for char in text if char in simplified_only()})
+        if simplified:
+            found.append(f"Simplified characters on a Traditional page: {''.join(simplified)}")
+    return found
+
+
+def a_life_on_the_record(borrower: Any, loan: Any) -> Any:
+    """Give every page something to show: contacts allowed and denied (with the gate's
+    reasons), a promise, an emergency contact, a consent, a complaint and its holds."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tactful.complaints import services as complaints
+    from tactful.consent import services as consent
+    from tactful.contacts.facts import PermitRequest
+    from tactful.contacts.services import recipients_for_borrower, request_permit
+
+    [own] = recipients_for_borrower(borrower=borrower)
+    now = timezone.now()
+    for hours in (0, 12):  # one now (daytime), one twelve hours later (night)
+        request_permit(
+            request=PermitRequest(
+                loan=loan,
+                recipient=own,
+                channel="sms",
+                purpose="reminder",
+                automated=True,
+                content="您好，本期账单已出，请按时还款。",
+            ),
+            actor="test",
+            now=now + timedelta(hours=hours),
+        )
+    today = now.date()
+    repayment.record_promise(
+        loan=loan,
+        amount=Decimal("500.00"),
+        due_on=today + timedelta(days=3),
+        channel="portal",
+        actor="test",
+        today=today,
+    )
+    consent.grant_consent(
+        borrower=borrower,
+        purpose="locate_via_emergency_contact",
+        language="zh-hans",
+        channel="portal",
+        evidence={"method": "portal_session"},
+        actor="test",
+    )
+    consent.designate_emergency_contact(
+        borrower=borrower,
+        phone="+8613123456789",
+        relationship="sibling",
+        language="zh-hans",
+        actor="test",
+    )
+    return complaints.file_complaint(
+        intake=complaints.Intake(
+            channel="portal",
+            category="harassment",
+            description="一天打了好几次电话。",
+            complainant_kind="borrower",
+            borrower=borrower,
+            loan=loan,
+        ),
+        actor="test",
+    ).complaint
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_page_reads_right_in_every_language_on_a_phone(live_server, crawler, settings):
+    publish_notices_again()
+    borrower = move_to_daytime(make_borrower(external_id="b-crawl", phone=FIRST_PHONE, name="张伟"))
+    loan = make_overdue_loan(borrower, external_id="l-crawl", days_ago=100)
+    [offer, *_] = repayment.price_offers(loan=loan, request=repayment.OfferRequest(), actor="test")
+    complaint = a_life_on_the_record(borrower, loan)
+    sign_in_borrower(crawler, live_server.url, borrower)
+    report: list[str] = []
+    for language in LANGUAGES:
+        crawler.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        for path in pages(loan, offer, complaint):
+            response = crawler.goto(f"{live_server.url}{path}")
+            assert response is not None
+            if response.status != 200:
+                report.append(f"{language} {path}: answered {response.status}")
+                continue
+            report += [
+                f"{language} {path}: {problem}"
+                for problem in problems_on(crawler, language, (borrower.name, loan.product))
+            ]
+    assert report == [], "\n".join(report)
