@@ -46,6 +46,12 @@ def current_notice(purpose: str) -> NoticeVersion:
     return NoticeVersion.objects.filter(purpose=purpose).latest("version")
 
 
+def published_notice(purpose: str) -> list[NoticeVersion]:
+    """Return the newest notice of `purpose` as a list of one, or empty if none was published."""
+    notice = NoticeVersion.objects.filter(purpose=purpose).order_by("-version").first()
+    return [notice] if notice is not None else []
+
+
 def current_notices() -> list[NoticeVersion]:
     """Return the newest version of every purpose's notice, its translations prefetched."""
     notices = NoticeVersion.objects.prefetch_related("translations").order_by("purpose", "-version")

@@ -79,6 +79,11 @@ def newest_entry_id(loan: Loan) -> int:
     return newest.first() or 0
 
 
+def entry_with_reference(loan: Loan, external_reference: str) -> LedgerEntry | None:
+    """Return the entry of `loan` posted with `external_reference`, if there is one."""
+    return LedgerEntry.objects.filter(loan=loan, external_reference=external_reference).first()
+
+
 def live_payments(loan: Loan, *, as_of: date) -> QuerySet[LedgerEntry]:
     """Return the payments valued on or before `as_of` whose reversal is not valued by then."""
     rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)

@@ -15,6 +15,7 @@ from tactful.repayment.models import (
     MandateCancellation,
     MandateConsent,
     PauseResumption,
+    PaymentRequest,
     PointsEntry,
     PromiseOutcome,
     PromiseToPay,
@@ -108,3 +109,9 @@ class DebitNoticeAdmin(ReadOnlyAdmin):
 class PointsEntryAdmin(ReadOnlyAdmin):
     list_display = ("borrower", "kind", "points", "on", "source")
     list_filter = ("kind",)
+
+
+@admin.register(PaymentRequest)
+class PaymentRequestAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "loan", "amount", "requested_at", "requested_by")
+    search_fields = ("reference", "loan__external_id")

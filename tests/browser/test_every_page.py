@@ -216,6 +216,8 @@ def test_every_page_reads_right_in_every_language_on_a_phone(live_server, crawle
                 continue
             report += [
                 f"{language} {path}: {problem}"
-                for problem in problems_on(crawler, language, (borrower.name, loan.product))
+                for problem in problems_on(
+                    crawler, language, (borrower.name, loan.product, complaint.description)
+                )
             ]
     assert report == [], "\n".join(report)

@@ -95,16 +95,19 @@ def test_the_ledger_shows_who_when_how_and_why_in_the_readers_language(client, b
         assert attempt.verification_code in page
 
 
-def test_denial_reasons_fall_back_to_simplified_chinese_for_traditional_readers(
+def test_denial_reasons_reach_traditional_readers_in_traditional_characters(
     client, borrower, attempts
 ):
+    import opencc
+
     denied = attempts[2]
     sign_in_borrower(client, borrower)
     [zh_hans] = [reason["messages"]["zh-Hans"] for reason in denied.reasons[:1]]
 
     page = client.get("/portal/privacy/ledger/", HTTP_ACCEPT_LANGUAGE="zh-Hant").content.decode()
 
-    assert zh_hans in page
+    assert opencc.OpenCC("s2twp").convert(zh_hans) in page
+    assert zh_hans not in page
 
 
 def test_a_borrower_never_sees_another_borrowers_attempts(client, borrower, attempts, someone_else):

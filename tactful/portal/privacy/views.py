@@ -79,7 +79,7 @@ def _privacy_page(
         {"purpose": purpose, "notice": notice, "text": selectors.notice_text(notice, language)}
         for purpose in PORTAL_GRANTABLE
         if (purpose.value, "") not in in_force
-        for notice in [selectors.current_notice(purpose)]
+        for notice in selectors.published_notice(purpose)
     ]
     context = {
         "consents": consents,

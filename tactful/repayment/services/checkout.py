@@ -19,7 +19,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.loans.models import LedgerEntry, Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import entry_with_reference, loan_status
 from tactful.loans.services import post_payment
 from tactful.money.currency import AmountError, parse_amount
 from tactful.repayment.checkout import Checkout, CheckoutRequest, checkout_port
@@ -73,7 +73,7 @@ def settle_payment(*, reference: UUID, actor: str, now: datetime | None = None) 
         raise NotFound("payment_request_not_found", "no such payment request")
     marker = f"{CHECKOUT_PREFIX}{row.reference.hex}"
     with transaction.atomic():
-        earlier = LedgerEntry.objects.filter(loan=row.loan, external_reference=marker).first()
+        earlier = entry_with_reference(row.loan, marker)
         if earlier is not None:
             return earlier
         return post_payment(
@@ -90,8 +90,7 @@ def payment_request(reference: UUID) -> PaymentRequest | None:
 
 
 def is_settled(row: PaymentRequest) -> bool:
-    marker = f"{CHECKOUT_PREFIX}{row.reference.hex}"
-    return LedgerEntry.objects.filter(loan=row.loan, external_reference=marker).exists()
+    return entry_with_reference(row.loan, f"{CHECKOUT_PREFIX}{row.reference.hex}") is not None
 
 
 def _amount(amount: object, currency: str) -> Decimal:
