@@ -10,4 +10,5 @@ urlpatterns = [
     path("complaints/", include("tactful.staff.complaints.urls")),
     path("rights/", include("tactful.staff.rights_desk.urls")),
     path("plan/", include("tactful.staff.plan.urls")),
+    path("notices/", include("tactful.staff.notices.urls")),
 ]

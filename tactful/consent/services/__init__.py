@@ -33,6 +33,7 @@ from tactful.consent.services.emergency_contacts import (
     remove_emergency_contact,
     send_due_invitations,
 )
+from tactful.consent.services.notices import PUBLISHERS, NotAPublisher, publish_notice
 from tactful.consent.services.verification import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -56,6 +57,9 @@ __all__ = [
     "MAX_SCOPE_LENGTH",
     "TooManyLookups",
     "answer_for_number",
+    "publish_notice",
+    "NotAPublisher",
+    "PUBLISHERS",
     "send_due_invitations",
     "answer_invitation",
     "check_message",

@@ -40,6 +40,7 @@ PLAN = StaffLink(_("Today's contact plan"), "staff:plan")
 COMPLAINTS = StaffLink(_("Complaints"), "staff:complaints")
 PHONE_COMPLAINT = StaffLink(_("Record a complaint made by phone"), "staff:complaint-new")
 RIGHTS_DESK = StaffLink(_("Data-subject rights requests"), "staff:rights-desk")
+NOTICES = StaffLink(_("Consent notices"), "staff:notices")
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
@@ -66,7 +67,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You review quality findings and complaints, approve rule changes and prepare "
             "reports for regulators."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK),
+        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK, NOTICES),
     ),
     StaffArea(
         role=Role.ADMIN,
@@ -80,6 +81,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             CONTACTS,
             COMPLAINTS,
             RIGHTS_DESK,
+            NOTICES,
         ),
     ),
 )
