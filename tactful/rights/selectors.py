@@ -321,6 +321,42 @@ def holdings_of_number(*, indexes: Sequence[str], now: datetime | None = None) -
     )
 
 
+def export_of_number(*, indexes: Sequence[str], now: datetime) -> dict[str, Any]:
+    """Return what is held about the number, signed: the same as the page, and the name a
+    borrower gave for them. Never who named them, a loan, an amount or a message's words."""
+    named = list(consent.designations_of_number(indexes))
+    document = {
+        "format": "tactful.number-export/1",
+        "generated_at": now.isoformat(),
+        "named_as_emergency_contact": [
+            {
+                "designated_at": contact.designated_at.isoformat(),
+                "relationship": contact.relationship,
+                "name_given": _clear(contact.name_encrypted),
+                "status": _designation_status(contact, now),
+                "ended_at": contact.removed_at.isoformat() if contact.removed_at else None,
+            }
+            for contact in named
+        ],
+        "contacts": [
+            {
+                "at": attempt.requested_at.isoformat(),
+                "channel": attempt.channel,
+                "outcome": getattr(getattr(attempt, "outcome", None), "outcome", None),
+            }
+            for attempt in contacts.permitted_attempts_to_number(indexes)
+        ],
+        "refused_to_be_an_emergency_contact": consent.number_refused(*indexes),
+        "rights_requests": [
+            _request_json(request)
+            for request in RightsRequest.objects.filter(phone_index__in=indexes).order_by(
+                "requested_at", "pk"
+            )
+        ],
+    }
+    return signed(document, settings.AUDIT_KEYS)
+
+
 def _reader_zone(named: list[EmergencyContact]) -> str:
     zones = [contact.time_zone for contact in reversed(named) if contact.time_zone]
     return zones[0] if zones else pack_time_zone(settings.GATE_PACK).key

@@ -56,6 +56,8 @@ PAGES: dict[str, str] = {
     "public:third-party-data": "GET →rights →rights →rights →rights →rights →rights",
     "public:third-party-stop": "POST →rights →rights →rights →rights →rights →rights",
     "public:third-party-answer": "POST →rights →rights →rights →rights →rights →rights",
+    "public:third-party-export": "GET →rights →rights →rights →rights →rights →rights",
+    "public:third-party-correction": "POST →rights →rights →rights →rights →rights →rights",
     "public:third-party-erase": "POST →rights →rights →rights →rights →rights →rights",
     "public:invitation": "GET 404 404 404 404 404 404",
     "public:complaint-new": "GET ok ok ok ok ok ok",

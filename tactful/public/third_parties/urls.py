@@ -9,6 +9,8 @@ urlpatterns = [
     path("code/", views.code, name="third-party-code"),
     path("mine/", views.data, name="third-party-data"),
     path("stop/", views.stop, name="third-party-stop"),
+    path("mine/export.json", views.export, name="third-party-export"),
+    path("correction/", views.correction, name="third-party-correction"),
     path("answer/<uuid:reference>/", views.answer, name="third-party-answer"),
     path("erase/", views.erase, name="third-party-erase"),
 ]

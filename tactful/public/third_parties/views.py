@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -37,6 +38,8 @@ ANSWER_REFUSALS = {
     "invitation_expired": _("This invitation has expired; you can still refuse."),
     "number_refused": _("You refused already; nobody will contact you as an emergency contact."),
 }
+_CORRECTION_RECEIVED = _("Thank you. The rights desk will look at it and correct what is wrong.")
+_CORRECTION_REFUSED = _("Say in a few words what is wrong (at most 1,000 characters).")
 PHONE_KEY = "third_party_rights.phone"
 PROOF_KEY = "third_party_rights.proof"
 
@@ -157,6 +160,36 @@ def answer(request: HttpRequest, reference: UUID) -> HttpResponse:
         )
         return redirect("public:third-party-data")
     messages.success(request, ANSWERED[choice])
+    return redirect("public:third-party-data")
+
+
+@require_safe
+def export(request: HttpRequest) -> HttpResponse:
+    """Download what is held about the proven number, signed, as JSON."""
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    now = timezone.now()
+    document = rights_held.export_of_number(indexes=indexes, now=now)
+    rights.record_number_export(indexes=indexes, now=now)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    response = HttpResponse(body.encode(), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="my-number.json"'
+    return response
+
+
+@require_POST
+def correction(request: HttpRequest) -> HttpResponse:
+    """Ask for something held about the number to be corrected, in the person's words."""
+    indexes = _proven_indexes(request)
+    if indexes is None:
+        return redirect("public:third-party-start")
+    try:
+        rights.request_number_correction(indexes=indexes, note=request.POST.get("note", ""))
+    except InvalidInput:
+        messages.error(request, _CORRECTION_REFUSED)
+        return redirect("public:third-party-data")
+    messages.success(request, _CORRECTION_RECEIVED)
     return redirect("public:third-party-data")
 
 

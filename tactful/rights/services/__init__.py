@@ -27,7 +27,9 @@ from tactful.rights.services.third_parties import (
     PROOF_MINUTES,
     code_hours,
     erase_number,
+    record_number_export,
     request_code,
+    request_number_correction,
     stop_all_contact,
     verify_code,
 )
@@ -51,6 +53,8 @@ __all__ = [
     "request_correction",
     "request_erasure",
     "reveal",
+    "record_number_export",
+    "request_number_correction",
     "stop_all_contact",
     "verify_code",
 ]

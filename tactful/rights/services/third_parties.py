@@ -29,10 +29,12 @@ from tactful.consent.services import erase_designations_of_number, refuse_number
 from tactful.contacts import selectors as contacts
 from tactful.contacts.models import Recipient
 from tactful.contacts.services import recipients_for_numbers, record_opt_out
+from tactful.errors import InvalidInput
 from tactful.one_time_codes import services as codes
 from tactful.one_time_codes.models import Purpose
+from tactful.privacy.crypto import encrypt
 from tactful.rights.models import RightsKind, RightsRequest, RightsStatus, RightsSubject
-from tactful.rights.services.borrowers import step
+from tactful.rights.services.borrowers import MAX_NOTE_LENGTH, step
 
 PROOF_MINUTES = 15
 ACTOR = "third_party"
@@ -95,6 +97,44 @@ def erase_number(*, indexes: Sequence[str], now: datetime | None = None) -> Righ
         _stop(indexes, moment)
         erase_designations_of_number(indexes=indexes, now=moment)
         step(request, RightsStatus.COMPLETED, ACTOR, moment)
+    return request
+
+
+def record_number_export(*, indexes: Sequence[str], now: datetime | None = None) -> RightsRequest:
+    """Record that the person at this number downloaded what is held about it."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        request = _new_request(indexes[0], RightsKind.EXPORT, moment)
+        step(request, RightsStatus.COMPLETED, ACTOR, moment)
+    return request
+
+
+def request_number_correction(
+    *, indexes: Sequence[str], note: str, now: datetime | None = None
+) -> RightsRequest:
+    """Ask the rights desk to correct what is held about this number, in the person's words.
+
+    Refuse (InvalidInput) a note that is empty, longer than MAX_NOTE_LENGTH characters or
+    not printable text; nothing is stored then.
+    """
+    text = note.strip() if isinstance(note, str) else ""
+    if (
+        not text
+        or len(text) > MAX_NOTE_LENGTH
+        or not all(char.isprintable() or char in "\n\r" for char in text)
+    ):
+        raise InvalidInput({"note": f"say what is wrong, in at most {MAX_NOTE_LENGTH} characters"})
+    moment = now or timezone.now()
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            subject=RightsSubject.THIRD_PARTY,
+            phone_index=indexes[0],
+            kind=RightsKind.CORRECTION,
+            note_encrypted=encrypt(text),
+            requested_at=moment,
+            requested_by=ACTOR,
+        )
+        step(request, RightsStatus.RECEIVED, ACTOR, moment)
     return request
 
 
