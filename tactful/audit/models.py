@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -46,6 +47,8 @@ class AuditEvent(AppendOnlyModel):
     key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering: ClassVar[list[str]] = ["sequence"]
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["object_type", "object_id"]),
@@ -60,3 +63,7 @@ class ChainHead(models.Model):
 
     last_sequence = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")

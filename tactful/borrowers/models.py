@@ -73,6 +73,10 @@ class Borrower(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = _("borrower")
+        verbose_name_plural = _("borrowers")
+
     def __str__(self) -> str:
         return f"Borrower {self.external_id}"
 
@@ -101,6 +105,8 @@ class PhoneNumber(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["e164_index"], name="one_borrower_per_number"),
             models.UniqueConstraint(

@@ -67,6 +67,8 @@ class Recording(models.Model):
     low_coverage = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["attempt", "sha256"], name="one_upload_per_file"),
         ]
@@ -86,6 +88,8 @@ class Segment(AppendOnlyModel):
     text = models.TextField()
 
     class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
         ordering: ClassVar[list[str]] = ["recording", "index"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["recording", "index"], name="one_segment_per_index"),
@@ -115,6 +119,8 @@ class Finding(AppendOnlyModel):
     found_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering: ClassVar[list[str]] = ["recording", "segment__index", "start"]
 
     def __str__(self) -> str:
@@ -133,6 +139,8 @@ class FindingReview(AppendOnlyModel):
     reviewed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("finding review")
+        verbose_name_plural = _("finding reviews")
         ordering: ClassVar[list[str]] = ["finding", "reviewed_at", "pk"]
 
     def __str__(self) -> str:
@@ -150,6 +158,10 @@ class VulnerabilitySignal(AppendOnlyModel):
         Hold, on_delete=models.PROTECT, null=True, blank=True, related_name="signals"
     )
     heard_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("vulnerability signal")
+        verbose_name_plural = _("vulnerability signals")
 
     def __str__(self) -> str:
         return f"{self.kind} in {self.recording_id}"
@@ -170,6 +182,10 @@ class SupervisorAlert(models.Model):
         blank=True,
         related_name="acknowledged_alerts",
     )
+
+    class Meta:
+        verbose_name = _("supervisor alert")
+        verbose_name_plural = _("supervisor alerts")
 
     def __str__(self) -> str:
         return f"alert for {self.signal_id}"

@@ -112,6 +112,8 @@ class Complaint(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["source_digest", "received_at"]),
@@ -151,6 +153,8 @@ class ComplaintEvent(AppendOnlyModel):
     at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
         ordering: ClassVar[list[str]] = ["complaint", "at", "pk"]
 
     def __str__(self) -> str:
@@ -164,6 +168,8 @@ class LinkedAttempt(AppendOnlyModel):
     attempt = models.ForeignKey(ContactAttempt, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("linked attempt")
+        verbose_name_plural = _("linked attempts")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["complaint", "attempt"], name="attempt_linked_once"),
         ]
@@ -177,6 +183,10 @@ class ComplaintHold(AppendOnlyModel):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="holds")
     hold = models.OneToOneField(Hold, on_delete=models.PROTECT, related_name="complaint_link")
+
+    class Meta:
+        verbose_name = _("complaint hold")
+        verbose_name_plural = _("complaint holds")
 
     def __str__(self) -> str:
         return f"{self.hold_id} for {self.complaint_id}"
@@ -205,6 +215,10 @@ class Attachment(AppendOnlyModel):
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
     def __str__(self) -> str:
         return f"attachment {self.pk}"
 
@@ -232,6 +246,10 @@ class Remediation(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
     recorded_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("remediation")
+        verbose_name_plural = _("remediations")
+
     def __str__(self) -> str:
         return f"{self.kind} for {self.complaint_id}"
 
@@ -254,6 +272,8 @@ class CoachingTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("coaching task")
+        verbose_name_plural = _("coaching tasks")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=Q(complaint__isnull=False) | Q(finding__isnull=False),
@@ -275,6 +295,10 @@ class RuleProposal(AppendOnlyModel):
     proposed_by = models.CharField(max_length=80)
     proposed_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("rule proposal")
+        verbose_name_plural = _("rule proposals")
+
     def __str__(self) -> str:
         return f"proposal {self.digest[:8]}"
 
@@ -284,6 +308,10 @@ class Rating(AppendOnlyModel):
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     rated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
 
     def __str__(self) -> str:
         return f"{self.score} for {self.complaint_id}"

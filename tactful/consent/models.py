@@ -69,6 +69,8 @@ class NoticeVersion(AppendOnlyModel):
     published_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("notice version")
+        verbose_name_plural = _("notice versions")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["purpose", "version"], name="one_notice_version")
         ]
@@ -86,6 +88,8 @@ class NoticeTranslation(AppendOnlyModel):
     text = models.TextField()
 
     class Meta:
+        verbose_name = _("notice translation")
+        verbose_name_plural = _("notice translations")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["notice", "language"], name="one_text_per_language")
         ]
@@ -123,6 +127,8 @@ class EmergencyContact(models.Model):
     invitation_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
+        verbose_name = _("emergency contact")
+        verbose_name_plural = _("emergency contacts")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["borrower", "phone_index"],
@@ -165,6 +171,8 @@ class ConsentEvent(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["borrower", "purpose", "recorded_at"]),
         ]
@@ -190,6 +198,10 @@ class NumberRefusal(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     source = models.CharField(max_length=40)
 
+    class Meta:
+        verbose_name = _("number refusal")
+        verbose_name_plural = _("number refusals")
+
     def __str__(self) -> str:
         return f"refusal {self.pk}"
 
@@ -205,6 +217,8 @@ class VerificationLookup(models.Model):
     succeeded = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("verification lookup")
+        verbose_name_plural = _("verification lookups")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["client_digest", "looked_up_at"])
         ]

@@ -73,6 +73,8 @@ class Recipient(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["phone_number"],
@@ -134,6 +136,8 @@ class Hold(AppendOnlyModel):
     placed_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=(Q(loan__isnull=False) & Q(recipient__isnull=True))
@@ -158,6 +162,10 @@ class HoldLift(AppendOnlyModel):
     lifted_by = models.CharField(max_length=80)
     reason = models.TextField()
 
+    class Meta:
+        verbose_name = _("hold lift")
+        verbose_name_plural = _("hold lifts")
+
     def __str__(self) -> str:
         return f"lift of {self.hold_id}"
 
@@ -169,6 +177,10 @@ class OptOut(AppendOnlyModel):
     source = models.CharField(max_length=80)
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("opt out")
+        verbose_name_plural = _("opt outs")
 
     def __str__(self) -> str:
         return f"opt-out of {self.recipient_id}"
@@ -187,6 +199,8 @@ class CollectorCertification(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("collector certification")
+        verbose_name_plural = _("collector certifications")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("valid_from")),
@@ -236,6 +250,8 @@ class ContactAttempt(AppendOnlyModel):
     requested_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["recipient", "requested_at"]),
         ]
@@ -256,6 +272,10 @@ class ContactOutcome(AppendOnlyModel):
     permanent_failure = models.BooleanField(default=False)
     reported_at = models.DateTimeField()
     reported_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("contact outcome")
+        verbose_name_plural = _("contact outcomes")
 
     def __str__(self) -> str:
         return f"{self.outcome} for {self.attempt_id}"

@@ -4,6 +4,7 @@ import uuid
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tactful.audit.models import AppendOnlyModel
 from tactful.borrowers.models import Borrower
@@ -24,6 +25,10 @@ class Loan(models.Model):
     currency = models.CharField(max_length=3)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+
     def __str__(self) -> str:
         return f"Loan {self.external_id}"
 
@@ -40,6 +45,8 @@ class Installment(models.Model):
     paid_off_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("installment")
+        verbose_name_plural = _("installments")
         ordering: ClassVar[list[str]] = ["loan", "n"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["loan", "n"], name="one_installment_per_number"),
@@ -73,7 +80,8 @@ class LedgerEntry(AppendOnlyModel):
     posted_by = models.CharField(max_length=80)
 
     class Meta:
-        verbose_name_plural = "ledger entries"
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering: ClassVar[list[str]] = ["loan", "id"]
 
     def __str__(self) -> str:
@@ -90,6 +98,8 @@ class DelinquencySnapshot(AppendOnlyModel):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delinquency snapshot")
+        verbose_name_plural = _("delinquency snapshots")
         ordering: ClassVar[list[str]] = ["loan", "as_of"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["loan", "as_of"], name="one_snapshot_per_loan_day"),

@@ -35,6 +35,8 @@ class OneTimeCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("one time code")
+        verbose_name_plural = _("one time codes")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["phone_digest", "created_at"]),
             models.Index(fields=["client_digest", "created_at"]),

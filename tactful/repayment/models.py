@@ -55,6 +55,8 @@ class RestructuringOffer(AppendOnlyModel):
     created_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("restructuring offer")
+        verbose_name_plural = _("restructuring offers")
         ordering: ClassVar[list[str]] = ["loan", "months", "id"]
 
     def __str__(self) -> str:
@@ -101,6 +103,10 @@ class Acceptance(AppendOnlyModel):
     confirmed_via = models.CharField(max_length=20)
     confirmation_reference = models.CharField(max_length=64, blank=True)
 
+    class Meta:
+        verbose_name = _("acceptance")
+        verbose_name_plural = _("acceptances")
+
     def __str__(self) -> str:
         return f"acceptance of {self.offer_id}"
 
@@ -137,6 +143,8 @@ class HardshipPause(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("hardship pause")
+        verbose_name_plural = _("hardship pauses")
         ordering: ClassVar[list[str]] = ["loan", "starts_on"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
@@ -156,6 +164,10 @@ class PauseResumption(AppendOnlyModel):
     resumes_on = models.DateField()
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("pause resumption")
+        verbose_name_plural = _("pause resumptions")
 
     def __str__(self) -> str:
         return f"resumption of {self.pause_id} on {self.resumes_on}"
@@ -182,7 +194,8 @@ class PromiseToPay(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
-        verbose_name_plural = "promises to pay"
+        verbose_name = _("promise to pay")
+        verbose_name_plural = _("promises to pay")
         ordering: ClassVar[list[str]] = ["loan", "-made_on", "-id"]
 
     def __str__(self) -> str:
@@ -197,6 +210,10 @@ class PromiseOutcome(AppendOnlyModel):
     paid = models.DecimalField(max_digits=18, decimal_places=2)
     decided_on = models.DateField()
     recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("promise outcome")
+        verbose_name_plural = _("promise outcomes")
 
     def __str__(self) -> str:
         return f"{self.state} {self.promise_id}"
@@ -220,6 +237,10 @@ class MandateConsent(AppendOnlyModel):
     given_at = models.DateTimeField()
     given_via = models.CharField(max_length=10, choices=RequestChannel.choices)
 
+    class Meta:
+        verbose_name = _("mandate consent")
+        verbose_name_plural = _("mandate consents")
+
     def __str__(self) -> str:
         return f"mandate consent {self.reference}"
 
@@ -238,6 +259,8 @@ class DebitMandate(AppendOnlyModel):
     created_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("debit mandate")
+        verbose_name_plural = _("debit mandates")
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["debit_day"])]
 
     def __str__(self) -> str:
@@ -260,6 +283,10 @@ class MandateCancellation(AppendOnlyModel):
     reason = models.CharField(max_length=20, choices=CancellationReason.choices)
     cancelled_at = models.DateTimeField()
     cancelled_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("mandate cancellation")
+        verbose_name_plural = _("mandate cancellations")
 
     def __str__(self) -> str:
         return f"cancellation of {self.mandate_id}"
@@ -284,6 +311,8 @@ class DebitAttempt(AppendOnlyModel):
     created_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("debit attempt")
+        verbose_name_plural = _("debit attempts")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["mandate", "installment_n", "attempt_no"], name="one_attempt_per_number"
@@ -319,6 +348,8 @@ class DebitResult(AppendOnlyModel):
     recorded_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("debit result")
+        verbose_name_plural = _("debit results")
         indexes: ClassVar[list[models.Index]] = [models.Index(fields=["retry_on"])]
 
     def __str__(self) -> str:
@@ -341,6 +372,10 @@ class DebitNotice(AppendOnlyModel):
     sent = models.BooleanField()
     detail = models.CharField(max_length=80, blank=True)
     recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("debit notice")
+        verbose_name_plural = _("debit notices")
 
     def __str__(self) -> str:
         return self.key
@@ -375,7 +410,8 @@ class PointsEntry(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
-        verbose_name_plural = "points entries"
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
         ordering: ClassVar[list[str]] = ["borrower", "on", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
@@ -399,6 +435,10 @@ class PaymentRequest(AppendOnlyModel):
     amount = models.DecimalField(max_digits=18, decimal_places=2)
     requested_at = models.DateTimeField()
     requested_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("payment request")
+        verbose_name_plural = _("payment requests")
 
     def __str__(self) -> str:
         return f"payment request {self.reference}"

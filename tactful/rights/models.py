@@ -71,6 +71,8 @@ class RightsRequest(AppendOnlyModel):
     evidence = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("rights request")
+        verbose_name_plural = _("rights requests")
         db_table = "consent_rightsrequest"
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.CheckConstraint(
@@ -96,6 +98,8 @@ class RightsRequestEvent(AppendOnlyModel):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("rights request event")
+        verbose_name_plural = _("rights request events")
         db_table = "consent_rightsrequestevent"
 
     def __str__(self) -> str:

@@ -59,3 +59,17 @@ def test_the_admin_needs_the_second_factor(client):
     response = client.get("/admin/loans/loan/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("model", tactful_models(), ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+def test_every_model_is_named_in_chinese_for_a_chinese_reader(model, language):
+    """The admin names every table in the reader's language (never "Ledger entrys")."""
+    import re
+
+    from django.utils import translation
+
+    with translation.override(language):
+        names = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+    for name in names:
+        assert re.search(r"[\u4e00-\u9fff]", name), (model._meta.label, name)

@@ -37,6 +37,8 @@ class StrategyVersion(AppendOnlyModel):
     recorded_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("strategy version")
+        verbose_name_plural = _("strategy versions")
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["name", "version"], name="one_strategy_per_version"),
         ]
@@ -60,6 +62,8 @@ class DailyPlan(AppendOnlyModel):
     created_by = models.CharField(max_length=80)
 
     class Meta:
+        verbose_name = _("daily plan")
+        verbose_name_plural = _("daily plans")
         ordering: ClassVar[list[str]] = ["-plan_date", "pack"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan_date", "pack"], name="one_plan_per_day_and_pack"),
@@ -87,7 +91,8 @@ class PlanEntry(AppendOnlyModel):
     reasons = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        verbose_name_plural = "plan entries"
+        verbose_name = _("plan entry")
+        verbose_name_plural = _("plan entries")
         ordering: ClassVar[list[str]] = ["plan", "-days_past_due", "pk"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan", "loan"], name="one_entry_per_plan_and_loan"),
