@@ -145,7 +145,9 @@ def _lock_person(recipient: Recipient) -> list[int]:
     PostgreSQL: a second request for the same person waits here until the first commits,
     then reads its permit. SQLite: the IMMEDIATE transaction already serializes writers.
     """
-    rows = selectors.same_person(recipient).select_for_update(no_key=True).order_by("pk")
+    # Only the recipient rows: the person query joins designations and numbers (outer joins).
+    rows = selectors.same_person(recipient).select_for_update(no_key=True, of=("self",))
+    rows = rows.order_by("pk")
     return list(rows.values_list("pk", flat=True))
 
 
