@@ -362,3 +362,34 @@ def test_supervisors_cannot_open_the_investigation(call):
     client = Client()
     sign_in_staff(client, supervisor)
     assert client.get("/staff/complaints/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", "当前状态下无法进行这一步。"),
+        ("zh-hant", "目前狀態下無法進行這一步。"),
+        ("en", "This step is not possible in the complaint's current state."),
+    ],
+)
+def test_a_refused_step_is_explained_in_the_officers_language(call, officer, language, words):
+    complaint = services.file_complaint(
+        intake=services.Intake(
+            channel="public",
+            category="abusive_language",
+            description="骂人",
+            verification_codes=[call.verification_code],
+        ),
+        actor="t",
+    ).complaint
+    client = Client()
+    sign_in_staff(client, officer)
+    client.cookies["django_language"] = language
+    page = client.post(
+        f"/staff/complaints/{complaint.reference}/act/",
+        {"action": "close"},
+        HTTP_ACCEPT_LANGUAGE=language,
+        follow=True,
+    ).content.decode()
+    assert words.replace("'", "&#x27;") in page
+    assert "this step needs" not in page

@@ -8,6 +8,7 @@ file and the reports are for compliance officers and administrators.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tactful.accounts.models import User
@@ -26,6 +28,9 @@ from tactful.complaints.models import Complaint
 from tactful.errors import InvalidInput, ServiceError
 from tactful.staff.complaints.forms import NoteForm, ResolveForm, StaffComplaintForm
 from tactful.web.access import staff_required
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 OFFICERS = (Role.COMPLIANCE, Role.ADMIN)
 
@@ -124,10 +129,43 @@ def act(request: HttpRequest, reference: UUID) -> HttpResponse:
         try:
             action(request, complaint)
         except ServiceError as refusal:
-            messages.error(request, refusal.message)
+            messages.error(request, refusal_words(refusal))
         else:
             messages.success(request, _("Done."))
     return redirect("staff:complaint", reference=reference)
+
+
+# Why a step was refused, in the officer's language (never the service's English).
+STEP_REFUSALS: dict[str, StrOrPromise] = {
+    "wrong_status": gettext_lazy("This step is not possible in the complaint's current state."),
+    "second_officer_required": gettext_lazy(
+        "Another compliance officer must approve closing an upheld complaint."
+    ),
+    "not_sent_now": gettext_lazy(
+        "The rules do not let this message go out now (for example at night in the "
+        "complainant's zone). Try again later."
+    ),
+    "no_extension_left": gettext_lazy("The deadline has been extended as often as allowed."),
+    "finding_not_confirmed": gettext_lazy("Only a confirmed finding can lead to this step."),
+    "no_loan": gettext_lazy("This complaint concerns no loan, so there is nothing to correct."),
+    "not_upheld": gettext_lazy("An apology follows an upheld complaint only."),
+    "no_one_to_reply_to": gettext_lazy(
+        "There is no one to send this to: the complaint is anonymous."
+    ),
+    "not_a_compliance_officer": gettext_lazy("Only compliance officers handle complaints."),
+    "invalid_input": gettext_lazy(
+        "Some of what was entered is not valid: check the amount, the reason and the other "
+        "fields of this step."
+    ),
+}
+
+
+def refusal_words(refusal: ServiceError) -> str:
+    """Say why a step was refused in the reader's language (a general word if unknown)."""
+    words = STEP_REFUSALS.get(refusal.code)
+    if words is None:
+        return str(_("This step could not be done. Nothing was changed."))
+    return str(words)
 
 
 def _post(request: HttpRequest, name: str) -> str:
