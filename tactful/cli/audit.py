@@ -12,7 +12,7 @@ from tactful.cli import USAGE_ERROR, setup_django
 
 TAMPERED = 1
 CONTACT_LEDGER = "tactful.contact-ledger/1"
-SIGNED_FORMATS = (CONTACT_LEDGER, "tactful.data-export/1")
+SIGNED_FORMATS = (CONTACT_LEDGER, "tactful.data-export/1", "tactful.number-export/1")
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

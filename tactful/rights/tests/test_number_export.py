@@ -48,6 +48,21 @@ def test_the_download_holds_their_data_signed_and_nothing_of_the_borrower(
     assert RightsRequest.objects.filter(kind=RightsKind.EXPORT).exists()
 
 
+def test_the_download_verifies_with_the_command_line_and_a_change_does_not(
+    borrower, loan, sms_outbox, tmp_path
+):
+    from tactful.cli import main
+
+    client = proven_client(borrower, sms_outbox)
+    document = json.loads(client.get("/verify/rights/mine/export.json").content)
+    path = tmp_path / "my-number.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert main(["audit", "verify-export", str(path)]) == 0
+    document["named_as_emergency_contact"][0]["name_given"] = "someone else"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert main(["audit", "verify-export", str(path)]) == 1
+
+
 def test_a_correction_reaches_the_rights_desk_and_a_malformed_one_is_refused(
     borrower, loan, sms_outbox
 ):
