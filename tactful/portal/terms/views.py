@@ -20,7 +20,7 @@ def _context(borrower: Borrower) -> dict[str, object]:
     now = timezone.now()
     terms = terms_for(borrower, now=now)
     language = (translation.get_language() or "zh-hans").lower()
-    zone = timezone.get_current_timezone_name()
+    zone = terms.zone or "UTC"
     consents = [
         {
             "title": selectors.notice_text(state.latest.notice, language).title,

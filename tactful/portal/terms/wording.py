@@ -57,7 +57,17 @@ def _channel(row: ChannelTerms, zone: str | None) -> str:
         return _("%(channel)s: you stopped this; it is not used.") % {"channel": label}
     parts = [_when(row, zone)]
     parts += [_cap(cap) for cap in row.caps]
-    return _("%(channel)s: %(rules)s") % {"channel": label, "rules": " ".join(parts)}
+    return _("%(channel)s: %(rules)s") % {"channel": label, "rules": _sentences(parts)}
+
+
+def _sentences(parts: list[str]) -> str:
+    """Join sentences as the language does: a space after "." but none after "。"."""
+    text = ""
+    for part in parts:
+        if text and not text.endswith(("。", "！", "？")):
+            text += " "
+        text += part
+    return text
 
 
 def _when(row: ChannelTerms, zone: str | None) -> str:
@@ -70,12 +80,13 @@ def _when(row: ChannelTerms, zone: str | None) -> str:
             "end": end,
             "zone": zone or _("your zone, once it is known; until then not at all"),
         }
+    parts = [hours]
     if row.weekdays and frozenset(row.weekdays) != ALL_WEEK:
-        names = ", ".join(str(WEEKDAYS[day]) for day in row.weekdays)
-        hours += " " + _("Only on %(days)s.") % {"days": names}
+        names = _(", ").join(str(WEEKDAYS[day]) for day in row.weekdays)
+        parts.append(_("Only on %(days)s.") % {"days": names})
     if row.holiday_calendars:
-        hours += " " + _("Never on public holidays.")
-    return hours
+        parts.append(_("Never on public holidays."))
+    return _sentences(parts)
 
 
 def _cap(cap: Cap) -> str:
