@@ -91,6 +91,11 @@ def live_payments(loan: Loan, *, as_of: date) -> QuerySet[LedgerEntry]:
     return rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
 
 
+def loan_with_id(pk: int) -> Loan:
+    """Return the loan `pk` (it must exist: callers hold its id from a query)."""
+    return Loan.objects.get(pk=pk)
+
+
 def locked_loan(pk: int) -> Loan:
     """Return the loan `pk` with its borrower, its row locked until the transaction ends."""
     return Loan.objects.select_for_update().select_related("borrower").get(pk=pk)
@@ -110,6 +115,16 @@ def installments_paid_on_time(*, due_from: date, due_before: date) -> list[tuple
         due_date__gte=due_from, due_date__lt=due_before, paid_off_on__lte=F("due_date")
     ).values_list("loan__borrower_id", "loan_id", "loan__reference", "n", "due_date")
     return list(rows)
+
+
+def loans_with_credits_from(prefixes: tuple[str, ...], loan_ids: Iterable[int]) -> set[int]:
+    """Return those of `loan_ids` with a payment entry whose external reference starts with
+    one of `prefixes` (credits that are not the borrower's money: `tactful.loans.credits`)."""
+    starts = Q()
+    for prefix in prefixes:
+        starts |= Q(external_reference__startswith=prefix)
+    rows = LedgerEntry.objects.filter(starts, loan_id__in=list(loan_ids), kind=EntryKind.PAYMENT)
+    return set(rows.values_list("loan_id", flat=True))
 
 
 def loans_paid_off(loan_ids: Iterable[int], *, before: date) -> QuerySet[Loan]:

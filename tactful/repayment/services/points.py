@@ -22,12 +22,14 @@ from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import borrowers_with_ids, locked_borrower
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans import services as loans
-from tactful.loans.credits import POINTS_PREFIX
+from tactful.loans.credits import COMPENSATION_PREFIX, POINTS_PREFIX
 from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.selectors import (
     installments_paid_on_time,
     loan_status,
+    loan_with_id,
     loans_paid_off,
+    loans_with_credits_from,
     locked_loan,
 )
 from tactful.money.points import PointsError, check_redemption, redeemable_value
@@ -161,11 +163,35 @@ def _ensure_no_principal(loan: Loan, entry: LedgerEntry, day: date) -> None:
 def _on_time_installments(as_of: date) -> list[tuple[int, int, str]]:
     closed = dict(Acceptance.objects.values_list("old_loan_id", "accepted_on"))
     rows = installments_paid_on_time(due_from=as_of - LOOKBACK, due_before=as_of)
+    # Points or compensation may have paid an installment off: only the borrower's own
+    # money earns points (else redeemed points would earn points).
+    credited = loans_with_credits_from(
+        (POINTS_PREFIX, COMPENSATION_PREFIX), {row[1] for row in rows}
+    )
     return [
         (borrower_id, loan_id, f"installment:{reference.hex}:{n}")
         for borrower_id, loan_id, reference, n, due_date in rows
-        if loan_id not in closed or due_date < closed[loan_id]
+        if (loan_id not in closed or due_date < closed[loan_id])
+        and (loan_id not in credited or _paid_by_borrower(loan_id, n, due_date))
     ]
+
+
+def _paid_by_borrower(loan_id: int, n: int, due_date: date) -> bool:
+    """Tell whether the borrower's own payments by `due_date` cover installments 1..n."""
+    loan = loan_with_id(loan_id)
+    owed = sum(
+        (
+            row.fees_due + row.interest_due + row.principal_due
+            for row in loan_status(loan, as_of=due_date).state.installments
+            if row.n <= n
+        ),
+        start=Decimal(0),
+    )
+    paid = sum(
+        (amount for _, amount in selectors.borrower_payments(loan, as_of=due_date)),
+        start=Decimal(0),
+    )
+    return paid >= owed
 
 
 def _finished_plans(as_of: date) -> list[tuple[int, int, str]]:

@@ -46,6 +46,34 @@ def test_a_late_installment_earns_nothing(borrower, loan, today) -> None:
     assert services.award_points(as_of=today) == 0
 
 
+@pytest.mark.parametrize("reference", ["points:00ff", "compensation:C-2026-000001"])
+def test_an_installment_paid_off_by_points_or_compensation_earns_nothing(
+    borrower, today, reference
+) -> None:
+    """Else redeemed points would earn points, and compensation would read as punctuality."""
+    loan = make_overdue_loan(borrower, external_id="l-credited", days_ago=40)
+    first = loan.installments.get(n=1)
+    early = first.due_date - timedelta(2)
+    post_payment(loan=loan, amount=D("600.00"), value_date=early, actor="t")
+    post_payment(
+        loan=loan, amount=D("500.16"), value_date=early, actor="t", external_reference=reference
+    )
+    assert services.award_points(as_of=today) == 0
+
+
+def test_the_borrowers_own_money_still_earns_beside_a_later_credit(
+    borrower, punctual_loan, today
+) -> None:
+    post_payment(
+        loan=punctual_loan,
+        amount=D("50.00"),
+        value_date=today,
+        actor="t",
+        external_reference="compensation:C-2026-000002",
+    )
+    assert services.award_points(as_of=today) == 1
+
+
 def test_installments_settled_by_a_restructuring_earn_nothing(borrower, loan, today) -> None:
     [offer] = services.price_offers(
         loan=loan, request=services.OfferRequest(months=6), actor="t", today=today
