@@ -60,3 +60,17 @@ def test_the_traditional_chinese_catalogues_use_traditional_characters():
             if {(a, b) for a, b in changed if a != b} - alike:
                 simplified.append(f"{catalogue.parts[-5]}: {line}")
     assert simplified == []
+
+
+def test_the_traditional_chinese_catalogues_use_traditional_words():
+    """Traditional characters are not enough: 關繫 is a wrong character for 關係, and
+    信息, 數據 are mainland words that Taiwan and Hong Kong readers know as 資訊, 資料."""
+    mainland = ("關繫", "信息", "數據")
+    found = [
+        f"{catalogue.parts[-5]}: {line}"
+        for catalogue in CATALOGUES
+        if catalogue.parts[-3] == "zh_Hant"
+        for line in catalogue.read_text(encoding="utf-8").splitlines()
+        if line.startswith("msgstr") and any(word in line for word in mainland)
+    ]
+    assert found == []
