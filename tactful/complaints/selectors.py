@@ -14,11 +14,16 @@ from django.db.models import QuerySet
 from tactful.borrowers.models import Borrower
 from tactful.callqa.models import Recording
 from tactful.callqa.selectors import recordings_of
-from tactful.complaints.models import Complaint, LinkedAttempt, Status
+from tactful.complaints.models import Attachment, Complaint, LinkedAttempt, Status
 from tactful.contacts.models import ContactAttempt
 from tactful.loans.selectors import loan_count
 
 PER_ACCOUNTS = 10_000
+
+
+def attachment_of(complaint: Complaint, pk: int) -> Attachment | None:
+    """Return the attachment `pk` only if it was sent with `complaint`."""
+    return complaint.attachments.filter(pk=pk).first()
 
 
 def complaint_by_reference(reference: UUID) -> Complaint | None:

@@ -115,6 +115,7 @@ PAGES: dict[str, str] = {
     "staff:complaint-export": "GET →staff →staff 403 403 ok ok",
     "staff:complaint": "GET →staff →staff 403 403 404 404",
     "staff:complaint-act": "POST →staff →staff 403 403 404 404",
+    "staff:complaint-attachment": "GET →staff →staff 403 403 404 404",
     "staff:rights-desk": "GET →staff →staff 403 403 ok ok",
     "staff:notices": "GET →staff →staff 403 403 ok ok",
     "staff:notice": "GET →staff →staff 403 403 404 404",

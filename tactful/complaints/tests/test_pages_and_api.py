@@ -393,3 +393,48 @@ def test_a_refused_step_is_explained_in_the_officers_language(call, officer, lan
     ).content.decode()
     assert words.replace("'", "&#x27;") in page
     assert "this step needs" not in page
+
+
+def test_an_officer_opens_the_evidence_sent_and_nobody_else_does(call, officer, collector):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tactful.audit.models import AuditEvent
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    complaint = services.file_complaint(
+        intake=services.Intake(
+            channel="public",
+            category="abusive_language",
+            description="截图在附件里",
+            verification_codes=[call.verification_code],
+            attachments=[SimpleUploadedFile("shot.png", png, content_type="image/png")],
+        ),
+        actor="t",
+    ).complaint
+    other = services.file_complaint(
+        intake=services.Intake(channel="public", category="other", description="另一项"),
+        actor="t",
+    ).complaint
+    attachment = complaint.attachments.get()
+    client = Client()
+    sign_in_staff(client, officer)
+    page = client.get(f"/staff/complaints/{complaint.reference}/").content.decode()
+    link = f"/staff/complaints/{complaint.reference}/attachments/{attachment.pk}/"
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert hashlib.sha256(response.content).hexdigest() == attachment.sha256
+    assert AuditEvent.objects.filter(action="complaint.attachment_opened").exists()
+    # Through another complaint's address it is not found; a collector gets no door at all.
+    assert (
+        client.get(f"/staff/complaints/{other.reference}/attachments/{attachment.pk}/").status_code
+        == 404
+    )
+    collector_client = Client()
+    sign_in_staff(collector_client, collector)
+    assert collector_client.get(link).status_code == 403

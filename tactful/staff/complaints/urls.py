@@ -13,4 +13,9 @@ urlpatterns = [
     path("reports/export.<str:fmt>", views.export, name="complaint-export"),
     path("<uuid:reference>/", views.investigation, name="complaint"),
     path("<uuid:reference>/act/", views.act, name="complaint-act"),
+    path(
+        "<uuid:reference>/attachments/<int:pk>/",
+        views.attachment,
+        name="complaint-attachment",
+    ),
 ]

@@ -7,6 +7,7 @@ file and the reports are for compliance officers and administrators.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import UUID
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_by_id, staff_by_username, staff_with_roles
+from tactful.audit.services import record_event
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.complaints import exports, selectors, services
 from tactful.complaints.models import Complaint
@@ -115,6 +117,35 @@ def investigation(request: HttpRequest, reference: UUID) -> HttpResponse:
         "resolve_form": ResolveForm(),
     }
     return render(request, "staff/complaints/investigation.html", context)
+
+
+@require_safe
+@staff_required(*OFFICERS)
+def attachment(request: HttpRequest, reference: UUID, pk: int) -> HttpResponse:
+    """Hand an officer the evidence the complainant sent, as a download (never rendered here).
+
+    Only the types intake accepts are served, with the type recorded at intake; the file's
+    SHA-256 is checked against the one recorded, and each opening is audited.
+    """
+    complaint = _complaint(reference)
+    row = selectors.attachment_of(complaint, pk)
+    if row is None or row.content_type not in set(services.ATTACHMENT_TYPES.values()):
+        raise Http404("no such attachment")
+    content = row.file.open("rb").read()
+    if hashlib.sha256(content).hexdigest() != row.sha256:
+        raise Http404("the stored file is not the one received")
+    record_event(
+        actor=f"user:{_user(request).pk}",
+        action="complaint.attachment_opened",
+        target=row,
+        payload={"complaint": complaint.number},
+    )
+    suffix = {value: key for key, value in services.ATTACHMENT_TYPES.items()}[row.content_type]
+    # At most 5 MB (intake's limit): read whole, so the digest is of what is sent.
+    response = HttpResponse(content, content_type=row.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{complaint.number}-{row.pk}{suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST
