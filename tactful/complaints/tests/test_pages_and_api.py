@@ -438,3 +438,21 @@ def test_an_officer_opens_the_evidence_sent_and_nobody_else_does(call, officer, 
     collector_client = Client()
     sign_in_staff(collector_client, collector)
     assert collector_client.get(link).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("zh-hans", "联系了家人、朋友或同事"), ("en", "1 complaint on")],
+)
+def test_the_report_names_categories_and_counts_in_words(officer, borrower, loan, language, words):
+    services.file_complaint(
+        intake=services.Intake(channel="public", category="contacted_others", description="x"),
+        actor="t",
+    )
+    client = Client()
+    sign_in_staff(client, officer)
+    client.cookies["django_language"] = language
+    page = client.get("/staff/complaints/reports/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert words in page
+    for raw in ("contacted_others", ">category<", "1 complaints"):
+        assert raw not in page

@@ -26,7 +26,7 @@ from tactful.accounts.selectors import staff_by_id, staff_by_username, staff_wit
 from tactful.audit.services import record_event
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.complaints import exports, selectors, services
-from tactful.complaints.models import Complaint
+from tactful.complaints.models import Category, Complaint, IntakeChannel, Resolution, Status
 from tactful.errors import InvalidInput, ServiceError
 from tactful.staff.complaints.forms import NoteForm, ResolveForm, StaffComplaintForm
 from tactful.web.access import staff_required
@@ -270,7 +270,36 @@ def _collector(request: HttpRequest) -> User:
 def reports(request: HttpRequest) -> HttpResponse:
     pack = request.GET.get("pack") or None
     report = selectors.report(pack=pack, today=timezone.now().date())
-    return render(request, "staff/complaints/reports.html", {"report": report, "pack": pack})
+    breakdowns = [
+        {
+            "title": BREAKDOWN_TITLES.get(breakdown.name, breakdown.name),
+            "rows": [
+                (_row_label(breakdown.name, key), count, rate)
+                for key, count, rate in breakdown.rows
+            ],
+        }
+        for breakdown in report.breakdowns
+    ]
+    context = {"report": report, "breakdowns": breakdowns, "pack": pack}
+    return render(request, "staff/complaints/reports.html", context)
+
+
+# The report's breakdowns and their keys, in the reader's words (never "contacted_others").
+BREAKDOWN_TITLES: dict[str, StrOrPromise] = {
+    "category": gettext_lazy("By category"),
+    "channel": gettext_lazy("By channel"),
+    "collector": gettext_lazy("By collector"),
+    "outcome": gettext_lazy("By outcome or state"),
+}
+_KEY_LABELS: dict[str, dict[str, StrOrPromise]] = {
+    "category": dict(Category.choices),
+    "channel": dict(IntakeChannel.choices),
+    "outcome": {**dict(Status.choices), **dict(Resolution.choices)},
+}
+
+
+def _row_label(breakdown: str, key: str) -> str:
+    return str(_KEY_LABELS.get(breakdown, {}).get(key, key))
 
 
 @require_safe
