@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db.models import F, Max, Q, QuerySet
@@ -89,6 +90,18 @@ def live_payments(loan: Loan, *, as_of: date) -> QuerySet[LedgerEntry]:
     rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)
     reversed_ids = set(rows.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True))
     return rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
+
+
+def borrower_today(borrower: Borrower, *, now: datetime) -> date:
+    """Return the date it is for the borrower: their zone, else UTC when it is not known."""
+    zone = borrower.time_zone
+    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
+
+
+def ledger_day(borrower: Borrower, *, now: datetime) -> date:
+    """Return the day money the borrower moves now is valued on: their day, but never ahead
+    of the ledger's own (UTC) today, which refuses value dates in the future."""
+    return min(borrower_today(borrower, now=now), now.date())
 
 
 def loan_with_id(pk: int) -> Loan:

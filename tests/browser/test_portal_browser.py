@@ -4,8 +4,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from tactful.loans.selectors import loan_status
-from tactful.portal.account.loan_pages import borrower_today
+from tactful.loans.selectors import borrower_today, loan_status
 from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
 from tactful.testing.zones import move_to_daytime
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from tactful.borrowers.models import Borrower
 from tactful.loans import selectors as loans
 from tactful.loans.credits import CreditSource, credit_source
 from tactful.loans.models import EntryKind, LedgerEntry, Loan
-from tactful.loans.selectors import LoanStatus, ledger_entries, loan_status, loans_of_borrower
+from tactful.loans.selectors import (
+    LoanStatus,
+    ledger_entries,
+    loan_status,
+    loans_of_borrower,
+)
 from tactful.money import InstallmentState
 from tactful.repayment import selectors as repayment
 from tactful.repayment.models import Acceptance, DebitMandate, HardshipPause
@@ -73,12 +77,6 @@ class LoanPage:
     restructuring: Restructuring
     schedule: list[ScheduleRow]
     ledger: list[LedgerRow]
-
-
-def borrower_today(borrower: Borrower, *, now: datetime) -> date:
-    """Return the date it is for the borrower: their zone, else UTC when it is not known."""
-    zone = borrower.time_zone
-    return now.astimezone(ZoneInfo(zone)).date() if zone else now.date()
 
 
 def loan_statuses(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.borrowers.models import Borrower
 from tactful.errors import InvalidInput, ServiceError
-from tactful.loans.selectors import LoanStatus
+from tactful.loans.selectors import LoanStatus, borrower_today
 from tactful.one_time_codes import services as codes
 from tactful.one_time_codes.wording import TOO_MANY_CODES, refusal_text
 from tactful.portal.account import loan_pages
@@ -101,7 +101,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_safe
 @borrower_required
 def home(request: HttpRequest, borrower: Borrower) -> HttpResponse:
-    today = loan_pages.borrower_today(borrower, now=timezone.now())
+    today = borrower_today(borrower, now=timezone.now())
     loans = [
         {"status": status, "plan": plan, "now": now, **_status_context(status, plan)}
         for status, plan, now in loan_pages.loan_statuses(borrower, as_of=today)
@@ -115,7 +115,7 @@ def loan_detail(request: HttpRequest, borrower: Borrower, reference: UUID) -> Ht
     loan = loan_pages.loan_of_borrower(borrower, reference)
     if loan is None:
         raise Http404("no such loan")
-    today = loan_pages.borrower_today(borrower, now=timezone.now())
+    today = borrower_today(borrower, now=timezone.now())
     page = loan_pages.loan_page(loan, as_of=today)
     context = {
         "page": page,

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tactful.borrowers.models import Borrower
 from tactful.errors import ServiceError
 from tactful.loans.models import Loan
+from tactful.loans.selectors import borrower_today, ledger_day
 from tactful.money.budget import Budget, BudgetError, ExpenseCategory, plan_budget
 from tactful.one_time_codes.wording import refusal_text as code_refusal_text
-from tactful.portal.account.loan_pages import borrower_today
 from tactful.portal.help.forms import (
     BudgetForm,
     CodeConfirmForm,
@@ -50,8 +50,7 @@ def _today(borrower: Borrower) -> date:
 
 
 def _ledger_day(borrower: Borrower) -> date:
-    """Return the day money moves on: never ahead of the ledger's own (UTC) today."""
-    return min(_today(borrower), timezone.now().date())
+    return ledger_day(borrower, now=timezone.now())
 
 
 def _loan(borrower: Borrower, reference: UUID) -> Loan:

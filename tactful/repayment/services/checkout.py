@@ -8,10 +8,9 @@ repeated confirmation never pays twice.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils import timezone
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput, NotFound
 from tactful.loans.models import LedgerEntry, Loan
-from tactful.loans.selectors import entry_with_reference, loan_status
+from tactful.loans.selectors import entry_with_reference, ledger_day, loan_status
 from tactful.loans.services import post_payment
 from tactful.money.currency import AmountError, parse_amount
 from tactful.repayment.checkout import Checkout, CheckoutRequest, checkout_port
@@ -38,7 +37,7 @@ def start_payment(
     currency or is more than is owed; Conflict for a loan with nothing owed.
     """
     moment = now or timezone.now()
-    owed = loan_status(loan, as_of=_borrower_day(loan, moment)).outstanding
+    owed = loan_status(loan, as_of=ledger_day(loan.borrower, now=moment)).outstanding
     if owed <= 0:
         raise Conflict("nothing_owed", "nothing is owed on this loan")
     value = _amount(amount, loan.currency)
@@ -71,7 +70,7 @@ def settle_payment(*, reference: UUID, actor: str, now: datetime | None = None) 
     row = request.first()
     if row is None:
         raise NotFound("payment_request_not_found", "no such payment request")
-    marker = f"{CHECKOUT_PREFIX}{row.reference.hex}"
+    marker = _marker(row)
     with transaction.atomic():
         earlier = entry_with_reference(row.loan, marker)
         if earlier is not None:
@@ -79,7 +78,7 @@ def settle_payment(*, reference: UUID, actor: str, now: datetime | None = None) 
         return post_payment(
             loan=row.loan,
             amount=row.amount,
-            value_date=_borrower_day(row.loan, now or timezone.now()),
+            value_date=ledger_day(row.loan.borrower, now=now or timezone.now()),
             actor=actor,
             external_reference=marker,
         )
@@ -90,7 +89,12 @@ def payment_request(reference: UUID) -> PaymentRequest | None:
 
 
 def is_settled(row: PaymentRequest) -> bool:
-    return entry_with_reference(row.loan, f"{CHECKOUT_PREFIX}{row.reference.hex}") is not None
+    return entry_with_reference(row.loan, _marker(row)) is not None
+
+
+def _marker(row: PaymentRequest) -> str:
+    # The ledger entry's external reference: how a payment request is known settled.
+    return f"{CHECKOUT_PREFIX}{row.reference.hex}"
 
 
 def _amount(amount: object, currency: str) -> Decimal:
@@ -113,8 +117,3 @@ def _amount(amount: object, currency: str) -> Decimal:
     if value <= 0:
         raise InvalidInput({"amount": "a positive amount"}, code="invalid_amount")
     return value
-
-
-def _borrower_day(loan: Loan, moment: datetime) -> date:
-    zone = loan.borrower.time_zone
-    return moment.astimezone(ZoneInfo(zone)).date() if zone else moment.date()

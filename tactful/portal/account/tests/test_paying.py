@@ -90,3 +90,20 @@ def test_my_loans_shows_the_promise_pause_and_auto_debit_in_place(client, loan):
     assert promise is not None
     assert (today + timedelta(days=5)).isoformat() in promise.group(1)
     assert "300.00" in promise.group(1)
+
+
+def test_money_moved_late_in_the_utc_day_is_valued_on_the_ledgers_today(borrower) -> None:
+    """At 20:00 UTC it is already tomorrow in Kiritimati (UTC+14): a payment then is valued
+    on the ledger's today, which refuses future value dates, not on the borrower's date."""
+    from datetime import UTC, date, datetime
+
+    from tactful.borrowers.models import Borrower
+    from tactful.loans.selectors import borrower_today, ledger_day
+
+    Borrower.objects.filter(pk=borrower.pk).update(timezone_override="Pacific/Kiritimati")
+    borrower.refresh_from_db()
+    evening = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
+    assert borrower_today(borrower, now=evening) == date(2026, 3, 3)
+    assert ledger_day(borrower, now=evening) == date(2026, 3, 2)
+    morning = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert ledger_day(borrower, now=morning) == date(2026, 3, 2)

@@ -5,10 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import borrower_today, loan_status
 from tactful.one_time_codes.models import OneTimeCode
 from tactful.one_time_codes.tests.people import make_borrower
-from tactful.portal.account.loan_pages import borrower_today
 from tactful.portal.middleware import SESSION_KEY
 from tactful.testing import personas
 from tactful.testing.personas import (
