@@ -80,7 +80,7 @@ def designate_emergency_contact(
     with transaction.atomic():
         locked_borrower(borrower.pk)
         _check_designation(borrower, e164)
-        token = secrets.token_urlsafe(24)
+        token = new_invitation_token()
         contact = EmergencyContact.objects.create(
             borrower=borrower,
             relationship=relationship,
@@ -128,7 +128,7 @@ def _invite_again(contact: EmergencyContact, moment: datetime) -> int:
         contact.invitation_due_at = None
         contact.save(update_fields=["invitation_due_at"])
         return 0
-    token = secrets.token_urlsafe(24)
+    token = new_invitation_token()
     contact.invitation_digest = invitation_digest(token)
     contact.save(update_fields=["invitation_digest"])
     recipient = recipient_for_emergency_contact(
@@ -247,6 +247,17 @@ def invitation_text(contact: EmergencyContact, token: str) -> str:
             "one tap: %(link)s"
         )
     return text % {"link": link}
+
+
+def new_invitation_token() -> str:
+    """Return the secret of an invitation link: 128 random bits in lower-case hex.
+
+    The invitation's text, link included, passes the content check before it may go to a
+    third party. Letters and digits mixed at random (URL-safe base64) made "rp1" or "2rs"
+    about once in 400 links, which reads as an amount of rupiah or rupees: a debt disclosed,
+    so the invitation was denied. Hex has no currency word and no word boundary inside.
+    """
+    return secrets.token_hex(16)
 
 
 def invitation_digest(token: str) -> str:

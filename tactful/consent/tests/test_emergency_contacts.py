@@ -252,3 +252,18 @@ class TestAnswers:
         client.post(f"/invitation/{token}/", {"answer": "refuse"})
 
         assert NumberRefusal.objects.filter(phone_index=contact.phone_index).exists()
+
+
+def test_no_invitation_link_reads_as_a_debt_to_the_person_invited():
+    """A random link once read as "rp1" (an amount of rupiah) in 1 of ~400 invitations."""
+    from tactful.policy.content import DEFAULT_CHECKER
+
+    class Named:
+        language = "zh-hans"
+
+    for _ in range(2000):
+        token = services.new_invitation_token()
+        for language in ("zh-hans", "zh-hant", "en"):
+            Named.language = language
+            text = services.invitation_text(Named(), token)
+            assert DEFAULT_CHECKER.check(text, "emergency_contact") == (), token
