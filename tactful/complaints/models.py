@@ -138,6 +138,10 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     REMEDIATION = "remediation", _("Remediation")
     RATED = "rated", _("Rated by the complainant")
+    REPLY_SENT = "reply_sent", _("Message sent to the complainant")
+    REPLY_DEFERRED = "reply_deferred", _("Message held until the rules allow it")
+    REPLY_NOT_SENT = "reply_not_sent", _("Message could not be sent")
+    INFORMATION_GIVEN = "information_given", _("The complainant answered")
 
 
 class ComplaintEvent(AppendOnlyModel):
@@ -301,6 +305,52 @@ class RuleProposal(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"proposal {self.digest[:8]}"
+
+
+class ReplyKind(models.TextChoices):
+    APOLOGY = "apology", _("Apology")
+    INFORMATION_REQUEST = "information_request", _("Request for information")
+
+
+class Reply(models.Model):
+    """A message an officer sends the complainant: at once, or when the rules next allow it.
+
+    Its history is in the complaint's events (sent, held, not sent, answered); this row
+    is the work item the scheduler picks up while `send_at` is set.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="replies")
+    kind = models.CharField(max_length=20, choices=ReplyKind.choices)
+    # The officer's question (requests for information), shown on the complainant's page.
+    question = models.TextField(blank=True)
+    requested_by = models.CharField(max_length=80)
+    requested_at = models.DateTimeField()
+    # UTC; set while the message waits for the time the gate next allows it.
+    send_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.ForeignKey(
+        ContactAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply to the complainant")
+        verbose_name_plural = _("replies to the complainant")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["send_at"], name="reply_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.complaint_id}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.sent_at is None and self.send_at is not None
+
+    @property
+    def not_sent(self) -> bool:
+        return self.sent_at is None and self.send_at is None
 
 
 class Rating(AppendOnlyModel):

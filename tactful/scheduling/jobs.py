@@ -110,6 +110,12 @@ JOBS: tuple[Job, ...] = (
     # A signed checkpoint of the audit chain's head, stored outside the database: the
     # newest hour of events is the most a truncation could remove unseen.
     Job("audit_checkpoint", hourly(0), RunCommand("audit_checkpoint")),
+    # On the hour: quiet hours end on the hour, so a held apology leaves when they do.
+    Job(
+        "send_due_complaint_replies",
+        hourly(0),
+        EnqueueTask("tactful.complaints.tasks.send_due_replies_task"),
+    ),
     Job(
         "escalate_due_complaints",
         hourly(5),

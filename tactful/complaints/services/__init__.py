@@ -29,16 +29,21 @@ from tactful.complaints.services.intake import (
     send_complainant_code,
 )
 from tactful.complaints.services.remediation import (
-    APOLOGY_TEMPLATE_VERSION,
-    apology_text,
     coach_collector,
     compensate,
     open_complaint_from_finding,
     propose_rule,
     rate_outcome,
     record_correction,
-    send_apology,
     waive_fee,
+)
+from tactful.complaints.services.replies import (
+    APOLOGY_TEMPLATE_VERSION,
+    answer_information_request,
+    message_text,
+    request_information,
+    send_apology,
+    send_due_replies,
 )
 from tactful.complaints.services.workflow import (
     acknowledge,
@@ -69,7 +74,7 @@ __all__ = [
     "NotAnOfficer",
     "TooManyComplaints",
     "acknowledge",
-    "apology_text",
+    "answer_information_request",
     "assign",
     "close",
     "coach_collector",
@@ -78,16 +83,19 @@ __all__ = [
     "extend_deadline",
     "file_complaint",
     "lift_holds",
+    "message_text",
     "open_complaint_from_finding",
     "propose_rule",
     "prove_complainant_phone",
     "rate_outcome",
     "record_correction",
     "reopen",
+    "request_information",
     "resolve",
     "retry_acknowledgements",
     "send_apology",
     "send_complainant_code",
+    "send_due_replies",
     "start_investigation",
     "waive_fee",
 ]

@@ -12,10 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
@@ -31,7 +29,6 @@ from tactful.complaints.models import (
     Rating,
     Remediation,
     RemediationKind,
-    Resolution,
     RuleProposal,
     Status,
 )
@@ -46,15 +43,12 @@ from tactful.complaints.services._common import (
 )
 from tactful.complaints.services.intake import Intake, file_complaint
 from tactful.contacts.models import ContactAttempt
-from tactful.contacts.services import send_sms_with_permit as send_with_permit
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.credits import COMPENSATION_PREFIX
 from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.services import post_payment, reverse_entry
 from tactful.loans.services import waive_fee as loans_waive_fee
 from tactful.policy import PackError, load_pack
-
-APOLOGY_TEMPLATE_VERSION = "2026.1"
 
 
 def record_correction(
@@ -82,45 +76,6 @@ def record_correction(
         return _remediation(
             complaint, RemediationKind.CORRECTION, actor, moment, note=note, ledger_entry=entry
         )
-
-
-def send_apology(*, complaint: Complaint, actor: User, now: datetime | None = None) -> Remediation:
-    """Text an apology from the versioned template, in the complainant's language, by permit."""
-    _ensure_officer(actor)
-    if complaint.resolution not in (Resolution.UPHELD, Resolution.PARTLY_UPHELD):
-        raise Conflict("not_upheld", "an apology follows an upheld complaint")
-    if complaint.reply_to is None:
-        raise Conflict("no_one_to_reply_to", "the complainant left no number to reply to")
-    moment = now or timezone.now()
-    with transaction.atomic():
-        attempt = send_with_permit(
-            loan=None,
-            recipient=complaint.reply_to,
-            purpose="service",
-            body=apology_text(complaint),
-            language=complaint.language,
-            message_purpose="complaint_apology",
-            actor=_user(actor),
-            now=moment,
-        )
-        if not attempt.allowed:
-            raise Conflict("not_sent_now", "the gate does not permit the text now; try again later")
-        return _remediation(
-            complaint,
-            RemediationKind.APOLOGY,
-            actor,
-            moment,
-            details={"template": APOLOGY_TEMPLATE_VERSION, "language": complaint.language},
-            attempt=attempt,
-        )
-
-
-def apology_text(complaint: Complaint) -> str:
-    with translation.override(complaint.language):
-        return render_to_string(
-            f"complaints/letters/apology_{APOLOGY_TEMPLATE_VERSION}.txt",
-            {"complaint": complaint, "site_url": settings.SITE_URL},
-        ).strip()
 
 
 def waive_fee(
@@ -294,7 +249,7 @@ _CATEGORY_OF_FINDING = {
 def _remediation(
     complaint: Complaint,
     kind: str,
-    actor: User,
+    actor: User | str,
     moment: datetime,
     *,
     note: str = "",
@@ -302,6 +257,7 @@ def _remediation(
     ledger_entry: LedgerEntry | None = None,
     attempt: ContactAttempt | None = None,
 ) -> Remediation:
+    actor = actor if isinstance(actor, str) else _user(actor)
     remediation = Remediation.objects.create(
         complaint=complaint,
         kind=kind,
@@ -309,10 +265,10 @@ def _remediation(
         details=details or {},
         ledger_entry=ledger_entry,
         attempt=attempt,
-        recorded_by=_user(actor),
+        recorded_by=actor,
         recorded_at=moment,
     )
-    _event(complaint, EventKind.REMEDIATION, _user(actor), moment, details={"kind": kind})
+    _event(complaint, EventKind.REMEDIATION, actor, moment, details={"kind": kind})
     return remediation
 
 

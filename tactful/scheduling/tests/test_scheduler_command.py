@@ -28,6 +28,7 @@ ALL_JOBS = {
     "purge_expired_records",
     "audit_checkpoint",
     "escalate_due_complaints",
+    "send_due_complaint_replies",
     "send_due_invitations",
     "retry_complaint_acknowledgements",
 }
