@@ -3,19 +3,33 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tactful.borrowers.models import Borrower
 from tactful.callqa.models import Recording
 from tactful.callqa.selectors import recordings_of
-from tactful.complaints.models import Attachment, Complaint, LinkedAttempt, Status
+from tactful.complaints import deadlines
+from tactful.complaints.models import (
+    Attachment,
+    CoachingTask,
+    Complaint,
+    ComplaintEvent,
+    EventKind,
+    LinkedAttempt,
+    Reply,
+    ReplyKind,
+    Status,
+)
 from tactful.contacts.models import ContactAttempt
+from tactful.contacts.packs import pack_time_zone
+from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_count
 
 PER_ACCOUNTS = 10_000
@@ -33,6 +47,169 @@ def complaint_by_reference(reference: UUID) -> Complaint | None:
 def queue() -> QuerySet[Complaint]:
     """Open complaints first, the most urgent deadline first."""
     return Complaint.objects.select_related("assigned_to").order_by("closed_at", "due_on", "pk")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What an officer narrowed the queue to; empty values mean "any"."""
+
+    status: str = ""
+    pack: str = ""
+    category: str = ""
+    # deadlines.Standing's values: on_time, due_soon, overdue (open complaints only).
+    risk: str = ""
+    # An officer's pk, or "none" for complaints nobody has taken.
+    assignee: str = ""
+
+
+@dataclass(frozen=True)
+class FilteredQueue:
+    complaints: QuerySet[Complaint]
+    # How many complaints each state holds under the other filters.
+    per_status: dict[str, int] = field(default_factory=dict)
+
+
+def filtered_queue(chosen: QueueFilter, *, today: date) -> FilteredQueue:
+    """The queue narrowed by `chosen`, and the count per state under the other filters."""
+    others = queue()
+    if chosen.pack:
+        others = others.filter(pack=chosen.pack)
+    if chosen.category:
+        others = others.filter(category=chosen.category)
+    if chosen.assignee == "none":
+        others = others.filter(assigned_to__isnull=True)
+    elif chosen.assignee.isdigit():
+        others = others.filter(assigned_to_id=int(chosen.assignee))
+    if chosen.risk:
+        others = others.filter(_risk(chosen.risk, today))
+    counts = dict(others.order_by().values_list("status").annotate(n=Count("pk")))
+    per_status = {status: counts.get(status, 0) for status in Status.values}
+    chosen_ones = others.filter(status=chosen.status) if chosen.status else others
+    return FilteredQueue(chosen_ones, per_status)
+
+
+def _risk(risk: str, today: date) -> Q:
+    open_now = Q(status__in=OPEN_STATUSES)
+    soon = today + timedelta(days=2)
+    if risk == deadlines.Standing.OVERDUE.value:
+        return open_now & Q(due_on__lt=today)
+    if risk == deadlines.Standing.DUE_SOON.value:
+        return open_now & Q(due_on__gte=today, due_on__lte=soon)
+    return open_now & Q(due_on__gt=soon)
+
+
+def packs_with_complaints() -> list[str]:
+    return sorted(set(Complaint.objects.values_list("pack", flat=True)))
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """A complaint's deadline as an instant, how long is left, and how it stands."""
+
+    deadline: datetime  # the end of the due day in the pack's zone, as UTC
+    left: timedelta  # negative once late
+    standing: deadlines.Standing
+    stopped: bool  # resolved or closed: the clock no longer runs
+
+
+def sla_clock(complaint: Complaint, *, now: datetime) -> SlaClock:
+    zone = pack_time_zone(complaint.pack)
+    end_of_day = datetime.combine(complaint.due_on + timedelta(days=1), time(0), tzinfo=zone)
+    today = now.astimezone(zone).date()
+    return SlaClock(
+        deadline=end_of_day,
+        left=end_of_day - now,
+        standing=deadlines.standing(complaint.due_on, today),
+        stopped=complaint.status not in OPEN_STATUSES,
+    )
+
+
+def related_complaints(complaint: Complaint, *, limit: int = 10) -> list[Complaint]:
+    """Other complaints by the same borrower or the same complainant, newest first."""
+    same = Q(pk__in=[])
+    if complaint.borrower_id is not None:
+        same |= Q(borrower_id=complaint.borrower_id)
+    if complaint.complainant_digest:
+        same |= Q(complainant_digest=complaint.complainant_digest)
+    if complaint.reply_to_id is not None:
+        same |= Q(reply_to_id=complaint.reply_to_id)
+    found = Complaint.objects.filter(same).exclude(pk=complaint.pk).order_by("-received_at")
+    return list(found[:limit])
+
+
+def loan_of(complaint: Complaint) -> Loan | None:
+    """The loan the complaint concerns: named at intake, else that of a linked contact."""
+    if complaint.loan is not None:
+        return complaint.loan
+    linked = (
+        complaint.attempts.select_related("attempt__loan")
+        .filter(attempt__loan__isnull=False)
+        .first()
+    )
+    return linked.attempt.loan if linked is not None else None
+
+
+def closure_request(complaint: Complaint) -> ComplaintEvent | None:
+    """The request to close that still waits for a second officer, if there is one."""
+    latest = (
+        complaint.events.filter(
+            kind__in=[EventKind.CLOSURE_REQUESTED, EventKind.RESOLVED, EventKind.REOPENED]
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.kind == EventKind.CLOSURE_REQUESTED else None
+
+
+def next_extension(complaint: Complaint) -> deadlines.Extension | None:
+    """The pack's next extension of the deadline, or None when none is left."""
+    try:
+        return deadlines.next_extension(deadlines.policy_for(complaint.pack), complaint.extensions)
+    except deadlines.SlaError:
+        return None
+
+
+def replies_of(complaint: Complaint) -> list[Reply]:
+    return list(complaint.replies.order_by("requested_at", "pk"))
+
+
+def waiting_apology(complaint: Complaint) -> Reply | None:
+    return complaint.replies.filter(
+        kind=ReplyKind.APOLOGY, sent_at__isnull=True, send_at__isnull=False
+    ).first()
+
+
+def apology_sent(complaint: Complaint) -> bool:
+    return complaint.replies.filter(kind=ReplyKind.APOLOGY, sent_at__isnull=False).exists()
+
+
+def open_question(complaint: Complaint) -> Reply | None:
+    """The officer's latest question the complainant has received and not yet answered."""
+    return (
+        complaint.replies.filter(
+            kind=ReplyKind.INFORMATION_REQUEST, sent_at__isnull=False, answered_at__isnull=True
+        )
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+
+
+def reply_of(complaint: Complaint, pk: int) -> Reply | None:
+    return complaint.replies.filter(pk=pk).first()
+
+
+def coaching_of(complaint: Complaint) -> list[CoachingTask]:
+    return list(complaint.coaching.select_related("collector").order_by("created_at", "pk"))
+
+
+def complainant_zone(complaint: Complaint) -> ZoneInfo:
+    """The zone the complainant lives in as far as we know: the borrower's, else the pack's."""
+    if complaint.borrower is not None and complaint.borrower.time_zone:
+        return ZoneInfo(complaint.borrower.time_zone)
+    return pack_time_zone(complaint.pack)
 
 
 def complaints_of_borrower(borrower: Borrower) -> QuerySet[Complaint]:

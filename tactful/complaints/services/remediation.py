@@ -19,6 +19,7 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
 from tactful.callqa.models import Finding
+from tactful.complaints import selectors
 from tactful.complaints.models import (
     Category,
     CoachingTask,
@@ -273,16 +274,10 @@ def _remediation(
 
 
 def _loan_of(complaint: Complaint) -> Loan:
-    if complaint.loan is not None:
-        return complaint.loan
-    linked = (
-        complaint.attempts.select_related("attempt__loan")
-        .filter(attempt__loan__isnull=False)
-        .first()
-    )
-    if linked is None or linked.attempt.loan is None:
+    loan = selectors.loan_of(complaint)
+    if loan is None:
         raise Conflict("no_loan", "this complaint concerns no loan")
-    return linked.attempt.loan
+    return loan
 
 
 def _amount(text: str) -> Decimal:

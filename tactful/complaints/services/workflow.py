@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 
 from tactful.accounts.models import User
 from tactful.audit.services import record_event
-from tactful.complaints import deadlines
-from tactful.complaints.models import Complaint, ComplaintEvent, EventKind, Resolution, Status
+from tactful.complaints import deadlines, selectors
+from tactful.complaints.models import Complaint, EventKind, Resolution, Status
 from tactful.complaints.services._common import (
     MAX_DESCRIPTION,
     OFFICER_ROLES,
@@ -147,7 +147,7 @@ def close(*, complaint: Complaint, actor: User, now: datetime | None = None) -> 
         complaint = _locked(complaint)
         _require(complaint, Status.RESOLVED)
         if complaint.resolution != Resolution.NOT_UPHELD:
-            requested = _pending_closure_request(complaint)
+            requested = selectors.closure_request(complaint)
             if requested is None:
                 _event(complaint, EventKind.CLOSURE_REQUESTED, _user(actor), moment)
                 record_event(
@@ -308,17 +308,6 @@ def _require(complaint: Complaint, *statuses: str) -> None:
             "wrong_status",
             f"the complaint is {complaint.status}; this step needs {' or '.join(statuses)}",
         )
-
-
-def _pending_closure_request(complaint: Complaint) -> ComplaintEvent | None:
-    latest = (
-        complaint.events.filter(
-            kind__in=[EventKind.CLOSURE_REQUESTED, EventKind.RESOLVED, EventKind.REOPENED]
-        )
-        .order_by("-at", "-pk")
-        .first()
-    )
-    return latest if latest is not None and latest.kind == EventKind.CLOSURE_REQUESTED else None
 
 
 def _already_escalated(complaint: Complaint, standing: deadlines.Standing) -> bool:

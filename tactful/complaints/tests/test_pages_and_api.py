@@ -344,7 +344,7 @@ def test_an_officer_investigates_and_exports(call, officer, second_officer):
     client.post(f"/staff/complaints/{complaint.reference}/act/", {"action": "investigate"})
     client.post(
         f"/staff/complaints/{complaint.reference}/act/",
-        {"action": "resolve", "resolution": "not_upheld", "summary": "无证据"},
+        {"action": "resolve", "resolve-resolution": "not_upheld", "resolve-summary": "无证据"},
     )
     client.post(f"/staff/complaints/{complaint.reference}/act/", {"action": "close"})
     assert Complaint.objects.get().status == Status.CLOSED

@@ -50,6 +50,7 @@ def test_the_jobs_of_the_readme_are_all_scheduled():
     assert hourly == {
         "audit_checkpoint",
         "escalate_due_complaints",
+        "send_due_complaint_replies",
         "send_due_invitations",
         "retry_complaint_acknowledgements",
     }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tactful.accounts.models import User
 from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.complaints.models import ComplainantKind, IntakeChannel, Resolution
 from tactful.complaints.services import MAX_DESCRIPTION, MAX_NOTE, MAX_REFERRAL_REFERENCE
@@ -78,12 +83,98 @@ class StaffComplaintForm(ComplaintForm):
     )
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Reason"), max_length=MAX_NOTE, widget=forms.Textarea)
-
-
 class ResolveForm(forms.Form):
     resolution = forms.ChoiceField(label=_("Outcome"), choices=Resolution.choices)
     summary = forms.CharField(
         label=_("What we found and what we did"), max_length=MAX_DESCRIPTION, widget=forms.Textarea
+    )
+
+
+# --- one form per step of the case page -----------------------------------------------------
+
+
+class StepForm(forms.Form):
+    """A step's own fields; the page prefixes each with the step's name so ids stay unique."""
+
+
+class AssignForm(StepForm):
+    officer = forms.TypedChoiceField(label=_("Officer"), coerce=int)
+
+    def __init__(self, *args: Any, officers: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [(o.pk, o.username) for o in officers]  # type: ignore[attr-defined]
+
+
+class QuestionForm(StepForm):
+    question = forms.CharField(
+        label=_("Your question to the complainant"),
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "They are texted that there is a question, and read and answer it on their "
+            "complaint's page: the question itself is not sent by SMS."
+        ),
+    )
+
+
+class ReasonForm(StepForm):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExtendForm(ReasonForm):
+    approver = forms.TypedChoiceField(
+        label=_("Approving officer"),
+        coerce=int,
+        required=False,
+        help_text=_("Needed from the second extension on: another compliance officer."),
+    )
+
+    def __init__(self, *args: Any, officers: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *((o.pk, o.username) for o in officers)]
+        self.fields["approver"].choices = choices  # type: ignore[attr-defined]
+
+
+class AmountForm(StepForm):
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+
+
+class WaiverForm(AmountForm):
+    installment = forms.IntegerField(label=_("Installment number"), min_value=1, max_value=600)
+
+
+class CorrectionForm(StepForm):
+    note = forms.CharField(
+        label=_("What was wrong and what was corrected"),
+        max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    entry = forms.CharField(
+        label=_("Ledger entry to reverse (optional)"),
+        required=False,
+        max_length=80,
+        help_text=_("The entry's reference, as the loan's ledger shows it."),
+    )
+
+
+class CoachingForm(StepForm):
+    collector = forms.ChoiceField(label=_("Collector"))
+    note = forms.CharField(
+        label=_("What to coach"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, collectors: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].choices = [(name, name) for name in collectors]  # type: ignore[attr-defined]
+
+
+class RuleProposalForm(StepForm):
+    override = forms.CharField(
+        label=_("Stricter rule (lender override, YAML)"),
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )

@@ -8,11 +8,13 @@ file and the reports are for compliance officers and administrators.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,10 +27,18 @@ from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_by_id, staff_by_username, staff_with_roles
 from tactful.audit.services import record_event
 from tactful.borrowers.selectors import borrower_by_external_id
-from tactful.complaints import exports, selectors, services
-from tactful.complaints.models import Category, Complaint, IntakeChannel, Resolution, Status
+from tactful.complaints import deadlines, exports, selectors, services
+from tactful.complaints.models import (
+    Category,
+    Complaint,
+    IntakeChannel,
+    Reply,
+    Resolution,
+    Status,
+)
 from tactful.errors import InvalidInput, ServiceError
-from tactful.staff.complaints.forms import NoteForm, ResolveForm, StaffComplaintForm
+from tactful.staff.complaints import forms
+from tactful.staff.complaints.forms import StaffComplaintForm
 from tactful.web.access import staff_required
 
 if TYPE_CHECKING:
@@ -94,7 +104,53 @@ def _file_phone_complaint(
 @require_safe
 @staff_required(*OFFICERS)
 def complaint_queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/complaints/queue.html", {"complaints": selectors.queue()[:200]})
+    """The queue, narrowed by state, pack, category, deadline risk and officer."""
+    chosen = _queue_filter(request)
+    today = timezone.now().astimezone(_user(request).zone).date()
+    found = selectors.filtered_queue(chosen, today=today)
+    context = {
+        "complaints": found.complaints[:200],
+        "per_status": [(value, label, found.per_status[value]) for value, label in Status.choices],
+        "chosen": chosen,
+        "statuses": Status.choices,
+        "categories": Category.choices,
+        "packs": selectors.packs_with_complaints(),
+        "risks": RISK_LABELS.items(),
+        "officers": staff_with_roles(OFFICERS),
+        "me": str(_user(request).pk),
+        "today": today,
+        "zone": _user(request).zone,
+    }
+    return render(request, "staff/complaints/queue.html", context)
+
+
+RISK_LABELS: dict[str, StrOrPromise] = {
+    deadlines.Standing.OVERDUE.value: gettext_lazy("Late"),
+    deadlines.Standing.DUE_SOON.value: gettext_lazy("Due within two days"),
+    deadlines.Standing.ON_TIME.value: gettext_lazy("On time"),
+}
+
+
+def _queue_filter(request: HttpRequest) -> selectors.QueueFilter:
+    """Read the filters from the query; a value that is not one of the choices is ignored."""
+    query = request.GET
+
+    def one_of(name: str, allowed: Iterable[str]) -> str:
+        value = query.get(name, "")
+        return value if value in set(allowed) else ""
+
+    assignee = query.get("assignee", "")
+    if assignee == "me":
+        assignee = str(_user(request).pk)
+    if assignee != "none" and not (assignee.isdigit() and len(assignee) < 12):
+        assignee = ""
+    return selectors.QueueFilter(
+        status=one_of("status", Status.values),
+        pack=one_of("pack", selectors.packs_with_complaints()),
+        category=one_of("category", Category.values),
+        risk=one_of("risk", RISK_LABELS),
+        assignee=assignee,
+    )
 
 
 def _complaint(reference: UUID) -> Complaint:
@@ -107,16 +163,38 @@ def _complaint(reference: UUID) -> Complaint:
 @require_safe
 @staff_required(*OFFICERS)
 def investigation(request: HttpRequest, reference: UUID) -> HttpResponse:
-    file = selectors.investigation_file(_complaint(reference))
-    officers = staff_with_roles(OFFICERS)
+    return _case_page(request, _complaint(reference))
+
+
+def _case_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    bound: Form | None = None,
+    bound_step: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The case: what happened, what is waiting, and one form for each step open now."""
+    user = _user(request)
+    now = timezone.now()
+    file = selectors.investigation_file(complaint)
+    steps = [
+        (step, bound if name == bound_step and bound is not None else _form(name, complaint))
+        for name, step in _open_steps(complaint, user, file.collectors)
+    ]
     context = {
         "file": file,
-        "complaint": file.complaint,
-        "officers": officers,
-        "note_form": NoteForm(),
-        "resolve_form": ResolveForm(),
+        "complaint": complaint,
+        "zone": user.zone,
+        "clock": selectors.sla_clock(complaint, now=now),
+        "replies": selectors.replies_of(complaint),
+        "related": selectors.related_complaints(complaint),
+        "coaching": selectors.coaching_of(complaint),
+        "loan": selectors.loan_of(complaint),
+        "closure_request": selectors.closure_request(complaint),
+        "me": _actor(user),
+        "steps": steps,
     }
-    return render(request, "staff/complaints/investigation.html", context)
+    return render(request, "staff/complaints/investigation.html", context, status=status)
 
 
 @require_safe
@@ -151,19 +229,39 @@ def attachment(request: HttpRequest, reference: UUID, pk: int) -> HttpResponse:
 @require_POST
 @staff_required(*OFFICERS)
 def act(request: HttpRequest, reference: UUID) -> HttpResponse:
-    """Carry out one step of the workflow or the remediation; say what went wrong if refused."""
+    """Carry out one step with its own form; say in the officer's words what went wrong."""
     complaint = _complaint(reference)
-    action = _ACTIONS.get(request.POST.get("action", ""))
-    if action is None:
+    user = _user(request)
+    name = request.POST.get("action", "")
+    step = STEPS.get(name)
+    if step is None:
         messages.error(request, _("Unknown step."))
-    else:
-        try:
-            action(request, complaint)
-        except ServiceError as refusal:
-            messages.error(request, refusal_words(refusal))
-        else:
-            messages.success(request, _("Done."))
+        return redirect("staff:complaint", reference=reference)
+    form = _form(name, complaint, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the fields of this step."))
+        return _case_page(request, complaint, form, name, status=422)
+    try:
+        done = step.run(user, complaint, form.cleaned_data)
+    except ServiceError as refusal:
+        messages.error(request, refusal_words(refusal))
+        status = 422 if isinstance(refusal, InvalidInput) else 409
+        return _case_page(request, complaint, form, name, status=status)
+    messages.success(request, _done_words(done, user))
     return redirect("staff:complaint", reference=reference)
+
+
+def _done_words(done: object, user: User) -> str:
+    """What the officer reads after a step: for a held message, when it will go."""
+    if isinstance(done, Reply) and done.waiting and done.send_at is not None:
+        at = done.send_at.astimezone(user.zone)
+        return _(
+            "The rules do not allow texting the complainant now, so the message is held. "
+            "It will be sent on %(day)s at %(time)s (%(zone)s)."
+        ) % {"day": f"{at:%Y-%m-%d}", "time": f"{at:%H:%M}", "zone": user.zone.key}
+    if isinstance(done, Reply):
+        return _("Sent to the complainant.")
+    return _("Done.")
 
 
 # Why a step was refused, in the officer's language (never the service's English).
@@ -199,70 +297,221 @@ def refusal_words(refusal: ServiceError) -> str:
     return str(words)
 
 
-def _post(request: HttpRequest, name: str) -> str:
-    return request.POST.get(name, "")
+@dataclass(frozen=True)
+class Step:
+    """One step of the case page: its words, its form, and the service call it makes."""
+
+    title: StrOrPromise
+    hint: StrOrPromise
+    button: StrOrPromise
+    form_class: type[Form]
+    run: Callable[[User, Complaint, dict[str, Any]], object]
+    primary: bool = False
 
 
-def _officer(request: HttpRequest) -> User:
-    officer = staff_by_id(_post(request, "officer") or 0)
+class NoFields(Form):
+    """A step that needs nothing but the click."""
+
+
+def _assign(user: User, complaint: Complaint, data: dict[str, Any]) -> object:
+    officer = staff_by_id(data["officer"])
     if officer is None:
         raise InvalidInput({"officer": "choose an officer"})
-    return officer
+    return services.assign(complaint=complaint, officer=officer, actor=user)
 
 
-_ACTIONS: dict[str, Callable[[HttpRequest, Complaint], object]] = {
-    "assign": lambda r, c: services.assign(complaint=c, officer=_officer(r), actor=_user(r)),
-    "investigate": lambda r, c: services.start_investigation(complaint=c, actor=_user(r)),
-    "resolve": lambda r, c: services.resolve(
-        complaint=c,
-        resolution=_post(r, "resolution"),
-        summary=_post(r, "summary"),
-        actor=_user(r),
+def _extend(user: User, complaint: Complaint, data: dict[str, Any]) -> object:
+    approver = staff_by_id(data["approver"]) if data.get("approver") else None
+    return services.extend_deadline(
+        complaint=complaint, reason=data["reason"], actor=user, approved_by=approver
+    )
+
+
+def _coach(user: User, complaint: Complaint, data: dict[str, Any]) -> object:
+    collector = staff_by_username(data["collector"])
+    if collector is None:
+        raise InvalidInput({"collector": "no collector has this username"})
+    return services.coach_collector(
+        complaint=complaint, collector=collector, note=data["note"], actor=user
+    )
+
+
+STEPS: dict[str, Step] = {
+    "investigate": Step(
+        gettext_lazy("Start the investigation"),
+        gettext_lazy("Take the complaint up: read the contacts and recordings it concerns."),
+        gettext_lazy("Start the investigation"),
+        NoFields,
+        lambda u, c, d: services.start_investigation(complaint=c, actor=u),
+        primary=True,
     ),
-    "close": lambda r, c: services.close(complaint=c, actor=_user(r)),
-    "reopen": lambda r, c: services.reopen(complaint=c, reason=_post(r, "note"), actor=_user(r)),
-    "extend": lambda r, c: services.extend_deadline(
-        complaint=c,
-        reason=_post(r, "note"),
-        actor=_user(r),
-        approved_by=staff_by_id(_post(r, "officer") or 0),
+    "assign": Step(
+        gettext_lazy("Assign"),
+        gettext_lazy("Give the complaint to a compliance officer."),
+        gettext_lazy("Assign"),
+        forms.AssignForm,
+        _assign,
     ),
-    "lift_holds": lambda r, c: services.lift_holds(
-        complaint=c, reason=_post(r, "note"), actor=_user(r)
+    "request_information": Step(
+        gettext_lazy("Ask the complainant a question"),
+        gettext_lazy("When something is missing: the date of a call, what was said."),
+        gettext_lazy("Send the question"),
+        forms.QuestionForm,
+        lambda u, c, d: services.request_information(complaint=c, question=d["question"], actor=u),
     ),
-    "apology": lambda r, c: services.send_apology(complaint=c, actor=_user(r)),
-    "correction": lambda r, c: services.record_correction(
-        complaint=c,
-        note=_post(r, "note"),
-        reverse_entry_reference=_post(r, "entry"),
-        actor=_user(r),
+    "resolve": Step(
+        gettext_lazy("Uphold or reject"),
+        gettext_lazy(
+            "Record the outcome and why. The complainant reads what you write here on their page."
+        ),
+        gettext_lazy("Record the outcome"),
+        forms.ResolveForm,
+        lambda u, c, d: services.resolve(
+            complaint=c, resolution=d["resolution"], summary=d["summary"], actor=u
+        ),
+        primary=True,
     ),
-    "waiver": lambda r, c: services.waive_fee(
-        complaint=c,
-        installment_n=int(_post(r, "installment") or 0),
-        amount=_post(r, "amount"),
-        actor=_user(r),
+    "apology": Step(
+        gettext_lazy("Send the apology"),
+        gettext_lazy(
+            "The approved apology, in the complainant's language. At night it is held and "
+            "sent when the rules allow."
+        ),
+        gettext_lazy("Send the apology"),
+        NoFields,
+        lambda u, c, d: services.send_apology(complaint=c, actor=u),
+        primary=True,
     ),
-    "compensation": lambda r, c: services.compensate(
-        complaint=c, amount=_post(r, "amount"), actor=_user(r)
+    "waiver": Step(
+        gettext_lazy("Waive a fee"),
+        gettext_lazy("A new ledger entry forgives the fee; the fee's own entry stays."),
+        gettext_lazy("Waive the fee"),
+        forms.WaiverForm,
+        lambda u, c, d: services.waive_fee(
+            complaint=c, installment_n=d["installment"], amount=str(d["amount"]), actor=u
+        ),
     ),
-    "coaching": lambda r, c: services.coach_collector(
-        complaint=c,
-        collector=_collector(r),
-        note=_post(r, "note"),
-        actor=_user(r),
+    "compensation": Step(
+        gettext_lazy("Compensate"),
+        gettext_lazy("Credited to the debt: it reduces what is owed."),
+        gettext_lazy("Compensate"),
+        forms.AmountForm,
+        lambda u, c, d: services.compensate(complaint=c, amount=str(d["amount"]), actor=u),
     ),
-    "propose_rule": lambda r, c: services.propose_rule(
-        complaint=c, override=_post(r, "override"), actor=_user(r)
+    "correction": Step(
+        gettext_lazy("Correct the records"),
+        gettext_lazy("Record what was corrected; a ledger entry named here is reversed."),
+        gettext_lazy("Record the correction"),
+        forms.CorrectionForm,
+        lambda u, c, d: services.record_correction(
+            complaint=c, note=d["note"], reverse_entry_reference=d["entry"], actor=u
+        ),
+    ),
+    "coaching": Step(
+        gettext_lazy("Coaching for the collector"),
+        gettext_lazy("Opens a coaching task their supervisor sees."),
+        gettext_lazy("Open a coaching task"),
+        forms.CoachingForm,
+        _coach,
+    ),
+    "propose_rule": Step(
+        gettext_lazy("Propose a stricter rule"),
+        gettext_lazy("A lender override of the pack; one that loosens a rule is refused."),
+        gettext_lazy("Propose the rule"),
+        forms.RuleProposalForm,
+        lambda u, c, d: services.propose_rule(complaint=c, override=d["override"], actor=u),
+    ),
+    "close": Step(
+        gettext_lazy("Close"),
+        gettext_lazy(
+            "An upheld complaint closes when a second compliance officer approves: the "
+            "first close asks for it."
+        ),
+        gettext_lazy("Close"),
+        NoFields,
+        lambda u, c, d: services.close(complaint=c, actor=u),
+        primary=True,
+    ),
+    "reopen": Step(
+        gettext_lazy("Reopen"),
+        gettext_lazy("Back to investigation; the outcome recorded is cleared."),
+        gettext_lazy("Reopen"),
+        forms.ReasonForm,
+        lambda u, c, d: services.reopen(complaint=c, reason=d["reason"], actor=u),
+    ),
+    "extend": Step(
+        gettext_lazy("Extend the deadline"),
+        gettext_lazy("As the pack allows, with a reason."),
+        gettext_lazy("Extend the deadline"),
+        forms.ExtendForm,
+        _extend,
+    ),
+    "lift_holds": Step(
+        gettext_lazy("Lift the holds"),
+        gettext_lazy("Contact about the loan may resume. Say why."),
+        gettext_lazy("Lift the holds"),
+        forms.ReasonForm,
+        lambda u, c, d: services.lift_holds(complaint=c, reason=d["reason"], actor=u),
     ),
 }
 
 
-def _collector(request: HttpRequest) -> User:
-    collector = staff_by_username(_post(request, "collector"))
-    if collector is None:
-        raise InvalidInput({"collector": "no collector has this username"})
-    return collector
+def _form(name: str, complaint: Complaint, data: Any = None) -> Form:
+    """The step's form, prefixed by its name, with the choices it needs."""
+    form_class: Any = STEPS[name].form_class
+    if form_class in (forms.AssignForm, forms.ExtendForm):
+        return form_class(data, prefix=name, officers=staff_with_roles(OFFICERS))  # type: ignore[no-any-return]
+    if form_class is forms.CoachingForm:
+        return form_class(data, prefix=name, collectors=_collectors_for(complaint))  # type: ignore[no-any-return]
+    return form_class(data, prefix=name)  # type: ignore[no-any-return]
+
+
+def _collectors_for(complaint: Complaint) -> list[str]:
+    """The collectors of the complaint's contacts first, then every other collector."""
+    involved = selectors.investigation_file(complaint).collectors
+    others = sorted(
+        user.username
+        for user in staff_with_roles((Role.COLLECTOR,))
+        if user.username not in involved
+    )
+    return [*involved, *others]
+
+
+def _open_steps(complaint: Complaint, user: User, collectors: list[str]) -> list[tuple[str, Step]]:
+    """The steps valid in the complaint's state, in the order an officer takes them."""
+    state = complaint.status
+    open_now = state in selectors.OPEN_STATUSES
+    upheld = state == Status.RESOLVED and complaint.resolution in (
+        Resolution.UPHELD,
+        Resolution.PARTLY_UPHELD,
+    )
+    can_reply = complaint.reply_to_id is not None
+    request = selectors.closure_request(complaint)
+    has_loan = selectors.loan_of(complaint) is not None
+    valid = {
+        "investigate": state in (Status.RECEIVED, Status.ACKNOWLEDGED),
+        "assign": state != Status.CLOSED,
+        "request_information": open_now and can_reply,
+        "resolve": state == Status.INVESTIGATING,
+        "apology": upheld
+        and can_reply
+        and selectors.waiting_apology(complaint) is None
+        and not selectors.apology_sent(complaint),
+        "waiver": upheld and has_loan,
+        "compensation": upheld and has_loan,
+        "correction": upheld,
+        "coaching": upheld and bool(collectors or staff_with_roles((Role.COLLECTOR,))),
+        "propose_rule": upheld,
+        "close": state == Status.RESOLVED and (request is None or request.actor != _actor(user)),
+        "reopen": state in (Status.RESOLVED, Status.CLOSED),
+        "extend": open_now and selectors.next_extension(complaint) is not None,
+        "lift_holds": any(not hasattr(link.hold, "lift") for link in complaint.holds.all()),
+    }
+    return [(name, STEPS[name]) for name in STEPS if valid[name]]
+
+
+def _actor(user: User) -> str:
+    return f"user:{user.pk}"
 
 
 @require_safe
