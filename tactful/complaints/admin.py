@@ -12,6 +12,7 @@ from tactful.complaints.models import (
     LinkedAttempt,
     Rating,
     Remediation,
+    Reply,
     RuleProposal,
 )
 
@@ -62,3 +63,10 @@ class RatingAdmin(ReadOnlyAdmin):
 @admin.register(CoachingTask)
 class CoachingTaskAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("collector", "complaint", "finding", "created_at", "done_at")
+
+
+@admin.register(Reply)
+class ReplyAdmin(ReadOnlyAdmin):
+    list_display = ("complaint", "kind", "requested_at", "send_at", "sent_at")
+    # The question and the answer may name people: shown on the case page only.
+    exclude = ("question", "answer")

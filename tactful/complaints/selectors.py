@@ -187,11 +187,10 @@ def apology_sent(complaint: Complaint) -> bool:
 
 
 def open_question(complaint: Complaint) -> Reply | None:
-    """The officer's latest question the complainant has received and not yet answered."""
+    """The officer's latest question not yet answered (sent, or held for the morning)."""
     return (
-        complaint.replies.filter(
-            kind=ReplyKind.INFORMATION_REQUEST, sent_at__isnull=False, answered_at__isnull=True
-        )
+        complaint.replies.filter(kind=ReplyKind.INFORMATION_REQUEST, answered_at__isnull=True)
+        .filter(Q(sent_at__isnull=False) | Q(send_at__isnull=False))
         .order_by("-requested_at", "-pk")
         .first()
     )

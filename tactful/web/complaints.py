@@ -5,23 +5,30 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tactful.complaints import services
+from tactful.complaints import selectors, services
 from tactful.complaints.models import Category, Complaint
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 from tactful.complaints.services import MAX_DESCRIPTION, MAX_NOTE
-from tactful.errors import InvalidInput, ServiceError
+from tactful.errors import Conflict, InvalidInput, ServiceError
 
 _SEPARATORS = re.compile(r"[\s,，;；]+")
+ATTACHMENT_REFUSAL = _(
+    "Attach a PNG or JPEG picture, a PDF or a text file: other kinds of file cannot be "
+    "opened safely."
+)
+ATTACHMENT_TOO_BIG = _("The file is larger than 5 MB. Attach a smaller one.")
 
 
 class ComplaintForm(forms.Form):
@@ -44,6 +51,17 @@ class ComplaintForm(forms.Form):
         help_text=_("PNG, JPEG, PDF or text, at most 5 MB."),
     )
     submission_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def clean_attachment(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("attachment")
+        if upload is None:
+            return None
+        suffix = PurePath(upload.name or "").suffix.lower()
+        if suffix not in services.ATTACHMENT_TYPES:
+            raise forms.ValidationError(ATTACHMENT_REFUSAL, code="attachment_type")
+        if (upload.size or 0) > services.MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(ATTACHMENT_TOO_BIG, code="attachment_size")
+        return upload
 
     def codes(self) -> list[str]:
         text: str = self.cleaned_data.get("verification_codes") or ""
@@ -81,8 +99,11 @@ def intake_of(form: ComplaintForm, *, channel: str) -> services.Intake:
 def add_intake_errors(form: forms.Form, error: InvalidInput) -> None:
     """Show a refused intake's problems on the fields of `form` they are about."""
     for name, problem in error.fields.items():
-        target = {"attachments": "attachment"}.get(name, name)
-        form.add_error(target if target in form.fields else None, problem)
+        if name == "attachments":
+            # The service's words are English; the file's kind is what it checks.
+            form.add_error("attachment", str(ATTACHMENT_REFUSAL))
+            continue
+        form.add_error(name if name in form.fields else None, problem)
 
 
 def fresh_submission_token() -> dict[str, str]:
@@ -98,11 +119,38 @@ RATING_REFUSALS: dict[str, StrOrPromise] = {
 }
 
 
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+ANSWER_REFUSALS: dict[str, StrOrPromise] = {
+    "already_answered": _("You have answered this question already. Thank you."),
+    "no_question": _("There is no question waiting for your answer."),
+    "invalid_input": _("Write your answer, in at most 2,000 characters."),
+}
+
+
 def outcome_page(request: HttpRequest, complaint: Complaint) -> HttpResponse:
-    """Show what became of `complaint`, and take the complainant's rating of it."""
-    form = RatingForm(request.POST or None)
+    """Show what became of `complaint`, take the answer to our question and the rating."""
+    question = selectors.open_question(complaint)
+    answering = request.method == "POST" and "answer" in request.POST
+    form = RatingForm(request.POST if request.method == "POST" and not answering else None)
+    answer_form = AnswerForm(request.POST if answering else None)
     error = None
-    if request.method == "POST" and form.is_valid():
+    if answering and answer_form.is_valid():
+        try:
+            if question is None:
+                raise Conflict("no_question", "no question waits for an answer")
+            services.answer_information_request(
+                reply=question, answer=answer_form.cleaned_data["answer"]
+            )
+        except ServiceError as refusal:
+            error = ANSWER_REFUSALS.get(refusal.code, ANSWER_REFUSALS["invalid_input"])
+        else:
+            return redirect(request.path)
+    elif request.method == "POST" and not answering and form.is_valid():
         try:
             services.rate_outcome(
                 complaint=complaint,
@@ -113,6 +161,18 @@ def outcome_page(request: HttpRequest, complaint: Complaint) -> HttpResponse:
             error = RATING_REFUSALS.get(refusal.code, RATING_REFUSALS["invalid_input"])
         else:
             return redirect(request.path)
-    rated = hasattr(complaint, "rating")
-    context = {"complaint": complaint, "form": form, "rated": rated, "error": error}
-    return render(request, "web/complaint_outcome.html", context, status=400 if error else 200)
+    zone = selectors.complainant_zone(complaint)
+    context = {
+        "complaint": complaint,
+        "form": form,
+        "answer_form": answer_form,
+        "question": question,
+        "replies": selectors.replies_of(complaint),
+        "zone": zone,
+        "rated": hasattr(complaint, "rating"),
+        "error": error,
+    }
+    invalid = answering and not answer_form.is_valid()
+    return render(
+        request, "web/complaint_outcome.html", context, status=400 if error or invalid else 200
+    )

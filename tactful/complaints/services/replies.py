@@ -77,11 +77,15 @@ def request_information(
 
 
 def answer_information_request(*, reply: Reply, answer: str, now: datetime | None = None) -> Reply:
-    """Record the complainant's answer to an officer's question (once)."""
+    """Record the complainant's answer to an officer's question (once).
+
+    A question still held for the morning's text can be answered already: the
+    complainant's page shows it at once.
+    """
     answer = answer.strip()
     if not answer or len(answer) > MAX_NOTE:
         raise InvalidInput({"answer": f"write 1 to {MAX_NOTE} characters"})
-    if reply.kind != ReplyKind.INFORMATION_REQUEST or reply.sent_at is None:
+    if reply.kind != ReplyKind.INFORMATION_REQUEST or reply.not_sent:
         raise Conflict("no_question", "there is no question to answer")
     moment = now or timezone.now()
     with transaction.atomic():
@@ -90,7 +94,9 @@ def answer_information_request(*, reply: Reply, answer: str, now: datetime | Non
             raise Conflict("already_answered", "this question was answered already")
         reply.answer = answer
         reply.answered_at = moment
-        reply.save(update_fields=["answer", "answered_at"])
+        # Answered on the page before the morning's text went: the text is not needed.
+        reply.send_at = None
+        reply.save(update_fields=["answer", "answered_at", "send_at"])
         _event(
             reply.complaint,
             EventKind.INFORMATION_GIVEN,

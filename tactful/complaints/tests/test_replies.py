@@ -117,11 +117,18 @@ def test_questions_need_an_open_complaint_and_words(upheld, officer):
 
 
 @pytest.mark.django_db
-def test_an_unanswerable_or_unsent_question_cannot_be_answered(upheld, officer):
+def test_a_question_held_for_the_morning_can_be_answered_and_is_then_not_texted(
+    upheld, officer, sms_outbox, django_capture_on_commit_callbacks
+):
     upheld = services.reopen(complaint=upheld, reason="再查", actor=officer, now=NOW)
     reply = services.request_information(
         complaint=upheld, question="几点？", actor=officer, now=NIGHT
     )
-    with pytest.raises(Conflict) as unsent:
-        services.answer_information_request(reply=reply, answer="十点", now=NIGHT)
-    assert unsent.value.code == "no_question"
+    assert reply.waiting
+    services.answer_information_request(reply=reply, answer="十点", now=NIGHT)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_replies(now=MORNING) == 0
+    assert not sms_outbox.sent
+    with pytest.raises(Conflict) as twice:
+        services.answer_information_request(reply=reply, answer="again", now=NIGHT)
+    assert twice.value.code == "already_answered"
