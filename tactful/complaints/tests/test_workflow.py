@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 
 from tactful.accounts.roles import Role
 from tactful.audit.models import AuditEvent
@@ -279,4 +280,32 @@ def test_reports_count_per_ten_thousand_accounts_and_sla(complaint, officer):
     exported = complaints_csv("cn")
     assert "张伟" not in exported
     assert complaint.number in exported
-    assert complaints_csv("uk").count("\n") == 1
+    # The key row and the row of names in the reader's language, and nothing else.
+    assert complaints_csv("uk").count("\n") == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "name"), [("zh-hans", "投诉编号"), ("zh-hant", "投訴編號"), ("en", "Complaint number")]
+)
+def test_exports_keep_a_stable_key_row_and_name_columns_in_the_readers_language(
+    complaint, language, name
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tactful.complaints.exports import COLUMNS, complaints_csv, complaints_xlsx
+
+    with translation.override(language):
+        rows = list(csv.reader(io.StringIO(complaints_csv(None))))
+        workbook = load_workbook(io.BytesIO(complaints_xlsx(None)))
+    assert rows[0] == list(COLUMNS)
+    assert rows[1][0] == name
+    assert rows[2][0] == complaint.number
+    sheet = workbook.worksheets[0]
+    assert [cell.value for cell in sheet[1]] == list(COLUMNS)
+    assert sheet[2][0].value == name
+    meanings = {(row[0], row[1]): row[2] for row in workbook["codes"].iter_rows(values_only=True)}
+    assert ("category", "abusive_language") in meanings
