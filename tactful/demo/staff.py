@@ -40,6 +40,8 @@ DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff("supervisor", Role.SUPERVISOR, "64656d6f2d73757065727669736f722d746f7470"),
     # "demo-compliance-totp"
     DemoStaff("compliance", Role.COMPLIANCE, "64656d6f2d636f6d706c69616e63652d746f7470"),
+    # "demo-compliance2-key": a second officer, so four-eyes closing can be tried.
+    DemoStaff("compliance2", Role.COMPLIANCE, "64656d6f2d636f6d706c69616e6365322d6b6579"),
     # "demo-admin-totp-key!"
     DemoStaff("admin", Role.ADMIN, "64656d6f2d61646d696e2d746f74702d6b657921", superuser=True),
 )

@@ -38,7 +38,7 @@ def test_check_deploy_fails_naming_every_demo_account(demo_database):
 
 
 def test_the_web_server_refuses_to_start(demo_database):
-    with pytest.raises(ImproperlyConfigured, match="admin, collector, compliance, supervisor"):
+    with pytest.raises(ImproperlyConfigured, match="admin, collector, compliance, compliance2, supervisor"):
         refuse_to_serve()
 
 
@@ -79,7 +79,7 @@ def test_the_demo_password_alone_is_a_door(settings):
 
 def test_removal_closes_every_door_and_keeps_the_history(demo_database, capsys):
     call_command("remove_demo_staff")
-    assert "closed 4 demo account(s)" in capsys.readouterr().out
+    assert f"closed {len(DEMO_STAFF)} demo account(s)" in capsys.readouterr().out
     assert open_demo_doors() == []
     call_command("check", deploy=True, fail_level="ERROR", tags=["security"])
     for user in User.objects.filter(username__in=USERNAMES):
@@ -88,6 +88,6 @@ def test_removal_closes_every_door_and_keeps_the_history(demo_database, capsys):
         assert not user.is_superuser
         assert not user.groups.exists()
     assert not TOTPDevice.objects.exists()
-    assert AuditEvent.objects.filter(action="staff.closed").count() == 4
+    assert AuditEvent.objects.filter(action="staff.closed").count() == len(DEMO_STAFF)
     call_command("remove_demo_staff")
     assert "no demo accounts to close" in capsys.readouterr().out

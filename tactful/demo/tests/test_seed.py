@@ -195,9 +195,9 @@ def test_in_demo_mode_seeding_also_creates_the_demo_staff(settings):
 
     summary = seed_demo(borrowers=1, seed=7, today=TODAY)
 
-    assert summary.staff_created == ["collector", "supervisor", "compliance", "admin"]
-    assert "demo staff created: collector, supervisor, compliance, admin" in summary.describe()[-1]
-    assert User.objects.count() == 4
+    assert summary.staff_created == ["collector", "supervisor", "compliance", "compliance2", "admin"]
+    assert "demo staff created: collector, supervisor, compliance, compliance2, admin" in summary.describe()[-1]
+    assert User.objects.count() == 5
 
 
 @pytest.mark.django_db

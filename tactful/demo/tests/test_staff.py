@@ -12,7 +12,7 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.demo.staff import DEMO_PASSWORD, DEMO_STAFF, create_demo_staff, current_code
 
-USERNAMES = ["collector", "supervisor", "compliance", "admin"]
+USERNAMES = ["collector", "supervisor", "compliance", "compliance2", "admin"]
 
 
 @pytest.fixture
