@@ -40,6 +40,10 @@ def attachment_of(complaint: Complaint, pk: int) -> Attachment | None:
     return complaint.attachments.filter(pk=pk).first()
 
 
+def complaint_with_submission_key(key: str) -> Complaint | None:
+    return Complaint.objects.filter(submission_key=key).first()
+
+
 def complaint_by_reference(reference: UUID) -> Complaint | None:
     return Complaint.objects.filter(reference=reference).first()
 

@@ -33,6 +33,7 @@ from stdnum.cn import ric
 from tactful.borrowers.models import Borrower, Language
 from tactful.borrowers.selectors import borrower_by_external_id, borrowers_with_external_id_prefix
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
+from tactful.demo.complaints import seed_demo_complaints
 from tactful.demo.histories import (
     BEHAVIOUR_WEIGHTS,
     Behaviour,
@@ -40,7 +41,12 @@ from tactful.demo.histories import (
     Posting,
     plan_history,
 )
-from tactful.demo.selectors import DEMO_BORROWER_PREFIX, PortfolioCounts, count_portfolio
+from tactful.demo.selectors import (
+    DEMO_BORROWER_PREFIX,
+    PortfolioCounts,
+    borrower_external_id,
+    count_portfolio,
+)
 from tactful.demo.staff import DEMO_ACTOR, create_demo_staff
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import LedgerEntry, Loan
@@ -87,6 +93,7 @@ class SeedSummary:
     counts: PortfolioCounts
     staff_created: list[str] = field(default_factory=list)
     demo_mode: bool = False
+    complaints_filed: int = 0
 
     def describe(self) -> list[str]:
         """Return the summary as lines for people."""
@@ -102,6 +109,7 @@ class SeedSummary:
             f"  entries:   {counts.entries}",
             f"  loans per bucket: {buckets}",
             f"  demo staff created: {staff}",
+            f"  demo complaints filed: {self.complaints_filed}",
         ]
 
 
@@ -109,10 +117,6 @@ def demo_phone(index: int) -> str:
     """Return the fictional phone number of the demo borrower at `index` (0-based)."""
     area_code = AREA_CODES[index // NUMBERS_PER_AREA_CODE]
     return f"+1{area_code}55501{index % NUMBERS_PER_AREA_CODE:02d}"
-
-
-def borrower_external_id(seed: int, index: int) -> str:
-    return f"{DEMO_BORROWER_PREFIX}{seed}-{index}"
 
 
 def seed_demo(
@@ -133,7 +137,9 @@ def seed_demo(
         if progress is not None and _is_progress_step(done, borrowers):
             progress(f"seeded {done}/{borrowers} borrowers ({done * 100 // borrowers}%)")
     counts = count_portfolio(seed=seed, today=day)
-    return SeedSummary(seed, day, created, counts, create_demo_staff(), settings.DEMO_MODE)
+    staff = create_demo_staff()
+    complaints = seed_demo_complaints(seed=seed, borrowers=borrowers)
+    return SeedSummary(seed, day, created, counts, staff, settings.DEMO_MODE, complaints)
 
 
 def _valid_today(today: date | None) -> date:

@@ -18,6 +18,10 @@ from tactful.loans.selectors import (
 DEMO_BORROWER_PREFIX = "demo-b-"
 
 
+def borrower_external_id(seed: int, index: int) -> str:
+    return f"{DEMO_BORROWER_PREFIX}{seed}-{index}"
+
+
 @dataclass(frozen=True)
 class PortfolioCounts:
     borrowers: int

@@ -286,7 +286,8 @@ def test_reports_count_per_ten_thousand_accounts_and_sla(complaint, officer):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("language", "name"), [("zh-hans", "投诉编号"), ("zh-hant", "投訴編號"), ("en", "Complaint number")]
+    ("language", "name"),
+    [("zh-hans", "投诉编号"), ("zh-hant", "投訴編號"), ("en", "Complaint number")],
 )
 def test_exports_keep_a_stable_key_row_and_name_columns_in_the_readers_language(
     complaint, language, name

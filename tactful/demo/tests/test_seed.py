@@ -195,8 +195,17 @@ def test_in_demo_mode_seeding_also_creates_the_demo_staff(settings):
 
     summary = seed_demo(borrowers=1, seed=7, today=TODAY)
 
-    assert summary.staff_created == ["collector", "supervisor", "compliance", "compliance2", "admin"]
-    assert "demo staff created: collector, supervisor, compliance, compliance2, admin" in summary.describe()[-1]
+    assert summary.staff_created == [
+        "collector",
+        "supervisor",
+        "compliance",
+        "compliance2",
+        "admin",
+    ]
+    assert (
+        "demo staff created: collector, supervisor, compliance, compliance2, admin"
+        in summary.describe()[-2]
+    )
     assert User.objects.count() == 5
 
 
@@ -207,5 +216,32 @@ def test_outside_demo_mode_seeding_creates_no_staff(settings):
     summary = seed_demo(borrowers=1, seed=7, today=TODAY)
 
     assert summary.staff_created == []
-    assert "skipped: TACTFUL_DEMO is off" in summary.describe()[-1]
+    assert "skipped: TACTFUL_DEMO is off" in summary.describe()[-2]
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_in_demo_mode_complaints_wait_at_every_stage_once(settings, tmp_path):
+    from tactful.complaints.models import Complaint, EventKind, Status
+    from tactful.complaints.selectors import closure_request
+
+    settings.DEMO_MODE = True
+    settings.VAR_DIR = tmp_path
+
+    summary = seed_demo(borrowers=6, seed=7, today=TODAY)
+
+    assert summary.complaints_filed == 6
+    complaints = Complaint.objects.all()
+    stages = {c.status for c in complaints}
+    assert {Status.RECEIVED, Status.INVESTIGATING, Status.RESOLVED, Status.CLOSED} <= stages
+    assert Status.ACKNOWLEDGED in stages
+    waiting = complaints.get(status=Status.RESOLVED)
+    request = closure_request(waiting)
+    assert request is not None
+    assert request.actor == f"user:{User.objects.get(username='compliance').pk}"
+    assert complaints.filter(attachments__isnull=False).distinct().count() == 3
+    assert complaints.filter(channel="regulator").exists()
+    assert complaints.filter(events__kind=EventKind.INFORMATION_GIVEN).exists()
+    # Seeding again files nothing twice.
+    assert seed_demo(borrowers=6, seed=7, today=TODAY).complaints_filed == 0
+    assert Complaint.objects.count() == 6

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Print the current sign-in code of a demo staff user (demo mode only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username", help="collector, supervisor, compliance, compliance2 or admin")
+        parser.add_argument(
+            "username", help="collector, supervisor, compliance, compliance2 or admin"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
