@@ -295,7 +295,7 @@ def test_exports_keep_a_stable_key_row_and_name_columns_in_the_readers_language(
     import csv
     import io
 
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     from tactful.complaints.exports import COLUMNS, complaints_csv, complaints_xlsx
 
