@@ -29,6 +29,13 @@ def staff_with_roles(roles: Iterable[Role]) -> QuerySet[User]:
     return User.objects.filter(groups__name__in=[role.value for role in roles]).distinct()
 
 
+def actor_names(actors: Iterable[str]) -> dict[str, str]:
+    """Map audit actors of staff ("user:42") to their usernames; others are left out."""
+    pks = {int(actor[5:]) for actor in actors if actor.startswith("user:") and actor[5:].isdigit()}
+    found = User.objects.filter(pk__in=pks).values_list("pk", "username")
+    return {f"user:{pk}": username for pk, username in found}
+
+
 def existing_usernames(usernames: Iterable[str]) -> set[str]:
     """Return which of `usernames` already have an account."""
     return set(User.objects.filter(username__in=list(usernames)).values_list("username", flat=True))

@@ -179,3 +179,32 @@ def test_collectors_and_supervisors_have_no_steps(borrower, loan, collector):
         sign_in_staff(client, user)
         assert _act(client, complaint, "investigate").status_code == 403
     assert Complaint.objects.get().status == Status.RECEIVED
+
+
+def test_every_refusal_an_officer_can_meet_has_words_in_every_language():
+    import pathlib
+
+    from django.utils import translation
+
+    from tactful.staff.complaints.views import STEP_REFUSALS
+
+    raised = {
+        code
+        for source in pathlib.Path("tactful/complaints/services").glob("*.py")
+        for code in re.findall(
+            r'(?:Conflict|NotFound)\(\s*"([a-z_]+)"', source.read_text(encoding="utf-8")
+        )
+    }
+    # The complainant's own refusals (rating, answering) are worded on their page.
+    complainants = {"already_rated", "not_resolved_yet", "no_question", "already_answered"}
+    # What the ledger refuses when a correction reverses an entry.
+    ledger = {"entry_not_found", "already_reversed", "cannot_reverse_reversal"}
+    officer_codes = (raised - complainants) | ledger | {"second_officer_required"}
+    assert "already_waiting" in officer_codes
+    assert officer_codes <= set(STEP_REFUSALS)
+    for code in officer_codes | {"invalid_input"}:
+        with translation.override("en"):
+            english = str(STEP_REFUSALS[code])
+        for language in ("zh-hans", "zh-hant"):
+            with translation.override(language):
+                assert str(STEP_REFUSALS[code]) != english, (code, language)

@@ -145,6 +145,7 @@ class AmountForm(StepForm):
 
 class WaiverForm(AmountForm):
     installment = forms.IntegerField(label=_("Installment number"), min_value=1, max_value=600)
+    field_order = ("installment", "amount")
 
 
 class CorrectionForm(StepForm):

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.accounts.selectors import staff_by_id, staff_by_username, staff_with_roles
+from tactful.accounts.selectors import actor_names, staff_by_id, staff_by_username, staff_with_roles
 from tactful.audit.services import record_event
 from tactful.borrowers.selectors import borrower_by_external_id
 from tactful.complaints import deadlines, exports, selectors, services
@@ -191,6 +191,7 @@ def _case_page(
         "coaching": selectors.coaching_of(complaint),
         "loan": selectors.loan_of(complaint),
         "closure_request": selectors.closure_request(complaint),
+        "actors": actor_names(event.actor for event in file.events),
         "me": _actor(user),
         "steps": steps,
     }
@@ -282,6 +283,14 @@ STEP_REFUSALS: dict[str, StrOrPromise] = {
         "There is no one to send this to: the complaint is anonymous."
     ),
     "not_a_compliance_officer": gettext_lazy("Only compliance officers handle complaints."),
+    "already_waiting": gettext_lazy(
+        "An apology is already waiting to be sent when the rules allow; it was not queued twice."
+    ),
+    "entry_not_found": gettext_lazy("The loan's ledger has no entry with this reference."),
+    "already_reversed": gettext_lazy("This ledger entry has been reversed already."),
+    "cannot_reverse_reversal": gettext_lazy(
+        "This entry is itself a reversal and cannot be reversed."
+    ),
     "invalid_input": gettext_lazy(
         "Some of what was entered is not valid: check the amount, the reason and the other "
         "fields of this step."

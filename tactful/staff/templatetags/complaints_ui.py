@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django import template
 from django.utils.functional import Promise
@@ -22,3 +22,8 @@ def gate_categories(names: Iterable[str]) -> str:
 @register.filter
 def finding_category(name: str) -> str | Promise:
     return category_name(name)
+
+
+@register.filter
+def get_item(mapping: Mapping[str, str], key: str) -> str | None:
+    return mapping.get(key)
