@@ -310,6 +310,7 @@ class RuleProposal(AppendOnlyModel):
 class ReplyKind(models.TextChoices):
     APOLOGY = "apology", _("Apology")
     INFORMATION_REQUEST = "information_request", _("Request for information")
+    ANSWER = "answer", _("Notice of our answer")
 
 
 class Reply(models.Model):

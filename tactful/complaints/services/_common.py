@@ -9,9 +9,11 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
 from tactful.complaints import deadlines
-from tactful.complaints.models import Complaint, ComplaintEvent, EventKind
+from tactful.complaints.models import Complaint, ComplaintEvent, EventKind, Remediation
+from tactful.contacts.models import ContactAttempt
 from tactful.contacts.packs import pack_time_zone
 from tactful.errors import InvalidInput, ServiceError
+from tactful.loans.models import LedgerEntry
 
 MAX_DESCRIPTION = 5000
 MAX_NOTE = 2000
@@ -79,3 +81,29 @@ def _required_note(text: str, name: str) -> str:
 
 def _user(user: User) -> str:
     return f"user:{user.pk}"
+
+
+def _remediation(
+    complaint: Complaint,
+    kind: str,
+    actor: User | str,
+    moment: datetime,
+    *,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    ledger_entry: LedgerEntry | None = None,
+    attempt: ContactAttempt | None = None,
+) -> Remediation:
+    actor = actor if isinstance(actor, str) else _user(actor)
+    remediation = Remediation.objects.create(
+        complaint=complaint,
+        kind=kind,
+        note=note,
+        details=details or {},
+        ledger_entry=ledger_entry,
+        attempt=attempt,
+        recorded_by=actor,
+        recorded_at=moment,
+    )
+    _event(complaint, EventKind.REMEDIATION, actor, moment, details={"kind": kind})
+    return remediation

@@ -39,14 +39,14 @@ from tactful.complaints.services._common import (
     NotAnOfficer,
     _ensure_officer,
     _event,
+    _remediation,
     _required_note,
     _user,
 )
 from tactful.complaints.services.intake import Intake, file_complaint
-from tactful.contacts.models import ContactAttempt
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.credits import COMPENSATION_PREFIX
-from tactful.loans.models import LedgerEntry, Loan
+from tactful.loans.models import Loan
 from tactful.loans.services import post_payment, reverse_entry
 from tactful.loans.services import waive_fee as loans_waive_fee
 from tactful.policy import PackError, load_pack
@@ -245,32 +245,6 @@ _CATEGORY_OF_FINDING = {
     "exposure_threat": Category.DISCLOSURE,
     "third_party_disclosure": Category.DISCLOSURE,
 }
-
-
-def _remediation(
-    complaint: Complaint,
-    kind: str,
-    actor: User | str,
-    moment: datetime,
-    *,
-    note: str = "",
-    details: dict[str, Any] | None = None,
-    ledger_entry: LedgerEntry | None = None,
-    attempt: ContactAttempt | None = None,
-) -> Remediation:
-    actor = actor if isinstance(actor, str) else _user(actor)
-    remediation = Remediation.objects.create(
-        complaint=complaint,
-        kind=kind,
-        note=note,
-        details=details or {},
-        ledger_entry=ledger_entry,
-        attempt=attempt,
-        recorded_by=actor,
-        recorded_at=moment,
-    )
-    _event(complaint, EventKind.REMEDIATION, actor, moment, details={"kind": kind})
-    return remediation
 
 
 def _loan_of(complaint: Complaint) -> Loan:

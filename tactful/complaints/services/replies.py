@@ -31,10 +31,10 @@ from tactful.complaints.services._common import (
     MAX_NOTE,
     _ensure_officer,
     _event,
+    _remediation,
     _required_note,
     _user,
 )
-from tactful.complaints.services.remediation import _remediation
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import send_sms_with_permit as send_with_permit
 from tactful.errors import Conflict, InvalidInput
@@ -44,6 +44,7 @@ OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING)
 _MESSAGE_PURPOSES = {
     ReplyKind.APOLOGY: "complaint_apology",
     ReplyKind.INFORMATION_REQUEST: "complaint_information_request",
+    ReplyKind.ANSWER: "complaint_answer",
 }
 
 
@@ -74,6 +75,21 @@ def request_information(
     if complaint.status not in OPEN_STATUSES:
         raise Conflict("wrong_status", "questions are asked while the complaint is open")
     return _ask(complaint, ReplyKind.INFORMATION_REQUEST, question, actor, now or timezone.now())
+
+
+def tell_of_answer(*, complaint: Complaint, actor: User, now: datetime) -> Reply | None:
+    """Text the complainant that their complaint is answered (the answer is on their page).
+
+    Held until the gate allows, like every reply; never stops the outcome being recorded:
+    a refusal is marked on the reply. Nobody to text (anonymous): nothing is sent.
+    """
+    if complaint.reply_to is None:
+        return None
+    reply = Reply.objects.create(
+        complaint=complaint, kind=ReplyKind.ANSWER, requested_by=_user(actor), requested_at=now
+    )
+    _dispatch(reply, _user(actor), now, asked_now=False)
+    return reply
 
 
 def answer_information_request(*, reply: Reply, answer: str, now: datetime | None = None) -> Reply:
@@ -126,6 +142,7 @@ def message_text(complaint: Complaint, kind: str) -> str:
     template = {
         ReplyKind.APOLOGY: f"complaints/letters/apology_{APOLOGY_TEMPLATE_VERSION}.txt",
         ReplyKind.INFORMATION_REQUEST: "complaints/letters/information_request.txt",
+        ReplyKind.ANSWER: "complaints/letters/answer.txt",
     }[ReplyKind(kind)]
     with translation.override(complaint.language):
         return render_to_string(

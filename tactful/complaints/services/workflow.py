@@ -19,6 +19,7 @@ from tactful.accounts.models import User
 from tactful.audit.services import record_event
 from tactful.complaints import deadlines, selectors
 from tactful.complaints.models import Complaint, EventKind, Resolution, Status
+from tactful.complaints.services import replies
 from tactful.complaints.services._common import (
     MAX_DESCRIPTION,
     OFFICER_ROLES,
@@ -133,6 +134,7 @@ def resolve(
             moment,
             details={"resolution": resolution},
         )
+        replies.tell_of_answer(complaint=complaint, actor=actor, now=moment)
     return complaint
 
 

@@ -99,7 +99,7 @@ def test_an_apology_at_night_is_held_and_both_pages_say_when_it_goes(
     with django_capture_on_commit_callbacks(execute=True):
         done = _act(client, complaint, "apology")
     assert done.status_code == 302
-    reply = Reply.objects.get()
+    reply = Reply.objects.get(kind="apology")
     assert reply.waiting
     page = client.get(done["Location"]).content.decode()
     assert "the message is held. It will be sent on" in page

@@ -113,7 +113,7 @@ def test_questions_need_an_open_complaint_and_words(upheld, officer):
     upheld = services.reopen(complaint=upheld, reason="再查", actor=officer, now=NOW)
     with pytest.raises(InvalidInput):
         services.request_information(complaint=upheld, question="  ", actor=officer, now=NOW)
-    assert not Reply.objects.exists()
+    assert not Reply.objects.filter(kind="information_request").exists()
 
 
 @pytest.mark.django_db
@@ -132,3 +132,29 @@ def test_a_question_held_for_the_morning_can_be_answered_and_is_then_not_texted(
     with pytest.raises(Conflict) as twice:
         services.answer_information_request(reply=reply, answer="again", now=NIGHT)
     assert twice.value.code == "already_answered"
+
+
+@pytest.mark.django_db
+def test_the_complainant_is_told_the_answer_is_ready_by_day_or_in_the_morning(
+    borrower, officer, sms_outbox, django_capture_on_commit_callbacks
+):
+    intake = Intake(
+        channel="portal",
+        category="harassment",
+        description="太多电话。",
+        borrower=borrower,
+        complainant_kind="borrower",
+    )
+    complaint = file_complaint(intake=intake, actor="t", now=NOW).complaint
+    services.start_investigation(complaint=complaint, actor=officer, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve(
+            complaint=complaint, resolution="not_upheld", summary="无误。", actor=officer, now=NIGHT
+        )
+    notice = Reply.objects.get(kind="answer")
+    assert notice.send_at == MORNING
+    assert not any("查看" in m.body and complaint.number in m.body for m in sms_outbox.sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_due_replies(now=MORNING) == 1
+    assert any(complaint.number in m.body for m in sms_outbox.sent)
+    assert "无误。" not in sms_outbox.sent[-1].body

@@ -68,6 +68,7 @@ def test_an_upheld_complaint_closes_only_with_a_second_officer(complaint, office
         "acknowledged",
         "investigating",
         "resolved",
+        "reply_sent",  # the complainant is told the answer is on their page
         "closure_requested",
         "closed",
     ]
