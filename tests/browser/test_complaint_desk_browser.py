@@ -208,7 +208,7 @@ def test_two_officers_uphold_remedy_and_close_and_the_complainant_sees_it(
         desk.get_by_role("button", name=words["apology"]).click()
         expect(desk.get_by_text(words["held"])).to_be_visible()
         expect(desk.get_by_text("08:00").first).to_be_visible()
-        reply = Reply.objects.get()
+        reply = Reply.objects.get(kind="apology")
         assert reply.send_at is not None
         assert reply.send_at.astimezone(ZoneInfo(zone)).strftime("%H:%M") == "08:00"
 
