@@ -191,7 +191,7 @@ def test_two_officers_uphold_remedy_and_close_and_the_complainant_sees_it(
         desk.get_by_role("link", name=complaint.number).click()
 
         with desk.expect_download() as download:
-            desk.locator("a[href*='/attachments/']").first.click()
+            desk.locator("a[href*='/attachments/'][download]").first.click()
         assert Path(download.value.path()).read_bytes() == PNG
 
         desk.get_by_role("button", name=words["start"]).click()

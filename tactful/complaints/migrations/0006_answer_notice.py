@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0005_replies'),
+        ("complaints", "0005_replies"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reply',
-            name='kind',
-            field=models.CharField(choices=[('apology', 'Apology'), ('information_request', 'Request for information'), ('answer', 'Notice of our answer')], max_length=20),
+            model_name="reply",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("apology", "Apology"),
+                    ("information_request", "Request for information"),
+                    ("answer", "Notice of our answer"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

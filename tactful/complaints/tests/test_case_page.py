@@ -208,3 +208,17 @@ def test_every_refusal_an_officer_can_meet_has_words_in_every_language():
         for language in ("zh-hans", "zh-hant"):
             with translation.override(language):
                 assert str(STEP_REFUSALS[code]) != english, (code, language)
+
+
+def test_a_pdf_is_only_ever_downloaded(borrower, officer):
+    complaint = _file(
+        borrower, attachments=[SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n")]
+    )
+    attachment = complaint.attachments.get()
+    client = _officer_client(officer)
+    page = client.get(f"/staff/complaints/{complaint.reference}/").content.decode()
+    link = f"/staff/complaints/{complaint.reference}/attachments/{attachment.pk}/"
+    assert f'href="{link}?view=1"' not in page
+    asked_to_view = client.get(f"{link}?view=1")
+    assert asked_to_view["Content-Disposition"].startswith("attachment;")
+    assert asked_to_view["Content-Type"] == "application/pdf"

@@ -423,6 +423,10 @@ def test_an_officer_opens_the_evidence_sent_and_nobody_else_does(call, officer, 
     page = client.get(f"/staff/complaints/{complaint.reference}/").content.decode()
     link = f"/staff/complaints/{complaint.reference}/attachments/{attachment.pk}/"
     assert f'href="{link}"' in page
+    assert f'href="{link}?view=1"' in page
+    viewed = client.get(f"{link}?view=1")
+    assert viewed["Content-Disposition"].startswith("inline;")
+    assert viewed["Content-Security-Policy"].startswith("sandbox;")
     response = client.get(link)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"

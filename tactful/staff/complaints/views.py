@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 OFFICERS = (Role.COMPLIANCE, Role.ADMIN)
+# Evidence an officer may look at in the browser; anything else is only downloaded.
+VIEWABLE_TYPES = frozenset({"image/png", "image/jpeg", "text/plain"})
 
 
 def _user(request: HttpRequest) -> User:
@@ -192,6 +194,7 @@ def _case_page(
         "loan": selectors.loan_of(complaint),
         "closure_request": selectors.closure_request(complaint),
         "actors": actor_names(event.actor for event in file.events),
+        "viewable": VIEWABLE_TYPES,
         "me": _actor(user),
         "steps": steps,
     }
@@ -201,10 +204,12 @@ def _case_page(
 @require_safe
 @staff_required(*OFFICERS)
 def attachment(request: HttpRequest, reference: UUID, pk: int) -> HttpResponse:
-    """Hand an officer the evidence the complainant sent, as a download (never rendered here).
+    """Hand an officer the evidence the complainant sent: to view, or to download.
 
     Only the types intake accepts are served, with the type recorded at intake; the file's
-    SHA-256 is checked against the one recorded, and each opening is audited.
+    SHA-256 is checked against the one recorded, and each opening is audited. Pictures and
+    text may be viewed in the browser (`?view=1`), in a sandbox that runs nothing and loads
+    nothing else; a PDF is always a download (a viewer runs code).
     """
     complaint = _complaint(reference)
     row = selectors.attachment_of(complaint, pk)
@@ -213,17 +218,25 @@ def attachment(request: HttpRequest, reference: UUID, pk: int) -> HttpResponse:
     content = row.file.open("rb").read()
     if hashlib.sha256(content).hexdigest() != row.sha256:
         raise Http404("the stored file is not the one received")
+    view = request.GET.get("view") == "1" and row.content_type in VIEWABLE_TYPES
     record_event(
         actor=f"user:{_user(request).pk}",
         action="complaint.attachment_opened",
         target=row,
-        payload={"complaint": complaint.number},
+        payload={"complaint": complaint.number, "viewed": view},
     )
     suffix = {value: key for key, value in services.ATTACHMENT_TYPES.items()}[row.content_type]
     # At most 5 MB (intake's limit): read whole, so the digest is of what is sent.
-    response = HttpResponse(content, content_type=row.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{complaint.number}-{row.pk}{suffix}"'
+    content_type = row.content_type + (
+        "; charset=utf-8" if row.content_type == "text/plain" else ""
+    )
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if view else "attachment"
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="{complaint.number}-{row.pk}{suffix}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
 
 
