@@ -24,6 +24,9 @@ class Example:
     labels: frozenset[str]
     signals: frozenset[str]
     note: str
+    # Who wrote the line: empty for the development set, an author's name for the lines
+    # written apart from the rules (data/authors/), so figures can be told per author.
+    author: str = ""
 
 
 def load_devset(path: Path | None = None) -> list[Example]:
@@ -36,6 +39,31 @@ def load_devset(path: Path | None = None) -> list[Example]:
     return [_example(json.loads(line)) for line in text.splitlines() if line.strip()]
 
 
+def load_authors(folder: Path | None = None) -> dict[str, list[Example]]:
+    """Return the lines of each independent author (data/authors/<author>.jsonl) by author.
+
+    None of these lines was seen while the rules were written: every figure measured on
+    them is a figure on a hand the checker never saw.
+    """
+    if folder is None:
+        source = resources.files("tactful.inspection") / "data" / "authors"
+        files = sorted(
+            (item.name, item.read_text(encoding="utf-8"))
+            for item in source.iterdir()
+            if item.name.endswith(".jsonl")
+        )
+    else:
+        files = sorted(
+            (path.name, path.read_text(encoding="utf-8")) for path in folder.glob("*.jsonl")
+        )
+    return {
+        name.removesuffix(".jsonl"): [
+            _example(json.loads(line)) for line in text.splitlines() if line.strip()
+        ]
+        for name, text in files
+    }
+
+
 def _example(row: dict[str, object]) -> Example:
     return Example(
         id=str(row["id"]),
@@ -46,6 +74,7 @@ def _example(row: dict[str, object]) -> Example:
         labels=frozenset(_strings(row.get("labels"))),
         signals=frozenset(_strings(row.get("signals"))),
         note=str(row.get("note", "")),
+        author=str(row.get("author", "")),
     )
 
 

@@ -1,0 +1,159 @@
+"""The checker on lines by authors who never saw its rules: figures per author, never pooled
+with the development set.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/inspection_authors.py            # rules and rules + model
+    .venv/bin/python benchmarks/inspection_authors.py --misses 5 # and five misses per label
+
+For each author (tactful/inspection/data/authors/<author>.jsonl) and for all of them, prints
+recall and precision per violation label and per signal, the macro F1 of the violations and
+of the signals (English lines apart), the share of clean lines flagged and of lines without a
+signal given one. Draws the per-author recall of each label into benchmarks/output/ when
+matplotlib is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tactful.inspection import TextChecker  # noqa: E402
+from tactful.inspection.devset import Example, load_authors  # noqa: E402
+from tactful.inspection.evaluation import Report, Tally, evaluate  # noqa: E402
+from tactful.inspection.model import AbuseModel  # noqa: E402
+from tactful.inspection.types import CATEGORIES, SIGNAL_KINDS  # noqa: E402
+
+OUTPUT = Path(__file__).resolve().parents[1] / "benchmarks" / "output"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    authors = load_authors()
+    if not authors:
+        print("no author files in tactful/inspection/data/authors/")
+        return 2
+    checkers = {"rules": TextChecker(), "rules+model": TextChecker(model=AbuseModel.load())}
+    every = [example for examples in authors.values() for example in examples]
+    print(f"{len(every)} lines by {len(authors)} authors: {', '.join(sorted(authors))}")
+    recalls: dict[str, dict[str, float]] = {}
+    for name, checker in checkers.items():
+        print(f"\n=== {name} ===")
+        for author, examples in sorted(authors.items()):
+            report = _evaluate(checker, examples)
+            _summary(author, examples, report)
+            if name == "rules+model":
+                recalls[author] = {label: tally.recall for label, tally in _tallies(report).items()}
+        report = _evaluate(checker, every)
+        print()
+        _summary("all authors", every, report)
+        _table(report)
+        english = [example for example in every if example.lang == "en"]
+        print(f"English lines: violations macro F1 {_macro(_evaluate(checker, english)):.2f}")
+        if args.misses:
+            _misses(report, args.misses)
+    _draw(recalls)
+    return 0
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--misses", type=int, default=0, help="print N misses per label")
+    return parser.parse_args(argv)
+
+
+def _evaluate(checker: TextChecker, examples: list[Example]) -> Report:
+    return evaluate(lambda text, role: checker.inspect(text, recipient_role=role), examples)
+
+
+def _tallies(report: Report) -> dict[str, Tally]:
+    return {**report.categories, **report.signals}
+
+
+def _macro(report: Report, signals: bool = False) -> float:
+    tallies = report.signals if signals else report.categories
+    present = [tally for tally in tallies.values() if tally.support]
+    return sum(tally.f1 for tally in present) / len(present) if present else 0.0
+
+
+def _summary(author: str, examples: list[Example], report: Report) -> None:
+    clean = [example for example in examples if not example.labels]
+    calm = [example for example in examples if not example.signals]
+    flagged_clean = sum(
+        1 for example, result in report.mistakes if not example.labels and result.labels
+    )
+    signalled_calm = sum(
+        1 for example, result in report.mistakes if not example.signals and result.signal_kinds
+    )
+    print(
+        f"{author:>12}: {len(examples):>5} lines  violations macro F1 {_macro(report):.2f}  "
+        f"signals macro F1 {_macro(report, signals=True):.2f}  "
+        f"clean flagged {_share(flagged_clean, len(clean))}  "
+        f"no-signal lines given one {_share(signalled_calm, len(calm))}"
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:6.1%}" if whole else "   n/a"
+
+
+def _table(report: Report) -> None:
+    print(f"{'label':>24} {'support':>8} {'recall':>7} {'precision':>9} {'F1':>5}")
+    for label in (*CATEGORIES, *SIGNAL_KINDS):
+        tally = _tallies(report)[label]
+        print(
+            f"{label:>24} {tally.support:>8} {tally.recall:>7.2f} {tally.precision:>9.2f} "
+            f"{tally.f1:>5.2f}"
+        )
+
+
+def _misses(report: Report, count: int) -> None:
+    for label in (*CATEGORIES, *SIGNAL_KINDS):
+        missed = [
+            example.text
+            for example, result in report.mistakes
+            if label in (example.labels | example.signals)
+            and label not in (set(result.labels) | set(result.signal_kinds))
+        ]
+        for text in missed[:count]:
+            print(f"  missed {label}: {text}")
+
+
+def _draw(recalls: dict[str, dict[str, float]]) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no chart")
+        return
+    labels = [*CATEGORIES, *SIGNAL_KINDS]
+    figure, axes = plt.subplots(figsize=(11, 4.5))
+    width = 0.8 / max(len(recalls), 1)
+    for index, (author, by_label) in enumerate(sorted(recalls.items())):
+        axes.bar(
+            [position + index * width for position in range(len(labels))],
+            [by_label[label] for label in labels],
+            width,
+            label=author,
+        )
+    axes.set_xticks([position + 0.4 - width / 2 for position in range(len(labels))])
+    axes.set_xticklabels(labels, rotation=35, ha="right")
+    axes.set_ylabel("recall (rules + model)")
+    axes.set_ylim(0, 1)
+    axes.set_title("Recall per label on each independent author's lines")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / "inspection_authors_recall.png"
+    figure.savefig(path, dpi=120)
+    print(f"chart: {path}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
