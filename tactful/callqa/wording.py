@@ -12,6 +12,7 @@ CATEGORY_NAMES: dict[str, str | Promise] = {
     "false_legal_claim": _("False legal claim"),
     "exposure_threat": _("Threat to expose the debt"),
     "third_party_disclosure": _("Debt disclosed to a third party"),
+    "unreadable": _("Hidden direction marks or look-alike letters"),
 }
 SIGNAL_NAMES: dict[str, str | Promise] = {
     "job_loss": _("Job loss"),

@@ -8,7 +8,9 @@ negation) → optional learned model for what the rules missed → overlapping m
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
+from tactful.inspection.adversarial import has_han, latin_skeleton, unreadable
 from tactful.inspection.detectors import Hit, LexiconMatcher, PatternMatcher, counts
 from tactful.inspection.model import AbuseModel
 from tactful.inspection.normalise import Normalised, normalise
@@ -41,13 +43,34 @@ class TextChecker:
         """Return the findings and signals in `text`, said or sent to `recipient_role`."""
         if not text.strip():
             return CLEAN
-        folded = normalise(text)
-        hits = self._standing_hits(folded.text, non_party=recipient_role not in DEBT_PARTIES)
+        if unreadable(text):
+            return Inspection(
+                findings=(_whole(text, "unreadable", "adversarial.unreadable"),), signals=()
+            )
+        non_party = recipient_role not in DEBT_PARTIES
+        # Look-alike letters fold one for one: offsets into the skeleton are offsets into text.
+        skeleton = latin_skeleton(text)
+        folded = normalise(skeleton)
+        hits = self._standing_hits(folded.text, non_party=non_party)
         findings = _findings(folded, [hit for hit in hits if not hit.rule.is_signal])
         if self._model is not None:
             findings = self._model.add_findings(folded, findings)
+        if not findings and has_han(text):
+            findings = self._reversed_findings(skeleton, text, non_party=non_party)
         signals = _signals(folded, [hit for hit in hits if hit.rule.is_signal])
+        if skeleton != text:
+            findings = tuple(replace(f, evidence=text[f.start : f.end]) for f in findings)
+            signals = tuple(replace(s, evidence=text[s.start : s.end]) for s in signals)
         return Inspection(findings=findings, signals=signals)
+
+    def _reversed_findings(
+        self, skeleton: str, text: str, *, non_party: bool
+    ) -> tuple[Finding, ...]:
+        """Chinese written backwards (再不还钱 as 钱还不再): the violations it holds, if any."""
+        backwards = normalise(skeleton[::-1])
+        hits = self._standing_hits(backwards.text, non_party=non_party)
+        labels = sorted({hit.rule.label for hit in hits if not hit.rule.is_signal})
+        return tuple(_whole(text, label, "adversarial.reversed") for label in labels)
 
     @property
     def has_model(self) -> bool:
@@ -61,6 +84,19 @@ class TextChecker:
         negation = self._rules.negation
         found = [*self._lexicon.hits(text), *self._patterns.hits(text)]
         return [hit for hit in found if counts(hit, text, non_party=non_party, negation=negation)]
+
+
+def _whole(text: str, label: str, rule: str) -> Finding:
+    """A finding about the whole text (it has no one place to point at)."""
+    return Finding(
+        category=_category(label),
+        start=0,
+        end=len(text),
+        evidence=text,
+        source="pattern",
+        score=1.0,
+        rule=rule,
+    )
 
 
 def _findings(folded: Normalised, hits: list[Hit]) -> tuple[Finding, ...]:

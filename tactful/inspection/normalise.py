@@ -27,7 +27,12 @@ _ZERO_WIDTH = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 # Symbols people put between characters to break a word apart. Clause punctuation
 # (，。！？；：、 and their ASCII forms) is kept: it bounds negation and clauses.
 _INSERTED = r"\s*·•・.\-_|/\\~^#@'\"`+=<>()\[\]{}…—～"
-_PULLED_APART = re.compile(f"(?<=[{HAN}])[{_INSERTED}{_ZERO_WIDTH}]+(?=[{HAN}])")
+# Between two Chinese characters, or between one and a lone Latin letter or digit standing
+# for a character (傻 B, 弄 4你).
+_PULLED_APART = re.compile(
+    f"(?<=[{HAN}])[{_INSERTED}{_ZERO_WIDTH}]+(?=[{HAN}]|[a-z0-9](?![a-z0-9]))"
+    f"|(?:(?<=^[a-z0-9])|(?<=[^a-z0-9][a-z0-9]))[{_INSERTED}{_ZERO_WIDTH}]+(?=[{HAN}])"
+)
 _ZERO_WIDTH_RUN = re.compile(f"[{_ZERO_WIDTH}]+")
 # "i d i o t", "d.e.a.d.b.e.a.t": four or more single letters with separators between.
 _SPELLED_OUT = re.compile(r"(?<![a-z])(?:[a-z][\s.*_\-]+){3,}[a-z](?![a-z])")

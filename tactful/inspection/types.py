@@ -13,6 +13,8 @@ Category = Literal[
     "false_legal_claim",
     "exposure_threat",
     "third_party_disclosure",
+    # Hidden direction marks or look-alike letters: the text is not checked, it is refused.
+    "unreadable",
 ]
 SignalKind = Literal["job_loss", "illness", "bereavement", "disaster", "distress"]
 Source = Literal["lexicon", "pattern", "model"]
@@ -24,6 +26,7 @@ CATEGORIES: Final[tuple[Category, ...]] = (
     "false_legal_claim",
     "exposure_threat",
     "third_party_disclosure",
+    "unreadable",
 )
 SIGNAL_KINDS: Final[tuple[SignalKind, ...]] = (
     "job_loss",

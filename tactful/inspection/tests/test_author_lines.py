@@ -43,7 +43,8 @@ def test_each_author_covers_every_label_language_and_hard_negatives(authors):
     for author, lines in authors.items():
         labels = Counter(label for line in lines for label in line.labels)
         signals = Counter(kind for line in lines for kind in line.signals)
-        assert all(labels[label] >= 20 for label in CATEGORIES), (author, labels)
+        written = [label for label in CATEGORIES if label != "unreadable"]
+        assert all(labels[label] >= 20 for label in written), (author, labels)
         assert all(signals[kind] >= 10 for kind in SIGNAL_KINDS), (author, signals)
         assert {line.lang for line in lines} == LANGUAGES, author
         clean = sum(1 for line in lines if not line.labels and not line.signals)

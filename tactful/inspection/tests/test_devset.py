@@ -23,7 +23,8 @@ def test_every_label_is_known_and_every_category_has_examples():
     labels = Counter(label for example in EXAMPLES for label in example.labels)
     kinds = Counter(kind for example in EXAMPLES for kind in example.signals)
 
-    assert set(labels) == set(CATEGORIES)
+    # "unreadable" is given to text that hides its form, never to written lines.
+    assert set(labels) == set(CATEGORIES) - {"unreadable"}
     assert set(kinds) == set(SIGNAL_KINDS)
     assert min(labels.values()) >= 20
     assert all(example.recipient_role in RECIPIENT_ROLES for example in EXAMPLES)
