@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -167,6 +167,17 @@ def holds_of_borrower(borrower: Borrower, *, now: datetime) -> QuerySet[Hold]:
 
 def opted_out(*, recipient_ids: list[int], now: datetime) -> bool:
     return OptOut.objects.filter(recipient_id__in=recipient_ids, recorded_at__lte=now).exists()
+
+
+def certifications_of(collectors: Iterable[User]) -> dict[int, list[CollectorCertification]]:
+    """Each collector's certificates, the one that ends last first."""
+    found: dict[int, list[CollectorCertification]] = {}
+    rows = CollectorCertification.objects.filter(collector__in=list(collectors)).order_by(
+        "-valid_until", "-pk"
+    )
+    for certification in rows:
+        found.setdefault(certification.collector_id, []).append(certification)
+    return found
 
 
 def holds_valid_certification(collector: User, *, now: datetime) -> bool:

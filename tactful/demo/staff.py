@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import existing_usernames
 from tactful.accounts.services import create_staff_user
+from tactful.contacts.services import certify_collector
 from tactful.errors import Conflict, NotFound
 
 DEMO_PASSWORD = "tactful-demo"
 DEMO_ACTOR = "demo-seed"
+DEMO_CERTIFICATE = "DEMO-CERT-0001"
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def create_demo_staff() -> list[str]:
 def _create(staff: DemoStaff) -> None:
     # The demo administrator is a superuser: the role groups carry no model permissions,
     # and without them the Django admin would show nothing.
-    create_staff_user(
+    user = create_staff_user(
         username=staff.username,
         password=DEMO_PASSWORD,
         roles=[staff.role],
@@ -74,6 +78,16 @@ def _create(staff: DemoStaff) -> None:
         superuser=staff.superuser,
         actor=DEMO_ACTOR,
     )
+    if staff.role is Role.COLLECTOR:
+        # The demo's collector holds a certificate, so the gate lets them collect.
+        now = timezone.now()
+        certify_collector(
+            collector=user,
+            certificate_number=DEMO_CERTIFICATE,
+            valid_from=now - timedelta(days=1),
+            valid_until=now + timedelta(days=365),
+            actor=DEMO_ACTOR,
+        )
 
 
 @dataclass(frozen=True)

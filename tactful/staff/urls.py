@@ -11,4 +11,5 @@ urlpatterns = [
     path("rights/", include("tactful.staff.rights_desk.urls")),
     path("plan/", include("tactful.staff.plan.urls")),
     path("notices/", include("tactful.staff.notices.urls")),
+    path("certifications/", include("tactful.staff.certifications.urls")),
 ]

@@ -119,6 +119,7 @@ PAGES: dict[str, str] = {
     "staff:rights-desk": "GET →staff →staff 403 403 ok ok",
     "staff:notices": "GET →staff →staff 403 403 ok ok",
     "staff:notice": "GET →staff →staff 403 403 404 404",
+    "staff:certifications": "GET →staff →staff 403 403 ok ok",
     "staff:rights-request": "GET →staff →staff 403 403 404 404",
     "staff:rights-reveal": "POST →staff →staff 403 403 404 404",
     "staff:rights-complete": "POST →staff →staff 403 403 404 404",

@@ -41,6 +41,7 @@ COMPLAINTS = StaffLink(_("Complaints"), "staff:complaints")
 PHONE_COMPLAINT = StaffLink(_("Record a complaint made by phone"), "staff:complaint-new")
 RIGHTS_DESK = StaffLink(_("Data-subject rights requests"), "staff:rights-desk")
 NOTICES = StaffLink(_("Consent notices"), "staff:notices")
+CERTIFICATIONS = StaffLink(_("Collectors' certificates"), "staff:certifications")
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
@@ -67,7 +68,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You review quality findings and complaints, approve rule changes and prepare "
             "reports for regulators."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK, NOTICES),
+        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK, NOTICES, CERTIFICATIONS),
     ),
     StaffArea(
         role=Role.ADMIN,
@@ -82,6 +83,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             COMPLAINTS,
             RIGHTS_DESK,
             NOTICES,
+            CERTIFICATIONS,
         ),
     ),
 )
