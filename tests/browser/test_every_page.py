@@ -295,6 +295,7 @@ def test_the_complaint_desk_reads_right_in_every_language_on_a_phone(live_server
         f"{reverse('staff:complaints')}?assignee=me&risk=due_soon",
         reverse("staff:complaint-new"),
         reverse("staff:complaint-reports"),
+        reverse("staff:certifications"),
         *(reverse("staff:complaint", args=[c.reference]) for c in complaints),
         *(reverse("public:complaint-status", args=[c.reference]) for c in complaints),
     ]
