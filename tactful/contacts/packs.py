@@ -18,8 +18,9 @@ from django.utils import translation
 
 from tactful.policy import CompiledPack, load_pack
 from tactful.policy.next_allowed import Window
-from tactful.policy.packs import read_pack_file
-from tactful.policy.schema import PackSpec, UnknownPack
+from tactful.policy.pack_digests import SHIPPED, content_digest
+from tactful.policy.packs import PACK_DIRECTORY, read_pack_file
+from tactful.policy.schema import PackError, PackSpec, UnknownPack
 from tactful.policy.types import Language
 
 # The pack whose terms serve records of a pack no longer shipped: the strictest.
@@ -35,6 +36,31 @@ def configured_pack() -> CompiledPack:
 @lru_cache(maxsize=8)
 def _pack(name: str, override: str | None) -> CompiledPack:
     return load_pack(name, override=override)
+
+
+def configured_pack_problem() -> str | None:
+    """Why the configured pack, as its file now stands on disk, would not load; None if it would.
+
+    Unlike `configured_pack` (compiled once per process) this reads the file again, so a
+    file changed under a running server is noticed.
+    """
+    name = settings.GATE_PACK
+    path = PACK_DIRECTORY / f"{name}.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return f"{path.name} cannot be read"
+    if content_digest(text) != SHIPPED.get(name):
+        return f"{path.name} is not the pack Tactful ships"
+    try:
+        configured_pack()
+    except PackError as error:
+        return str(error)
+    return None
+
+
+def configured_pack_digest() -> str:
+    return SHIPPED.get(settings.GATE_PACK, "")
 
 
 def pack_file(name: str) -> PackSpec:

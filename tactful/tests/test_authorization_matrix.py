@@ -47,6 +47,9 @@ PAGES: dict[str, str] = {
     "public:home": "GET ok ok ok ok ok ok",
     "public:demo-outbox": "GET 404 404 404 404 404 404",
     "public:help": "GET ok ok ok ok ok ok",
+    "public:healthz": "GET ok ok ok ok ok ok",
+    # Open to all; 503 here because the test keys are derived from SECRET_KEY (not ready).
+    "public:readyz": "GET 503 503 503 503 503 503",
     "public:demo-checkout": "GET 404 404 404 404 404 404",
     "public:verify": "GET ok ok ok ok ok ok",
     "public:verify-stop": "POST ok ok ok ok ok ok",
