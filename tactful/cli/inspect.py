@@ -73,6 +73,16 @@ def _add_train(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument("--cold", help="directory with COLD's train.csv and dev.csv")
     train.add_argument("--output", required=True, help="where to write the model (JSON)")
     train.set_defaults(handler=handle_train)
+    embedding = commands.add_parser(
+        "train-embedding",
+        help="train the embedding layer on the independent authors' lines",
+        description=(
+            "Embed the lines of tactful/inspection/data/authors/, measure the rules fused with "
+            "the classifiers on each author held out in turn, fit on every author, write JSON."
+        ),
+    )
+    embedding.add_argument("--output", required=True, help="where to write the model (JSON)")
+    embedding.set_defaults(handler=handle_train_embedding)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -80,7 +90,11 @@ def _add_train(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def handle_text(args: argparse.Namespace) -> int:
     """Check every line of the input; return 2 if any line was malformed, else 0."""
-    checker = TextChecker(model=AbuseModel.load() if args.model else None)
+    checker = (
+        TextChecker(model=AbuseModel.load(), embedding=_embedding())
+        if args.model
+        else TextChecker()
+    )
     try:
         stream = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
     except OSError as error:
@@ -91,6 +105,12 @@ def handle_text(args: argparse.Namespace) -> int:
     finally:
         if stream is not sys.stdin:
             stream.close()
+
+
+def _embedding() -> Any:
+    from tactful.inspection.embedding import EmbeddingModel, shipped_model_available
+
+    return EmbeddingModel.load() if shipped_model_available() else None
 
 
 def inspect_lines(
@@ -178,6 +198,41 @@ def handle_train(args: argparse.Namespace) -> int:
     model = build_model(load_devset(), cold, progress=progress)
     model.save(Path(args.output))
     print(f"wrote {args.output}: {len(model.weights)} n-grams, threshold {model.threshold}")
+    return 0
+
+
+def handle_train_embedding(args: argparse.Namespace) -> int:
+    from tactful.inspection.devset import load_authors
+    from tactful.inspection.embedding_training import LABELS, train
+
+    checker = TextChecker()
+
+    def rules(example: Any) -> set[str]:
+        found = checker.inspect(example.text, example.recipient_role)
+        return set(found.labels) | set(found.signal_kinds)
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    model, report = train(load_authors(), rules, progress=progress)
+    model.save(Path(args.output))
+    print(f"{'label':>24} {'rules recall':>12} {'fused recall':>12} {'fused precision':>15}")
+    for label in LABELS:
+        rule, fused = report.rules[label], report.fused[label]
+        print(f"{label:>24} {rule.recall:>12.2f} {fused.recall:>12.2f} {fused.precision:>15.2f}")
+    figures = model.metadata["cross_author"]
+    print(
+        f"cross-author: violations macro F1 {figures['violations_macro_f1_fused']} "
+        f"(rules {figures['violations_macro_f1_rules']}), signals macro F1 "
+        f"{figures['signals_macro_f1_fused']} (rules {figures['signals_macro_f1_rules']}), "
+        f"clean lines flagged {figures['clean_lines_flagged']:.1%}, "
+        f"no-signal lines flagged {figures['no_signal_lines_flagged']:.1%}"
+    )
+    print(
+        "per held-out author, violations macro F1: "
+        + ", ".join(f"{name} {value:.2f}" for name, value in report.per_author.items())
+    )
+    print(f"wrote {args.output}")
     return 0
 
 

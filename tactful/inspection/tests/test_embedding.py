@@ -1,0 +1,63 @@
+"""The embedding layer: the shipped model, its fusion with the rules, and its training."""
+
+from __future__ import annotations
+
+import pytest
+
+from tactful.inspection import TextChecker
+from tactful.inspection.devset import load_authors
+from tactful.inspection.embedding import EmbeddingModel
+from tactful.inspection.embedding_training import LABELS, train
+
+
+@pytest.fixture(scope="module")
+def model():
+    return EmbeddingModel.load()
+
+
+def test_the_shipped_model_has_a_classifier_and_threshold_per_label(model):
+    assert set(model.classifiers) == set(LABELS)
+    for classifier in model.classifiers.values():
+        assert 0 < classifier.threshold < 1
+        assert classifier.weights.shape == (384 + 3,)
+    figures = model.metadata["cross_author"]
+    # Written when it was trained: measured on authors held out, never on its own lines.
+    assert figures["violations_macro_f1_fused"] > figures["violations_macro_f1_rules"]
+    assert figures["signals_macro_f1_fused"] > figures["signals_macro_f1_rules"]
+
+
+def test_fused_findings_cover_the_whole_text_and_never_disclose_to_the_debtor(model):
+    checker = TextChecker(embedding=model)
+    text = "你妈今天几点下班我们都清楚，让她路上注意安全。"
+    found = checker.inspect(text, "debtor")
+    for finding in found.findings:
+        assert finding.category != "third_party_disclosure"
+        if finding.source == "model":
+            assert (finding.start, finding.end) == (0, len(text))
+
+
+def test_the_layer_only_adds_to_the_rules(model):
+    rules = TextChecker()
+    fused = TextChecker(embedding=model)
+    for line in load_authors()["author-a"][:40]:
+        alone = set(rules.inspect(line.text, line.recipient_role).labels)
+        together = set(fused.inspect(line.text, line.recipient_role).labels)
+        assert alone <= together
+
+
+def test_training_measures_each_author_held_out_and_fits_on_all():
+    authors = {name: lines[::40] for name, lines in list(load_authors().items())[:3]}
+    checker = TextChecker()
+
+    def rules(example):
+        found = checker.inspect(example.text, example.recipient_role)
+        return set(found.labels) | set(found.signal_kinds)
+
+    model, report = train(authors, rules, progress=lambda message: None)
+
+    assert set(report.per_author) == set(authors)
+    assert set(model.classifiers) == set(LABELS)
+    assert model.metadata["fitted_on"] == {name: len(lines) for name, lines in authors.items()}
+    assert report.clean_lines + sum(
+        1 for lines in authors.values() for line in lines if line.labels
+    ) == sum(len(lines) for lines in authors.values())
