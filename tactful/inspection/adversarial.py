@@ -46,6 +46,14 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
+_NOT_CHINESE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]+")
+
+
+def chinese_only(text: str) -> str:
+    """The Chinese characters and punctuation of `text`, each other run replaced by a space."""
+    return _NOT_CHINESE.sub(" ", text)
+
+
 @cache
 def _latin_of(character: str) -> str:
     if not _LOOK_ALIKE_SCRIPTS.match(character):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tactful.inspection.adversarial import has_han, latin_skeleton, unreadable
+from tactful.inspection.adversarial import chinese_only, has_han, latin_skeleton, unreadable
 from tactful.inspection.detectors import Hit, LexiconMatcher, PatternMatcher, counts
 from tactful.inspection.embedding import EmbeddingModel
 from tactful.inspection.model import AbuseModel
@@ -98,7 +98,9 @@ class TextChecker:
         self, skeleton: str, text: str, *, non_party: bool
     ) -> tuple[Finding, ...]:
         """Chinese written backwards (再不还钱 as 钱还不再): the violations it holds, if any."""
-        backwards = normalise(skeleton[::-1])
+        # Only the Chinese is read backwards: a reversed code or word of Latin letters
+        # ("TBED" in a random reference) must not spell anything.
+        backwards = normalise(chinese_only(skeleton)[::-1])
         hits = self._standing_hits(backwards.text, non_party=non_party)
         labels = sorted({hit.rule.label for hit in hits if not hit.rule.is_signal})
         return tuple(_whole(text, label, "adversarial.reversed") for label in labels)
