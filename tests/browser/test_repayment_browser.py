@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from tactful.loans.selectors import borrower_today
 from tactful.repayment.models import Acceptance, DebitMandate, HardshipPause, PromiseToPay
 from tactful.repayment.payments import FakeProcessor, use_payment_port
 from tactful.testing.personas import FIRST_PHONE, make_borrower, make_overdue_loan
@@ -98,7 +99,9 @@ def test_a_borrower_gets_help_to_repay_on_a_phone(live_server, phone_page, sms_o
         # 4. A promise to pay.
         page.goto(f"{live_server.url}/portal/help/loans/{plan.reference}/promise/")
         page.get_by_label("您将还多少？").fill("500")
-        page.get_by_label("在哪天之前？").fill(timezone.now().date().isoformat())
+        # The borrower's own today: in the zone where it is day now, it may be tomorrow in UTC.
+        today = borrower_today(borrower, now=timezone.now())
+        page.get_by_label("在哪天之前？").fill(today.isoformat())
         page.get_by_role("button", name="保存我的还款承诺").click()
         expect(page.locator('tr[data-state="pending"]')).to_be_visible()
         assert PromiseToPay.objects.get().amount == 500
