@@ -27,6 +27,11 @@ class User(AbstractUser):
     )
 
     @property
+    def audit_actor(self) -> str:
+        """How the audit trail and the records' `actor` fields name this member of staff."""
+        return f"user:{self.pk}"
+
+    @property
     def zone(self) -> ZoneInfo:
         name = self.time_zone if is_iana_zone(self.time_zone) else settings.SCHEDULE_TIME_ZONE
         return ZoneInfo(name)

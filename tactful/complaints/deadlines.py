@@ -150,7 +150,11 @@ class Standing(Enum):
     OVERDUE = "overdue"
 
 
-def standing(due: date, today: date, warn_days: int = 2) -> Standing:
+# A complaint this many days or fewer from its deadline is due soon (escalated, shown at risk).
+DUE_SOON_DAYS = 2
+
+
+def standing(due: date, today: date, warn_days: int = DUE_SOON_DAYS) -> Standing:
     """Tell whether a complaint due on `due` is on time, due within `warn_days`, or late."""
     if today > due:
         return Standing.OVERDUE

@@ -97,7 +97,7 @@ def filtered_queue(chosen: QueueFilter, *, today: date) -> FilteredQueue:
 
 def _risk(risk: str, today: date) -> Q:
     open_now = Q(status__in=OPEN_STATUSES)
-    soon = today + timedelta(days=2)
+    soon = today + timedelta(days=deadlines.DUE_SOON_DAYS)
     if risk == deadlines.Standing.OVERDUE.value:
         return open_now & Q(due_on__lt=today)
     if risk == deadlines.Standing.DUE_SOON.value:
@@ -200,10 +200,6 @@ def open_question(complaint: Complaint) -> Reply | None:
     )
 
 
-def reply_of(complaint: Complaint, pk: int) -> Reply | None:
-    return complaint.replies.filter(pk=pk).first()
-
-
 def coaching_of(complaint: Complaint) -> list[CoachingTask]:
     return list(complaint.coaching.select_related("collector").order_by("created_at", "pk"))
 
@@ -248,17 +244,22 @@ def investigation_file(complaint: Complaint) -> InvestigationFile:
         ).order_by("attempt__requested_at")
     ]
     evidence = [Evidence(attempt, _recordings(attempt)) for attempt in attempts]
-    collectors = sorted(
-        {attempt.collector.username for attempt in attempts if attempt.collector is not None}
-    )
     return InvestigationFile(
         complaint=complaint,
         evidence=evidence,
-        collectors=collectors,
+        collectors=collectors_involved(complaint),
         events=list(complaint.events.order_by("at", "pk")),
         holds=list(complaint.holds.select_related("hold__lift", "hold__loan").order_by("pk")),
         remediations=list(complaint.remediations.order_by("recorded_at", "pk")),
     )
+
+
+def collectors_involved(complaint: Complaint) -> list[str]:
+    """The usernames of the collectors of the contacts the complaint concerns, sorted."""
+    names = complaint.attempts.filter(attempt__collector__isnull=False).values_list(
+        "attempt__collector__username", flat=True
+    )
+    return sorted(set(names))
 
 
 def _recordings(attempt: ContactAttempt) -> list[Recording]:

@@ -18,8 +18,8 @@ from django.utils import translation
 
 from tactful.policy import CompiledPack, load_pack
 from tactful.policy.next_allowed import Window
-from tactful.policy.pack_digests import SHIPPED, content_digest
-from tactful.policy.packs import PACK_DIRECTORY, read_pack_file
+from tactful.policy.pack_digests import SHIPPED
+from tactful.policy.packs import read_pack_file, reread_pack_file
 from tactful.policy.schema import PackError, PackSpec, UnknownPack
 from tactful.policy.types import Language
 
@@ -44,16 +44,11 @@ def configured_pack_problem() -> str | None:
     Unlike `configured_pack` (compiled once per process) this reads the file again, so a
     file changed under a running server is noticed.
     """
-    name = settings.GATE_PACK
-    path = PACK_DIRECTORY / f"{name}.yaml"
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        return f"{path.name} cannot be read"
-    if content_digest(text) != SHIPPED.get(name):
-        return f"{path.name} is not the pack Tactful ships"
-    try:
+        reread_pack_file(settings.GATE_PACK)
         configured_pack()
+    except OSError:
+        return f"{settings.GATE_PACK}.yaml cannot be read"
     except PackError as error:
         return str(error)
     return None

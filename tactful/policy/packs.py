@@ -100,8 +100,18 @@ def read_pack_file(name: str) -> PackSpec:
     return _read_pack_file(name)
 
 
+def reread_pack_file(name: str) -> PackSpec:
+    """Read and validate the pack `name` from disk again, past the cache: a file changed
+    under a running process is noticed (readiness probes)."""
+    return _pack_from_disk(name)
+
+
 @lru_cache(maxsize=64)
 def _read_pack_file(name: str) -> PackSpec:
+    return _pack_from_disk(name)
+
+
+def _pack_from_disk(name: str) -> PackSpec:
     if name not in pack_names():
         raise UnknownPack(f"{name}.yaml", f"no such pack; known packs: {', '.join(pack_names())}")
     path = PACK_DIRECTORY / f"{name}.yaml"

@@ -40,7 +40,6 @@ from tactful.complaints.services.remediation import (
 from tactful.complaints.services.replies import (
     APOLOGY_TEMPLATE_VERSION,
     answer_information_request,
-    message_text,
     request_information,
     send_apology,
     send_due_replies,
@@ -83,7 +82,6 @@ __all__ = [
     "extend_deadline",
     "file_complaint",
     "lift_holds",
-    "message_text",
     "open_complaint_from_finding",
     "propose_rule",
     "prove_complainant_phone",

@@ -80,7 +80,7 @@ def _required_note(text: str, name: str) -> str:
 
 
 def _user(user: User) -> str:
-    return f"user:{user.pk}"
+    return user.audit_actor
 
 
 def _remediation(

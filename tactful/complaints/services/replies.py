@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from tactful.accounts.models import User
+from tactful.complaints import selectors
 from tactful.complaints.models import (
     Complaint,
     EventKind,
@@ -25,7 +26,6 @@ from tactful.complaints.models import (
     Reply,
     ReplyKind,
     Resolution,
-    Status,
 )
 from tactful.complaints.services._common import (
     MAX_NOTE,
@@ -40,7 +40,6 @@ from tactful.contacts.services import send_sms_with_permit as send_with_permit
 from tactful.errors import Conflict, InvalidInput
 
 APOLOGY_TEMPLATE_VERSION = "2026.1"
-OPEN_STATUSES = (Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING)
 _MESSAGE_PURPOSES = {
     ReplyKind.APOLOGY: "complaint_apology",
     ReplyKind.INFORMATION_REQUEST: "complaint_information_request",
@@ -57,7 +56,7 @@ def send_apology(*, complaint: Complaint, actor: User, now: datetime | None = No
     _ensure_officer(actor)
     if complaint.resolution not in (Resolution.UPHELD, Resolution.PARTLY_UPHELD):
         raise Conflict("not_upheld", "an apology follows an upheld complaint")
-    if complaint.replies.filter(kind=ReplyKind.APOLOGY, send_at__isnull=False).exists():
+    if selectors.waiting_apology(complaint) is not None:
         raise Conflict("already_waiting", "an apology is already waiting to be sent")
     return _ask(complaint, ReplyKind.APOLOGY, "", actor, now or timezone.now())
 
@@ -72,7 +71,7 @@ def request_information(
     """
     _ensure_officer(actor)
     question = _required_note(question, "question")
-    if complaint.status not in OPEN_STATUSES:
+    if complaint.status not in selectors.OPEN_STATUSES:
         raise Conflict("wrong_status", "questions are asked while the complaint is open")
     return _ask(complaint, ReplyKind.INFORMATION_REQUEST, question, actor, now or timezone.now())
 

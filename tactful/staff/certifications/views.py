@@ -65,7 +65,7 @@ def _record(form: CertificateForm, user: User) -> bool:
             certificate_number=form.cleaned_data["certificate_number"],
             valid_from=_start_of(form.cleaned_data["valid_from"], zone),
             valid_until=_start_of(form.cleaned_data["valid_until"] + timedelta(days=1), zone),
-            actor=f"user:{user.pk}",
+            actor=user.audit_actor,
         )
     except InvalidInput:
         form.add_error(None, _("The certificate could not be recorded: check its number and days."))

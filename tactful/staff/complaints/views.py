@@ -88,7 +88,7 @@ def _file_phone_complaint(
         submission_key=form.cleaned_data.get("submission_token") or None,
     )
     try:
-        complaint = services.file_complaint(intake=intake, actor=f"user:{_user(request).pk}")
+        complaint = services.file_complaint(intake=intake, actor=_user(request).audit_actor)
     except InvalidInput as error:
         for name, problem in error.fields.items():
             form.add_error(name if name in form.fields else None, problem)
@@ -181,7 +181,7 @@ def _case_page(
     file = selectors.investigation_file(complaint)
     steps = [
         (step, bound if name == bound_step and bound is not None else _form(name, complaint))
-        for name, step in _open_steps(complaint, user, file.collectors)
+        for name, step in _open_steps(complaint, user)
     ]
     context = {
         "file": file,
@@ -195,7 +195,7 @@ def _case_page(
         "closure_request": selectors.closure_request(complaint),
         "actors": actor_names(event.actor for event in file.events),
         "viewable": VIEWABLE_TYPES,
-        "me": _actor(user),
+        "me": user.audit_actor,
         "steps": steps,
     }
     return render(request, "staff/complaints/investigation.html", context, status=status)
@@ -220,7 +220,7 @@ def attachment(request: HttpRequest, reference: UUID, pk: int) -> HttpResponse:
         raise Http404("the stored file is not the one received")
     view = request.GET.get("view") == "1" and row.content_type in VIEWABLE_TYPES
     record_event(
-        actor=f"user:{_user(request).pk}",
+        actor=_user(request).audit_actor,
         action="complaint.attachment_opened",
         target=row,
         payload={"complaint": complaint.number, "viewed": view},
@@ -490,7 +490,7 @@ def _form(name: str, complaint: Complaint, data: Any = None) -> Form:
 
 def _collectors_for(complaint: Complaint) -> list[str]:
     """The collectors of the complaint's contacts first, then every other collector."""
-    involved = selectors.investigation_file(complaint).collectors
+    involved = selectors.collectors_involved(complaint)
     others = sorted(
         user.username
         for user in staff_with_roles((Role.COLLECTOR,))
@@ -499,7 +499,7 @@ def _collectors_for(complaint: Complaint) -> list[str]:
     return [*involved, *others]
 
 
-def _open_steps(complaint: Complaint, user: User, collectors: list[str]) -> list[tuple[str, Step]]:
+def _open_steps(complaint: Complaint, user: User) -> list[tuple[str, Step]]:
     """The steps valid in the complaint's state, in the order an officer takes them."""
     state = complaint.status
     open_now = state in selectors.OPEN_STATUSES
@@ -522,18 +522,15 @@ def _open_steps(complaint: Complaint, user: User, collectors: list[str]) -> list
         "waiver": upheld and has_loan,
         "compensation": upheld and has_loan,
         "correction": upheld,
-        "coaching": upheld and bool(collectors or staff_with_roles((Role.COLLECTOR,))),
+        "coaching": upheld and staff_with_roles((Role.COLLECTOR,)).exists(),
         "propose_rule": upheld,
-        "close": state == Status.RESOLVED and (request is None or request.actor != _actor(user)),
+        "close": state == Status.RESOLVED
+        and (request is None or request.actor != user.audit_actor),
         "reopen": state in (Status.RESOLVED, Status.CLOSED),
         "extend": open_now and selectors.next_extension(complaint) is not None,
         "lift_holds": any(not hasattr(link.hold, "lift") for link in complaint.holds.all()),
     }
     return [(name, STEPS[name]) for name in STEPS if valid[name]]
-
-
-def _actor(user: User) -> str:
-    return f"user:{user.pk}"
 
 
 @require_safe

@@ -51,7 +51,7 @@ def test_readyz_fails_when_the_database_is_down(ready_settings, monkeypatch):
 
 def test_readyz_fails_when_the_pack_on_disk_is_not_the_one_shipped(ready_settings, monkeypatch):
     changed = {**pack_digests.SHIPPED, ready_settings.GATE_PACK: "0" * 64}
-    monkeypatch.setattr("tactful.contacts.packs.SHIPPED", changed)
+    monkeypatch.setattr("tactful.policy.packs.SHIPPED", changed)
     answer = Client().get("/readyz")
     assert answer.status_code == 503
     assert answer.json()["checks"]["rule_pack"] is False
