@@ -5,12 +5,18 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/inspection_authors.py            # rules and rules + model
     .venv/bin/python benchmarks/inspection_authors.py --misses 5 # and five misses per label
+    .venv/bin/python benchmarks/inspection_authors.py --embedding  # + the embedding layer (~3 min)
 
 For each author (tactful/inspection/data/authors/<author>.jsonl) and for all of them, prints
 recall and precision per violation label and per signal, the macro F1 of the violations and
 of the signals (English lines apart), the share of clean lines flagged and of lines without a
 signal given one. Draws the per-author recall of each label into benchmarks/output/ when
 matplotlib is installed.
+
+With --embedding it also measures the embedding layer nested cross-author, exactly as
+`tactful inspect train-embedding` fits it (each author held out in turn, thresholds chosen on
+the others; the shipped model is never scored on lines it was fitted on), and its speed:
+one line at a time (p50) and in batches.
 """
 
 from __future__ import annotations
@@ -57,12 +63,60 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.misses:
             _misses(report, args.misses)
     _draw(recalls)
+    if args.embedding:
+        _embedding_figures(authors, checkers["rules"])
     return 0
+
+
+def _embedding_figures(authors: dict[str, list[Example]], rules_checker: TextChecker) -> None:
+    import statistics
+    import time
+
+    from tactful.inspection.embedding import EmbeddingModel, embed
+    from tactful.inspection.embedding_training import LABELS, train
+
+    def rules(example: Example) -> set[str]:
+        found = rules_checker.inspect(example.text, example.recipient_role)
+        return set(found.labels) | set(found.signal_kinds)
+
+    print("\n=== rules + embedding layer, each author held out in turn ===")
+    _, report = train(authors, rules, progress=lambda message: None)
+    print(f"{'label':>24} {'rules recall':>12} {'fused recall':>12} {'fused precision':>15}")
+    for label in LABELS:
+        rule, fused = report.rules[label], report.fused[label]
+        print(f"{label:>24} {rule.recall:>12.2f} {fused.recall:>12.2f} {fused.precision:>15.2f}")
+    print(
+        f"violations macro F1 {report.macro_f1(report.fused, False):.2f} "
+        f"(rules {report.macro_f1(report.rules, False):.2f}); signals macro F1 "
+        f"{report.macro_f1(report.fused, True):.2f} "
+        f"(rules {report.macro_f1(report.rules, True):.2f}); "
+        f"clean lines flagged {report.clean_flagged / report.clean_lines:.1%}; "
+        f"no-signal lines flagged {report.calm_flagged / report.calm_lines:.1%}"
+    )
+    held_out = ", ".join(f"{author} {f1:.2f}" for author, f1 in report.per_author.items())
+    print(f"per held-out author, violations macro F1: {held_out}")
+    fused_checker = TextChecker(embedding=EmbeddingModel.load())
+    lines = [example for examples in authors.values() for example in examples][:200]
+    single = []
+    for line in lines[:50]:
+        started = time.perf_counter()
+        fused_checker.inspect(line.text, line.recipient_role)
+        single.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    embed([line.text for line in lines])
+    batched = len(lines) / (time.perf_counter() - started)
+    print(
+        f"fused checker, one line: p50 {statistics.median(single) * 1000:.0f} ms; "
+        f"embedding in batches: {batched:.0f} lines/s"
+    )
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--misses", type=int, default=0, help="print N misses per label")
+    parser.add_argument(
+        "--embedding", action="store_true", help="also measure the embedding layer (~3 min)"
+    )
     return parser.parse_args(argv)
 
 
