@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tactful.complaints",
     "tactful.repayment",
     "tactful.treatments",
+    "tactful.casework",
     "tactful.scheduling",
     "tactful.web",
     "tactful.public",
@@ -274,6 +275,8 @@ TASKS = {
 }
 
 SMS_BACKEND = env.choice("SMS_BACKEND", "outbox", ("outbox",))
+# The dialer behind the voice port (tactful/contacts/channels/voice.py).
+VOICE_BACKEND = env.choice("VOICE_BACKEND", "outbox", ("outbox",))
 # Every one-time code (sign-in, plan acceptance, third parties, complainants): its lifetime,
 # and the wrong guess that kills it. BORROWER_CODE_* are the older names, still read.
 ONE_TIME_CODE_MINUTES = env.integer(

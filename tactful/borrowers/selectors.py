@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from tactful.borrowers.models import (
     CORRECTION_ATTRIBUTES,
@@ -96,3 +96,13 @@ def correctable_value(borrower: Borrower, field: str) -> str:
 def locked_borrower(pk: int) -> Borrower:
     """Return the borrower `pk`, its row locked until the caller's transaction ends."""
     return Borrower.objects.select_for_update().get(pk=pk)
+
+
+def primary_zone_column(borrower_path: str) -> Subquery:
+    """A subquery for rows that reach a borrower by `borrower_path`: their primary number's zone.
+
+    With the borrower's own override, it gives `Borrower.time_zone` for a page of rows in
+    one query, without reading (and decrypting) the numbers.
+    """
+    primary = PhoneNumber.objects.filter(borrower=OuterRef(borrower_path), is_primary=True)
+    return Subquery(primary.values("time_zone")[:1])

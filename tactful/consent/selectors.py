@@ -190,3 +190,8 @@ def _states(events: QuerySet[ConsentEvent], now: datetime) -> list[ConsentState]
 
 def _grants(event: ConsentEvent, now: datetime) -> bool:
     return event.action == Action.GRANT and (event.expires_at is None or event.expires_at > now)
+
+
+def contact_number(contact: EmergencyContact) -> str:
+    """Return the emergency contact's number in full (for the message Tactful sends them)."""
+    return decrypt(contact.phone_encrypted)

@@ -10,6 +10,7 @@ from tactful.contacts.models import (
     Hold,
     HoldLift,
     OptOut,
+    OutboxCall,
     Recipient,
 )
 
@@ -65,3 +66,8 @@ class OptOutAdmin(ReadOnlyAdmin):
 class CollectorCertificationAdmin(ReadOnlyAdmin):
     list_display = ("collector", "certificate_number", "valid_from", "valid_until")
     search_fields = ("certificate_number", "collector__username")
+
+
+@admin.register(OutboxCall)
+class OutboxCallAdmin(ReadOnlyAdmin):
+    list_display = ("verification_code", "purpose", "placed_at")

@@ -279,3 +279,21 @@ class ContactOutcome(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.outcome} for {self.attempt_id}"
+
+
+class OutboxCall(models.Model):
+    """A call the demo's fake dialer 'placed' (`channels/outbox.py`); the number is masked."""
+
+    to = models.CharField(max_length=20, help_text="The number called, masked.")
+    verification_code = models.CharField(max_length=8)
+    purpose = models.CharField(max_length=12)
+    language = models.CharField(max_length=8)
+    placed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outbox call")
+        verbose_name_plural = _("outbox calls")
+        ordering: ClassVar[list[str]] = ["-placed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"call {self.verification_code} at {self.placed_at:%Y-%m-%d %H:%M}"

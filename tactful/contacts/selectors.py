@@ -233,3 +233,37 @@ def latest_loan(borrower: Borrower) -> Loan | None:
 def loans_of(borrower: Borrower) -> QuerySet[Loan]:
     """Return the borrower's loans, the most recently disbursed first."""
     return loans_of_borrower(borrower.pk).order_by("-disbursed_on", "-pk")
+
+
+def hold_kinds_of_loans(loans: Iterable[Loan], *, now: datetime) -> dict[int, list[str]]:
+    """Return, per loan id, the kinds of hold in force at `now` on it or its borrower's numbers.
+
+    One query for a whole page of loans (the collector's worklist).
+    """
+    by_borrower: dict[int, list[int]] = {}
+    for loan in loans:
+        by_borrower.setdefault(loan.borrower_id, []).append(loan.pk)
+    loan_ids = [pk for pks in by_borrower.values() for pk in pks]
+    rows = (
+        Hold.objects.filter(Q(loan_id__in=loan_ids) | Q(recipient__borrower_id__in=by_borrower))
+        .filter(starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
+        .values_list("kind", "loan_id", "recipient__borrower_id")
+    )
+    kinds: dict[int, list[str]] = {pk: [] for pk in loan_ids}
+    for kind, loan_id, borrower_id in rows:
+        reached = [loan_id] if loan_id is not None else by_borrower.get(borrower_id, [])
+        for pk in reached:
+            if kind not in kinds[pk]:
+                kinds[pk].append(kind)
+    return kinds
+
+
+def attempts_about_loan(loan: Loan, *, limit: int = 200) -> QuerySet[ContactAttempt]:
+    """Return the permits about `loan` or to its borrower's recipients, newest first."""
+    return (
+        ContactAttempt.objects.filter(Q(loan=loan) | Q(recipient__borrower_id=loan.borrower_id))
+        .select_related("recipient__phone_number", "collector", "outcome", "loan")
+        .order_by("-requested_at", "-pk")[:limit]
+    )

@@ -237,9 +237,13 @@ def send_sms_with_permit(
     actor: str,
     to: str | None = None,
     requested_by_recipient: bool = False,
+    collector: User | None = None,
     now: datetime | None = None,
 ) -> ContactAttempt:
     """Ask for a permit to text `recipient`; send `body` with its code only if granted.
+
+    Without `collector` the message is Tactful's own (automated); with one, it is that
+    collector's, and the gate checks their certificate.
 
     The text leaves after the caller's transaction commits; a denial sends nothing.
     `message_purpose` names the message for the gateway (e.g. ``sign_in_code``). `to` is
@@ -252,7 +256,8 @@ def send_sms_with_permit(
             recipient=recipient,
             channel="sms",
             purpose=purpose,
-            automated=True,
+            collector=collector,
+            automated=collector is None,
             content=body,
             requested_by_recipient=requested_by_recipient,
         ),

@@ -11,6 +11,7 @@ Two day counts are kept apart on purpose (docs/repayment.md, "Two day counts"):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -422,3 +423,9 @@ def borrower_loans(borrower: Borrower) -> QuerySet[Loan]:
 
 def loan_of_borrower(borrower: Borrower, reference: UUID) -> Loan | None:
     return loans.loan_of_borrower(borrower, reference)
+
+
+def promise_days_of_loans(loan_ids: Iterable[int]) -> dict[int, date]:
+    """Return, per loan id, the day of its promise still waiting for an outcome (one query)."""
+    rows = PromiseToPay.objects.filter(loan_id__in=list(loan_ids), outcome__isnull=True)
+    return dict(rows.order_by("due_on").values_list("loan_id", "due_on"))

@@ -5,6 +5,7 @@ from django.urls import include, path
 app_name = "staff"
 urlpatterns = [
     path("", include("tactful.staff.account.urls")),
+    path("work/", include("tactful.staff.work.urls")),
     path("contacts/", include("tactful.staff.contacts.urls")),
     path("recordings/", include("tactful.staff.recordings.urls")),
     path("complaints/", include("tactful.staff.complaints.urls")),

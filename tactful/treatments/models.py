@@ -89,6 +89,8 @@ class PlanEntry(AppendOnlyModel):
     next_allowed_at = models.DateTimeField(null=True, blank=True)
     blocked_by = models.CharField(max_length=120, blank=True)
     reasons = models.CharField(max_length=120, blank=True)
+    # What was due on the loan when the plan was made (in the loan's currency).
+    amount_due = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan entry")

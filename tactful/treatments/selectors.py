@@ -41,6 +41,7 @@ def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:
     schema.update(
         account=pl.String,
         days_past_due=pl.Int64,
+        amount_due=pl.String,
         recipient_timezone=pl.String,
         holds=pl.String,
         opted_out=pl.String,
@@ -51,7 +52,8 @@ def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:
 
 
 def _account_row(loan: Loan, as_of: date, at: datetime) -> dict[str, Any] | None:
-    days = loan_status(loan, as_of=as_of).days_past_due
+    status = loan_status(loan, as_of=as_of)
+    days = status.days_past_due
     if days < 1:
         return None
     row: dict[str, Any] = behaviour_from_ledger(
@@ -62,7 +64,7 @@ def _account_row(loan: Loan, as_of: date, at: datetime) -> dict[str, Any] | None
         limit=loan.principal,
         currency=loan.currency,
     )
-    row.update(account=str(loan.pk), days_past_due=days)
+    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(status.due_now))
     row.update(_gate_columns(loan, at))
     return row
 

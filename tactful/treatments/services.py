@@ -8,6 +8,7 @@ and the pack's strategy are read from the files shipped with Tactful.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,8 @@ from tactful.treatments import selectors
 from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
 
 NIGHTLY_ACTOR = "system:nightly-plan"
+ACCOUNT = "account"
+AMOUNT_DUE = "amount_due"
 BATCH_SIZE = 2000
 
 
@@ -78,7 +81,10 @@ def build_daily_plan(*, plan_date: date, at: datetime, actor: str) -> DailyPlan:
     # The strategy of a pack is named after it (tactful/screening/strategies/<pack>.yaml).
     settings = PlanSettings(shipped_bundle(), load_strategy(pack.name), pack)
     accounts = selectors.plan_accounts_frame(as_of=plan_date, at=at)
-    plan = plan_day(accounts, settings=settings, at=at)
+    # The amount due is for the collector's worklist, not the model: kept beside the plan.
+    due = dict(zip(accounts.get_column(ACCOUNT), accounts.get_column(AMOUNT_DUE), strict=True))
+    plan = plan_day(accounts.drop(AMOUNT_DUE), settings=settings, at=at)
+    plan = plan.with_columns(pl.col(ACCOUNT).replace_strict(due, default=None).alias(AMOUNT_DUE))
     try:
         return _store(plan, settings=settings, plan_date=plan_date, at=at, actor=actor)
     except IntegrityError:
@@ -132,5 +138,6 @@ def _entry(daily: DailyPlan, row: dict[str, Any]) -> PlanEntry:
         allowed_now=row["allowed_now"],
         next_allowed_at=row["next_allowed_at"],
         blocked_by=row["blocked_by"] or "",
+        amount_due=Decimal(row[AMOUNT_DUE]) if row[AMOUNT_DUE] is not None else None,
         reasons=row["reasons"] or "",
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,20 @@ class InMemoryVoiceDialer:
         return CallResult(placed=True, provider_id=f"memory-{len(self.placed)}")
 
 
+# VOICE_BACKEND names one of these. An integration with a real dialer adds its class here.
+_BACKENDS = {"outbox": "tactful.contacts.channels.outbox.OutboxVoiceDialer"}
 _dialer: VoiceDialer | None = None
 
 
 def voice_dialer() -> VoiceDialer:
-    """Return the dialer in use; there is no default, so no call goes nowhere silently."""
-    if _dialer is None:
-        raise ImproperlyConfigured("no voice dialer is configured")
-    return _dialer
+    """Return the dialer in use: one set by `use_voice_dialer`, else the configured backend."""
+    if _dialer is not None:
+        return _dialer
+    backend: type[VoiceDialer] = import_string(_BACKENDS[settings.VOICE_BACKEND])
+    return backend()
 
 
 def use_voice_dialer(dialer: VoiceDialer | None) -> None:
-    """Route calls to `dialer` (an integration, tests, the demo); None removes it."""
+    """Route calls to `dialer` (tests); None restores the configured backend."""
     global _dialer
     _dialer = dialer

@@ -34,6 +34,7 @@ class StaffArea:
     links: tuple[StaffLink, ...] = ()
 
 
+WORKLIST = StaffLink(_("My worklist"), "staff:work")
 CONTACTS = StaffLink(_("Contacts and permits"), "staff:contacts")
 RECORDINGS = StaffLink(_("Call recordings"), "staff:recordings")
 PLAN = StaffLink(_("Today's contact plan"), "staff:plan")
@@ -51,7 +52,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You work the accounts that the strategy gave you. Tactful offers only the "
             "contacts that the rules permit at that moment."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS, PHONE_COMPLAINT),
+        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS, PHONE_COMPLAINT),
     ),
     StaffArea(
         role=Role.SUPERVISOR,
@@ -59,7 +60,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You follow your team's work, review the outcomes of contacts and coach collectors."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS),
+        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS),
     ),
     StaffArea(
         role=Role.COMPLIANCE,

@@ -1,0 +1,78 @@
+"""How other packages read casework: templates in use, who works an account, notes, calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+
+from tactful.accounts.models import User
+from tactful.casework.models import (
+    Assignment,
+    CallLog,
+    CaseNote,
+    MessageTemplate,
+    TemplatedMessage,
+)
+from tactful.loans.models import Loan
+
+
+def last_version(*, pack: str, name: str, language: str) -> int:
+    found = MessageTemplate.objects.filter(pack=pack, name=name, language=language)
+    return found.aggregate(last=Max("version"))["last"] or 0
+
+
+def templates_in_use(*, pack: str, audience: str | None = None) -> list[MessageTemplate]:
+    """Return the newest approved version of each template of `pack` (and `audience`)."""
+    approved = MessageTemplate.objects.filter(pack=pack, approval__isnull=False)
+    if audience is not None:
+        approved = approved.filter(audience=audience)
+    newest: dict[tuple[str, str], MessageTemplate] = {}
+    for template in approved.order_by("name", "language", "-version"):
+        newest.setdefault((template.name, template.language), template)
+    return list(newest.values())
+
+
+def is_usable(template: MessageTemplate) -> bool:
+    """Tell whether `template` is the newest approved version of its name and language."""
+    return any(found.pk == template.pk for found in templates_in_use(pack=template.pack))
+
+
+def all_templates(*, pack: str) -> QuerySet[MessageTemplate]:
+    return MessageTemplate.objects.filter(pack=pack).select_related(
+        "approval__approved_by", "written_by"
+    )
+
+
+def template_by_reference(reference: UUID | str) -> MessageTemplate | None:
+    try:
+        return MessageTemplate.objects.filter(reference=reference).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def assignee_of(loan: Loan) -> User | None:
+    latest = Assignment.objects.filter(loan=loan).select_related("collector").order_by("-pk")
+    found = latest.first()
+    return found.collector if found is not None else None
+
+
+def latest_assignee_column() -> Subquery:
+    """A subquery for a queryset of loans or rows with a `loan` column: its collector's id."""
+    latest = Assignment.objects.filter(loan=OuterRef("loan")).order_by("-pk")
+    return Subquery(latest.values("collector")[:1])
+
+
+def notes_of(loan: Loan) -> QuerySet[CaseNote]:
+    return CaseNote.objects.filter(loan=loan).select_related("written_by")
+
+
+def call_logs_for(attempt_ids: Iterable[int]) -> dict[int, CallLog]:
+    logs = CallLog.objects.filter(attempt_id__in=list(attempt_ids))
+    return {log.attempt_id: log for log in logs}
+
+
+def templates_for(attempt_ids: Iterable[int]) -> dict[int, MessageTemplate]:
+    uses = TemplatedMessage.objects.filter(attempt_id__in=list(attempt_ids))
+    return {use.attempt_id: use.template for use in uses.select_related("template")}
