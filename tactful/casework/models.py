@@ -19,9 +19,9 @@ from tactful.loans.models import Loan
 
 
 class TemplateLanguage(models.TextChoices):
-    ZH_HANS = "zh-hans", "简体中文"
-    ZH_HANT = "zh-hant", "繁體中文"
-    EN = "en", "English"
+    ZH_HANS = "zh-hans", _("Simplified Chinese")
+    ZH_HANT = "zh-hant", _("Traditional Chinese")
+    EN = "en", _("English")
 
 
 class TemplateAudience(models.TextChoices):

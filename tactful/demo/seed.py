@@ -33,6 +33,7 @@ from stdnum.cn import ric
 from tactful.borrowers.models import Borrower, Language
 from tactful.borrowers.selectors import borrower_by_external_id, borrowers_with_external_id_prefix
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
+from tactful.demo.casework import seed_demo_templates
 from tactful.demo.complaints import seed_demo_complaints
 from tactful.demo.histories import (
     BEHAVIOUR_WEIGHTS,
@@ -138,6 +139,7 @@ def seed_demo(
             progress(f"seeded {done}/{borrowers} borrowers ({done * 100 // borrowers}%)")
     counts = count_portfolio(seed=seed, today=day)
     staff = create_demo_staff()
+    seed_demo_templates()
     complaints = seed_demo_complaints(seed=seed, borrowers=borrowers)
     return SeedSummary(seed, day, created, counts, staff, settings.DEMO_MODE, complaints)
 

@@ -105,6 +105,8 @@ PAGES: dict[str, str] = {
     "staff:work": "GET →staff →staff ok ok 403 ok",
     "staff:work-account": "GET →staff →staff 404 404 403 404",
     "staff:work-act": "POST →staff →staff 404 404 403 404",
+    "staff:templates": "GET →staff →staff 403 ok ok ok",
+    "staff:template-approve": "POST →staff →staff 403 403 404 403",
     "staff:contacts": "GET →staff →staff ok ok ok ok",
     "staff:contacts-check": "POST →staff →staff 404 404 404 404",
     "staff:contacts-reveal": "POST →staff →staff 403 404 404 404",

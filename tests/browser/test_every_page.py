@@ -320,3 +320,59 @@ def test_the_complaint_desk_reads_right_in_every_language_on_a_phone(live_server
         crawler.wait_for_load_state()
         report += [f"{language} refused step: {p}" for p in problems_on(crawler, language, given)]
     assert report == [], "\n".join(report)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, crawler):
+    from django.test import Client
+    from django.utils import timezone
+
+    from tactful.accounts.roles import Role
+    from tactful.casework.services import approve_template, write_template
+    from tactful.testing.personas import make_staff, sign_in_staff
+    from tactful.treatments.services import build_daily_plan
+
+    borrower = move_to_daytime(make_borrower(external_id="b-work", phone=FIRST_PHONE, name="张伟"))
+    make_overdue_loan(borrower, external_id="l-work", days_ago=75)
+    now = timezone.now()
+    build_daily_plan(plan_date=now.date(), at=now, actor="test")
+    author = make_staff("li.compliance", Role.COMPLIANCE)
+    body = "您好，您的账户 {loan} 目前应还 {amount_due}。"
+    template = write_template(
+        name="reminder", language="zh-hans", audience="debtor", purpose="collection",
+        body=body, author=author,
+    )  # fmt: skip
+    supervisor = make_staff("zhou.supervisor", Role.SUPERVISOR, Role.COMPLIANCE)
+    approve_template(template=template, approver=supervisor)
+    client = Client()
+    sign_in_staff(client, supervisor)
+    crawler.context.add_cookies(
+        [
+            {"name": name, "value": morsel.value, "url": live_server.url}
+            for name, morsel in client.cookies.items()
+        ]
+    )
+    paths = [
+        f"{reverse('staff:work')}?who=all",
+        f"{reverse('staff:work')}?who=pool&treatment=review",
+        reverse("staff:work-account", args=["l-work"]),
+        reverse("staff:templates"),
+    ]
+    # People's names (masked too), the lender's product, the officers' own words, and the
+    # names of the blanks an officer types into a template.
+    blanks = ("{amount_due}", "{days_past_due}", "{loan}")
+    given = ("张伟", "张**", "消费分期", body, "您好，您的账户 l-work 目前应还", *blanks)
+    report: list[str] = []
+    for language in LANGUAGES:
+        crawler.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        for path in paths:
+            response = crawler.goto(f"{live_server.url}{path}")
+            assert response is not None
+            if response.status != 200:
+                report.append(f"{language} {path}: answered {response.status}")
+                continue
+            report += [f"{language} {path}: {p}" for p in problems_on(crawler, language, given)]
+    assert report == [], "\n".join(report)

@@ -35,6 +35,7 @@ class StaffArea:
 
 
 WORKLIST = StaffLink(_("My worklist"), "staff:work")
+TEMPLATES = StaffLink(_("Message templates"), "staff:templates")
 CONTACTS = StaffLink(_("Contacts and permits"), "staff:contacts")
 RECORDINGS = StaffLink(_("Call recordings"), "staff:recordings")
 PLAN = StaffLink(_("Today's contact plan"), "staff:plan")
@@ -60,7 +61,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You follow your team's work, review the outcomes of contacts and coach collectors."
         ),
-        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS),
+        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS, TEMPLATES),
     ),
     StaffArea(
         role=Role.COMPLIANCE,
@@ -69,7 +70,16 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You review quality findings and complaints, approve rule changes and prepare "
             "reports for regulators."
         ),
-        links=(PLAN, CONTACTS, RECORDINGS, COMPLAINTS, RIGHTS_DESK, NOTICES, CERTIFICATIONS),
+        links=(
+            PLAN,
+            CONTACTS,
+            RECORDINGS,
+            COMPLAINTS,
+            RIGHTS_DESK,
+            NOTICES,
+            CERTIFICATIONS,
+            TEMPLATES,
+        ),
     ),
     StaffArea(
         role=Role.ADMIN,
