@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_initial'),
+        ("casework", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='messagetemplate',
-            name='language',
-            field=models.CharField(choices=[('zh-hans', 'Simplified Chinese'), ('zh-hant', 'Traditional Chinese'), ('en', 'English')], max_length=8),
+            model_name="messagetemplate",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("zh-hans", "Simplified Chinese"),
+                    ("zh-hant", "Traditional Chinese"),
+                    ("en", "English"),
+                ],
+                max_length=8,
+            ),
         ),
     ]
