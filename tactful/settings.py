@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tactful.repayment",
     "tactful.treatments",
     "tactful.casework",
+    "tactful.training",
     "tactful.scheduling",
     "tactful.web",
     "tactful.public",

@@ -9,6 +9,7 @@ ids that exist nowhere, so "404" means: let through, and then nothing was found.
     ok          2xx
     →staff      redirected to the staff sign-in      →portal   to the borrower sign-in
     →rights     to the third party's start page      →/path/   redirected elsewhere
+    →quiz       to the quiz just set
     403/404/405/400  that status
 """
 
@@ -105,6 +106,9 @@ PAGES: dict[str, str] = {
     "staff:work": "GET →staff →staff ok ok 403 ok",
     "staff:work-account": "GET →staff →staff 404 404 403 404",
     "staff:work-act": "POST →staff →staff 404 404 403 404",
+    "staff:training": "GET →staff →staff ok ok 403 403",
+    "staff:quiz-start": "POST →staff →staff →quiz →quiz 403 403",
+    "staff:quiz": "GET →staff →staff 404 404 403 403",
     "staff:templates": "GET →staff →staff 403 ok ok ok",
     "staff:template-approve": "POST →staff →staff 403 403 404 403",
     "staff:contacts": "GET →staff →staff ok ok ok ok",
@@ -271,6 +275,8 @@ def _answer(response: Any) -> str:
         target = str(urlsplit(response["Location"]).path)
         signs_in = {"/staff/login/": "→staff", "/portal/sign-in/": "→portal",
                     "/admin/login/": "→admin", "/verify/rights/": "→rights"}  # fmt: skip
+        if target.startswith("/staff/training/quiz/"):
+            return "→quiz"  # a new quiz, at an address of its own
         return signs_in.get(target, "→" + target)
     return str(response.status_code)
 

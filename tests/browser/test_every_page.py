@@ -345,6 +345,12 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
     )  # fmt: skip
     supervisor = make_staff("zhou.supervisor", Role.SUPERVISOR, Role.COMPLIANCE)
     approve_template(template=template, approver=supervisor)
+    from tactful.contacts.packs import configured_pack
+    from tactful.policy.drills import DISCLOSING_TEXT, POLITE_REMINDER
+    from tactful.training.services import start_quiz
+
+    quiz = start_quiz(collector=supervisor)
+    pack = configured_pack()
     client = Client()
     sign_in_staff(client, supervisor)
     crawler.context.add_cookies(
@@ -358,11 +364,16 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         f"{reverse('staff:work')}?who=pool&treatment=review",
         reverse("staff:work-account", args=["l-work"]),
         reverse("staff:templates"),
+        reverse("staff:training"),
+        reverse("staff:quiz", args=[quiz.reference]),
     ]
+    # The pack's title and sources are shown as the pack writes them; so are a drill's texts.
+    pack_words = (pack.title, *(rule.citation for rule in pack.spec.rules))
     # People's names (masked too), the lender's product, the officers' own words, and the
     # names of the blanks an officer types into a template.
     blanks = ("{amount_due}", "{days_past_due}", "{loan}")
-    given = ("张伟", "张**", "消费分期", body, "您好，您的账户 l-work 目前应还", *blanks)
+    given = ("张伟", "张**", "消费分期", body, "您好，您的账户 l-work 目前应还", *blanks,
+             *pack_words, POLITE_REMINDER, DISCLOSING_TEXT)  # fmt: skip
     report: list[str] = []
     for language in LANGUAGES:
         crawler.context.add_cookies(

@@ -161,3 +161,58 @@ def test_a_collector_works_an_account_within_what_the_rules_allow(
         assert _fits(page), "the night account overflows"
     finally:
         context.close()
+
+
+QUIZ_WORDS = {
+    "zh-hans": {"take": "参加测验", "hand_in": "提交答案", "passed": "通过",
+                "yes": "可以，规则允许", "no": "不可以，规则不允许", "call": "现在拨打",
+                "none": "你还没有有效证书"},
+    "en": {"take": "Take the quiz", "hand_in": "Hand in my answers", "passed": "Passed",
+           "yes": "Yes, the rules allow it", "no": "No, the rules do not allow it",
+           "call": "Call now", "none": "You hold no valid certificate"},
+}  # fmt: skip
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "viewport"),
+    [("zh-hans", PHONE), ("en", DESKTOP)],
+    ids=["zh-hans-390", "en-desktop"],
+)
+def test_a_new_collector_passes_the_quiz_and_may_then_call(
+    live_server, phone_page, language, viewport
+):
+    from playwright.sync_api import expect
+
+    from tactful.training.models import QuizAttempt
+
+    words = QUIZ_WORDS[language]
+    newcomer = make_staff("zhao.newcomer", Role.COLLECTOR)
+    borrower = move_to_daytime(make_borrower(external_id="b-quiz", phone=FIRST_PHONE))
+    make_overdue_loan(borrower, external_id="l-quiz", days_ago=75)
+    browser = phone_page.context.browser
+    context, page = _signed_in(browser, live_server, newcomer, language, viewport)
+    try:
+        page.goto(f"{live_server.url}/staff/work/l-quiz/")
+        expect(page.get_by_role("button", name=words["call"])).to_be_disabled()
+
+        page.goto(f"{live_server.url}/staff/training/")
+        expect(page.locator("[data-certificate]")).to_contain_text(words["none"])
+        assert _fits(page), "the training page overflows"
+        page.get_by_role("button", name=words["take"]).click()
+        page.wait_for_url("**/staff/training/quiz/**")
+        assert _fits(page), "the quiz overflows"
+        quiz = QuizAttempt.objects.get()
+        for n, question in enumerate(quiz.questions):
+            situation = page.locator(f"[data-question='{n}']")
+            choice = words["yes"] if question["allowed"] else words["no"]
+            situation.get_by_label(choice).check()
+        page.get_by_role("button", name=words["hand_in"]).click()
+        expect(page.locator("[data-result]")).to_contain_text(words["passed"])
+        expect(page.locator("[data-result]")).to_contain_text("T-CN-")
+
+        page.goto(f"{live_server.url}/staff/work/l-quiz/")
+        expect(page.get_by_role("button", name=words["call"])).to_be_enabled()
+    finally:
+        context.close()

@@ -34,6 +34,7 @@ class StaffArea:
     links: tuple[StaffLink, ...] = ()
 
 
+TRAINING = StaffLink(_("Training and certificate"), "staff:training")
 WORKLIST = StaffLink(_("My worklist"), "staff:work")
 TEMPLATES = StaffLink(_("Message templates"), "staff:templates")
 CONTACTS = StaffLink(_("Contacts and permits"), "staff:contacts")
@@ -53,7 +54,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You work the accounts that the strategy gave you. Tactful offers only the "
             "contacts that the rules permit at that moment."
         ),
-        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS, PHONE_COMPLAINT),
+        links=(WORKLIST, TRAINING, PLAN, CONTACTS, RECORDINGS, PHONE_COMPLAINT),
     ),
     StaffArea(
         role=Role.SUPERVISOR,
