@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from tactful.audit.admin import ReadOnlyAdmin
 from tactful.contacts.models import (
+    CertificationSuspension,
     CollectorCertification,
     ContactAttempt,
     ContactOutcome,
@@ -71,3 +72,8 @@ class CollectorCertificationAdmin(ReadOnlyAdmin):
 @admin.register(OutboxCall)
 class OutboxCallAdmin(ReadOnlyAdmin):
     list_display = ("verification_code", "purpose", "placed_at")
+
+
+@admin.register(CertificationSuspension)
+class CertificationSuspensionAdmin(ReadOnlyAdmin):
+    list_display = ("collector", "source", "suspended_at", "suspended_by")

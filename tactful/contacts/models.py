@@ -297,3 +297,27 @@ class OutboxCall(models.Model):
 
     def __str__(self) -> str:
         return f"call {self.verification_code} at {self.placed_at:%Y-%m-%d %H:%M}"
+
+
+class CertificationSuspension(AppendOnlyModel):
+    """From `suspended_at`, the collector's certificates no longer count.
+
+    A certificate recorded later (a passed re-quiz, or compliance certifying again) counts
+    again: suspension is lifted by a new certificate, never by editing this row.
+    """
+
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suspensions"
+    )
+    reason = models.CharField(max_length=200)
+    source = models.CharField(max_length=80)
+    suspended_at = models.DateTimeField()
+    suspended_by = models.CharField(max_length=80)
+
+    class Meta:
+        verbose_name = _("certification suspension")
+        verbose_name_plural = _("certification suspensions")
+        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["collector", "suspended_at"])]
+
+    def __str__(self) -> str:
+        return f"suspension of {self.collector_id}"

@@ -10,7 +10,14 @@ from django.db.models import Max, Q, QuerySet
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
-from tactful.contacts.models import CollectorCertification, ContactAttempt, Hold, OptOut, Recipient
+from tactful.contacts.models import (
+    CertificationSuspension,
+    CollectorCertification,
+    ContactAttempt,
+    Hold,
+    OptOut,
+    Recipient,
+)
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loans_of_borrower
 from tactful.privacy.crypto import decrypt
@@ -181,10 +188,24 @@ def certifications_of(collectors: Iterable[User]) -> dict[int, list[CollectorCer
 
 
 def holds_valid_certification(collector: User, *, now: datetime) -> bool:
-    """Return True when `collector` holds a certificate valid at `now`."""
-    return CollectorCertification.objects.filter(
+    """Return True when `collector` holds a certificate valid at `now`, not suspended.
+
+    A suspension voids the certificates recorded before it; one recorded after it counts.
+    """
+    valid = CollectorCertification.objects.filter(
         collector=collector, valid_from__lte=now, valid_until__gt=now
-    ).exists()
+    )
+    suspended_at = latest_suspension_at(collector, now=now)
+    if suspended_at is not None:
+        valid = valid.filter(recorded_at__gt=suspended_at)
+    return valid.exists()
+
+
+def latest_suspension_at(collector: User, *, now: datetime) -> datetime | None:
+    """Return when `collector`'s certification was last suspended (by `now`), if ever."""
+    found = CertificationSuspension.objects.filter(collector=collector, suspended_at__lte=now)
+    last: datetime | None = found.aggregate(last=Max("suspended_at"))["last"]
+    return last
 
 
 def attempt_by_pk(pk: int | str) -> ContactAttempt | None:

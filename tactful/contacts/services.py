@@ -26,6 +26,7 @@ from tactful.contacts.codes import new_verification_code, with_verification_code
 from tactful.contacts.decisions import Decided, decide_request, stored_reasons
 from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import (
+    CertificationSuspension,
     CollectorCertification,
     ContactAttempt,
     ContactOutcome,
@@ -417,6 +418,29 @@ def certify_collector(
         )
         record_event(actor=actor, action="contact.collector_certified", target=collector)
     return certification
+
+
+def suspend_certification(
+    *, collector: User, reason: str, source: str, actor: str, now: datetime | None = None
+) -> CertificationSuspension:
+    """Stop `collector`'s certificates from counting until a new one is recorded."""
+    if not reason.strip() or len(reason) > 200 or not source.strip() or len(source) > 80:
+        raise InvalidInput({"reason": "a reason (1 to 200) and a source (1 to 80) are needed"})
+    with transaction.atomic():
+        suspension = CertificationSuspension.objects.create(
+            collector=collector,
+            reason=reason.strip(),
+            source=source.strip(),
+            suspended_at=now or timezone.now(),
+            suspended_by=actor,
+        )
+        record_event(
+            actor=actor,
+            action="contact.certification_suspended",
+            target=collector,
+            payload={"source": suspension.source},
+        )
+    return suspension
 
 
 def _check_hold(

@@ -35,6 +35,7 @@ from tactful.complaints.services.remediation import (
     propose_rule,
     rate_outcome,
     record_correction,
+    review_finding_and_coach,
     waive_fee,
 )
 from tactful.complaints.services.replies import (
@@ -87,6 +88,7 @@ __all__ = [
     "prove_complainant_phone",
     "rate_outcome",
     "record_correction",
+    "review_finding_and_coach",
     "reopen",
     "request_information",
     "resolve",

@@ -18,7 +18,8 @@ from django.utils import timezone
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
-from tactful.callqa.models import Finding
+from tactful.callqa import services as callqa
+from tactful.callqa.models import Finding, FindingReview
 from tactful.complaints import selectors
 from tactful.complaints.models import (
     Category,
@@ -44,6 +45,7 @@ from tactful.complaints.services._common import (
     _user,
 )
 from tactful.complaints.services.intake import Intake, file_complaint
+from tactful.contacts.services import suspend_certification
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.credits import COMPENSATION_PREFIX
 from tactful.loans.models import Loan
@@ -155,11 +157,44 @@ def coach_collector(
             created_by=_user(actor),
         )
         record_event(actor=_user(actor), action="complaint.coaching_opened", target=task)
+        # Coaching ends with a re-quiz: until the collector passes it, the gate's
+        # certification rule holds their collection contacts back.
+        suspend_certification(
+            collector=collector,
+            reason="coaching: a re-quiz is due",
+            source=f"coaching:{task.pk}",
+            actor=_user(actor),
+            now=moment,
+        )
         if complaint is not None:
             _remediation(
                 complaint, RemediationKind.COACHING, actor, moment, details={"task": task.pk}
             )
     return task
+
+
+def review_finding_and_coach(
+    *, finding: Finding, verdict: str, reason: str, reviewer: User, now: datetime | None = None
+) -> FindingReview:
+    """Record the verdict on a call-QA finding; a confirmed one coaches the caller.
+
+    The coaching task suspends the collector's certificate until their re-quiz is passed.
+    A call made by nobody in particular (automated) is reviewed without coaching.
+    """
+    with transaction.atomic():
+        review = callqa.review_finding(
+            finding=finding, verdict=verdict, reason=reason, reviewer=reviewer, now=now
+        )
+        caller = finding.recording.attempt.collector
+        if review.verdict == "confirmed" and caller is not None and caller.has_role(Role.COLLECTOR):
+            coach_collector(
+                collector=caller,
+                note=f"Confirmed call-QA finding: {finding.category}. Re-quiz required.",
+                actor=reviewer,
+                finding=finding,
+                now=now,
+            )
+    return review
 
 
 def propose_rule(

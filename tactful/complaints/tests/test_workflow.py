@@ -311,3 +311,66 @@ def test_exports_keep_a_stable_key_row_and_name_columns_in_the_readers_language(
     assert sheet[2][0].value == name
     meanings = {(row[0], row[1]): row[2] for row in workbook["codes"].iter_rows(values_only=True)}
     assert ("category", "abusive_language") in meanings
+
+
+def _finding_on(call):
+    from tactful.callqa.models import Finding, Recording, Segment
+
+    recording = Recording.objects.create(
+        attempt=call, size_bytes=1, sha256="1" * 64, uploaded_at=NOW, uploaded_by="t"
+    )
+    segment = Segment.objects.create(
+        recording=recording, index=0, start_seconds=0, end_seconds=1, text="再不还钱就报警"
+    )
+    return Finding.objects.create(
+        recording=recording, segment=segment, category="threat", start=0, end=3,
+        evidence="报警", source="lexicon", score=1.0, rule="r", found_at=NOW,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_confirmed_finding_coaches_the_caller_and_suspends_them_until_a_new_certificate(
+    call, collector
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tactful.complaints.models import CoachingTask
+    from tactful.contacts.selectors import holds_valid_certification
+    from tactful.contacts.services import certify_collector
+
+    supervisor = make_staff("sun.supervisor", Role.SUPERVISOR)
+    now = timezone.now()
+    assert holds_valid_certification(collector, now=now)
+
+    services.review_finding_and_coach(
+        finding=_finding_on(call), verdict="confirmed", reason="", reviewer=supervisor
+    )
+
+    task = CoachingTask.objects.get(collector=collector)
+    assert task.finding is not None
+    assert "Re-quiz" in task.note
+    later = timezone.now()
+    assert not holds_valid_certification(collector, now=later)
+    # A certificate recorded after the suspension (a passed re-quiz) counts again.
+    certify_collector(
+        collector=collector, certificate_number="T-CN-REQUIZ", valid_from=later,
+        valid_until=later + timedelta(days=365), actor="test", now=later + timedelta(seconds=1),
+    )  # fmt: skip
+    assert holds_valid_certification(collector, now=later + timedelta(seconds=2))
+
+
+@pytest.mark.django_db
+def test_a_dismissed_finding_coaches_nobody(call, collector):
+    from django.utils import timezone
+
+    from tactful.complaints.models import CoachingTask
+    from tactful.contacts.selectors import holds_valid_certification
+
+    supervisor = make_staff("sun.supervisor", Role.SUPERVISOR)
+    services.review_finding_and_coach(
+        finding=_finding_on(call), verdict="dismissed", reason="banter", reviewer=supervisor
+    )
+    assert not CoachingTask.objects.exists()
+    assert holds_valid_certification(collector, now=timezone.now())

@@ -20,7 +20,11 @@ from tactful.accounts.roles import Role
 from tactful.callqa import selectors, services
 from tactful.callqa.models import Finding, Recording, Verdict
 from tactful.callqa.support import support_resources
-from tactful.complaints.services import coach_collector, open_complaint_from_finding
+from tactful.complaints.services import (
+    coach_collector,
+    open_complaint_from_finding,
+    review_finding_and_coach,
+)
 from tactful.errors import ServiceError
 from tactful.staff.recordings.forms import CoachingForm, ReviewForm, UploadForm
 from tactful.web.access import staff_required
@@ -105,7 +109,7 @@ def review_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
         messages.error(request, _("Choose a verdict."))
         return redirect("staff:recording", reference=finding.recording.reference)
     try:
-        services.review_finding(
+        review_finding_and_coach(
             finding=finding,
             verdict=form.cleaned_data["verdict"],
             reason=form.cleaned_data["reason"],

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.contacts.packs import configured_pack, text_for_reader
-from tactful.contacts.selectors import certifications_of
+from tactful.contacts.selectors import certifications_of, holds_valid_certification
 from tactful.contacts.vocabulary import CATEGORY_LABELS
 from tactful.errors import ServiceError
 from tactful.policy.schema import render_message
@@ -48,6 +48,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "pack": configured_pack(),
         "modules": _modules(),
         "certificate": current,
+        "suspended": current is not None and not holds_valid_certification(user, now=now),
         "expiring": current is not None
         and current.valid_until - now < timedelta(days=EXPIRY_WARNING_DAYS),
         "days_left": (current.valid_until - now).days if current else None,

@@ -64,3 +64,27 @@ def test_the_traditional_page_reads_in_traditional_characters():
     text = page.content.decode()
     assert "僅可在收件人當地時間" in text
     assert "仅可" not in text
+
+
+def test_a_suspended_collector_is_told_and_a_passed_re_quiz_restores_them():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tactful.contacts.services import certify_collector, suspend_certification
+
+    collector = make_staff("wang.collector", Role.COLLECTOR)
+    now = timezone.now()
+    certify_collector(
+        collector=collector, certificate_number="CBA-1", valid_from=now - timedelta(days=1),
+        valid_until=now + timedelta(days=300), actor="test", now=now - timedelta(days=1),
+    )  # fmt: skip
+    suspend_certification(collector=collector, reason="coaching", source="coaching:1", actor="t")
+    client = _client(collector, "en")
+    assert "Suspended: a coaching task" in client.get(URL).content.decode()
+    location = client.post(f"{URL}quiz/")["Location"]
+    attempt = QuizAttempt.objects.get()
+    client.post(location, {f"q{n}": "allow" if q["allowed"] else "deny"
+                           for n, q in enumerate(attempt.questions)})  # fmt: skip
+    assert holds_valid_certification(collector, now=timezone.now())
+    assert "Suspended" not in client.get(URL).content.decode()
