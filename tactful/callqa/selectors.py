@@ -147,3 +147,15 @@ def _pieces(text: str, findings: list[Finding]) -> list[tuple[str, Finding | Non
 
 def borrower_language(recording: Recording) -> str:
     return recording.attempt.recipient.borrower.preferred_language or "zh-hans"
+
+
+def confirmed_findings_by_collector() -> dict[int, int]:
+    """Return, per collector id, how many findings on their calls a reviewer confirmed."""
+    rows = (
+        Finding.objects.filter(
+            reviews__verdict="confirmed", recording__attempt__collector__isnull=False
+        )
+        .values("recording__attempt__collector_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return {row["recording__attempt__collector_id"]: row["n"] for row in rows}

@@ -76,3 +76,16 @@ def call_logs_for(attempt_ids: Iterable[int]) -> dict[int, CallLog]:
 def templates_for(attempt_ids: Iterable[int]) -> dict[int, MessageTemplate]:
     uses = TemplatedMessage.objects.filter(attempt_id__in=list(attempt_ids))
     return {use.attempt_id: use.template for use in uses.select_related("template")}
+
+
+def assigned_counts() -> dict[int, int]:
+    """Return, per collector id, how many loans are theirs now (their latest assignment)."""
+    latest: dict[int, int | None] = {}
+    rows = Assignment.objects.order_by("pk").values_list("loan_id", "collector_id")
+    for loan_id, collector_id in rows:
+        latest[loan_id] = collector_id
+    counts: dict[int, int] = {}
+    for holder in latest.values():
+        if holder is not None:
+            counts[holder] = counts.get(holder, 0) + 1
+    return counts

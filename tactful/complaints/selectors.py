@@ -382,3 +382,16 @@ def _rate(count: int, accounts: int) -> Decimal:
 
 def _percent(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def open_coaching() -> QuerySet[CoachingTask]:
+    """Return the coaching tasks not done yet, oldest first."""
+    return (
+        CoachingTask.objects.filter(done_at__isnull=True)
+        .select_related("collector", "complaint", "finding")
+        .order_by("created_at", "pk")
+    )
+
+
+def coaching_by_pk(pk: int) -> CoachingTask | None:
+    return CoachingTask.objects.filter(pk=pk, done_at__isnull=True).first()

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
@@ -288,3 +288,21 @@ def attempts_about_loan(loan: Loan, *, limit: int = 200) -> QuerySet[ContactAtte
         .select_related("recipient__phone_number", "collector", "outcome", "loan")
         .order_by("-requested_at", "-pk")[:limit]
     )
+
+
+def permit_counts_by_collector(*, since: datetime) -> dict[int, tuple[int, int]]:
+    """Return, per collector id, (allowed, denied) permits they asked for since `since`."""
+    rows = (
+        ContactAttempt.objects.filter(collector__isnull=False, requested_at__gte=since)
+        .values("collector_id", "decision")
+        .annotate(n=Count("pk"))
+    )
+    counts: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        allowed, denied = counts.get(row["collector_id"], (0, 0))
+        if row["decision"] == "allow":
+            allowed += row["n"]
+        else:
+            denied += row["n"]
+        counts[row["collector_id"]] = (allowed, denied)
+    return counts

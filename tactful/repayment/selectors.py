@@ -429,3 +429,15 @@ def promise_days_of_loans(loan_ids: Iterable[int]) -> dict[int, date]:
     """Return, per loan id, the day of its promise still waiting for an outcome (one query)."""
     rows = PromiseToPay.objects.filter(loan_id__in=list(loan_ids), outcome__isnull=True)
     return dict(rows.order_by("due_on").values_list("loan_id", "due_on"))
+
+
+def promise_counts_by_actor(actors: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Return, per recording actor ("user:<id>"), (promises taken, promises kept)."""
+    rows = PromiseToPay.objects.filter(recorded_by__in=list(actors)).values_list(
+        "recorded_by", "outcome__state"
+    )
+    counts: dict[str, tuple[int, int]] = {}
+    for actor, state in rows:
+        made, kept = counts.get(actor, (0, 0))
+        counts[actor] = (made + 1, kept + (state == "kept"))
+    return counts

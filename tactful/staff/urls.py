@@ -6,6 +6,7 @@ app_name = "staff"
 urlpatterns = [
     path("", include("tactful.staff.account.urls")),
     path("work/", include("tactful.staff.work.urls")),
+    path("team/", include("tactful.staff.team.urls")),
     path("training/", include("tactful.staff.training.urls")),
     path("templates/", include("tactful.staff.message_templates.urls")),
     path("contacts/", include("tactful.staff.contacts.urls")),

@@ -106,6 +106,8 @@ PAGES: dict[str, str] = {
     "staff:work": "GET →staff →staff ok ok 403 ok",
     "staff:work-account": "GET →staff →staff 404 404 403 404",
     "staff:work-act": "POST →staff →staff 404 404 403 404",
+    "staff:team": "GET →staff →staff 403 ok 403 ok",
+    "staff:coaching-done": "POST →staff →staff 403 404 403 404",
     "staff:training": "GET →staff →staff ok ok 403 403",
     "staff:quiz-start": "POST →staff →staff →quiz →quiz 403 403",
     "staff:quiz": "GET →staff →staff 404 404 403 403",

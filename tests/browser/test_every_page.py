@@ -366,6 +366,7 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         reverse("staff:templates"),
         reverse("staff:training"),
         reverse("staff:quiz", args=[quiz.reference]),
+        reverse("staff:team"),
     ]
     # The pack's title and sources are shown as the pack writes them; so are a drill's texts.
     pack_words = (pack.title, *(rule.citation for rule in pack.spec.rules))

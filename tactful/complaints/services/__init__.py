@@ -31,6 +31,7 @@ from tactful.complaints.services.intake import (
 from tactful.complaints.services.remediation import (
     coach_collector,
     compensate,
+    complete_coaching,
     open_complaint_from_finding,
     propose_rule,
     rate_outcome,
@@ -79,6 +80,7 @@ __all__ = [
     "close",
     "coach_collector",
     "compensate",
+    "complete_coaching",
     "escalate_due",
     "extend_deadline",
     "file_complaint",

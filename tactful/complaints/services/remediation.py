@@ -173,6 +173,20 @@ def coach_collector(
     return task
 
 
+def complete_coaching(*, task: CoachingTask, actor: User, now: datetime | None = None) -> None:
+    """Mark a coaching conversation as held. The re-quiz still stands between the
+    collector and collecting: only a new certificate lifts the suspension."""
+    if not actor.has_role(Role.SUPERVISOR, *OFFICER_ROLES):
+        raise NotAnOfficer()
+    with transaction.atomic():
+        updated = CoachingTask.objects.filter(pk=task.pk, done_at__isnull=True).update(
+            done_at=now or timezone.now()
+        )
+        if not updated:
+            raise Conflict("coaching_done", "this coaching task is done already")
+        record_event(actor=_user(actor), action="complaint.coaching_done", target=task)
+
+
 def review_finding_and_coach(
     *, finding: Finding, verdict: str, reason: str, reviewer: User, now: datetime | None = None
 ) -> FindingReview:

@@ -34,6 +34,7 @@ class StaffArea:
     links: tuple[StaffLink, ...] = ()
 
 
+TEAM = StaffLink(_("My team"), "staff:team")
 TRAINING = StaffLink(_("Training and certificate"), "staff:training")
 WORKLIST = StaffLink(_("My worklist"), "staff:work")
 TEMPLATES = StaffLink(_("Message templates"), "staff:templates")
@@ -62,7 +63,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You follow your team's work, review the outcomes of contacts and coach collectors."
         ),
-        links=(WORKLIST, PLAN, CONTACTS, RECORDINGS, TEMPLATES),
+        links=(TEAM, WORKLIST, PLAN, CONTACTS, RECORDINGS, TEMPLATES),
     ),
     StaffArea(
         role=Role.COMPLIANCE,
