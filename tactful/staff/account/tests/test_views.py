@@ -121,6 +121,39 @@ class TestEnrolment:
         assert "otpauth://totp/Tactful%3Anew?secret=" in body
         assert 'class="secret"' in body
 
+    def test_the_enrolment_page_draws_the_set_up_link_as_a_qr_code_here(self, client):
+        import base64
+        import re
+
+        make_staff("new", Role.SUPERVISOR, with_device=False)
+        sign_in(client, "new")
+
+        body = client.get("/staff/otp/setup/").content.decode()
+
+        found = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body)
+        assert found is not None
+        svg = base64.b64decode(found.group(1)).decode()
+        assert svg.startswith("<?xml") or svg.startswith("<svg")
+        assert "<path" in svg
+        # Drawn on the server: no outside QR service is named anywhere on the page.
+        assert "chart.googleapis" not in body
+        assert "api.qrserver" not in body
+
+    def test_the_admin_never_shows_anyones_qr_code_enrolment_does(self, client):
+        from django.urls import reverse
+
+        from tactful.testing.personas import sign_in_staff
+
+        admin = make_staff("root", Role.ADMIN)
+        admin.is_superuser = True
+        admin.save(update_fields=["is_superuser"])
+        sign_in_staff(client, admin)
+        device = TOTPDevice.objects.get(user=admin)
+
+        for name in ("admin:otp_totp_totpdevice_qrcode", "admin:otp_totp_totpdevice_config"):
+            answer = client.get(reverse(name, args=[device.pk]))
+            assert answer.status_code == 403  # a secret is seen by its owner, once
+
     def test_a_wrong_code_does_not_confirm_the_app(self, client):
         make_staff("new", Role.SUPERVISOR, with_device=False)
         sign_in(client, "new")
