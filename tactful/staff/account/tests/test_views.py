@@ -133,7 +133,7 @@ class TestEnrolment:
         found = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body)
         assert found is not None
         svg = base64.b64decode(found.group(1)).decode()
-        assert svg.startswith("<?xml") or svg.startswith("<svg")
+        assert svg.startswith(("<?xml", "<svg"))
         assert "<path" in svg
         # Drawn on the server: no outside QR service is named anywhere on the page.
         assert "chart.googleapis" not in body
