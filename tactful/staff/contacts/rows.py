@@ -42,13 +42,15 @@ class HoldRow:
     source: str
 
 
-def permit_row(attempt: ContactAttempt) -> PermitRow:
+def permit_row(attempt: ContactAttempt, *, recipient_text: str | None = None) -> PermitRow:
+    """`recipient_text`: the recipient's label, when the caller has it (a page of one
+    person's permits labels each recipient once, not once per row)."""
     outcome = getattr(attempt, "outcome", None)
     return PermitRow(
         requested_at=attempt.requested_at,
         local_time=local_text(attempt.requested_at, attempt.facts.get("recipient_timezone")),
         utc_time=utc_text(attempt.requested_at),
-        recipient=recipient_label(attempt.recipient),
+        recipient=recipient_text or recipient_label(attempt.recipient),
         channel=attempt.get_channel_display(),
         purpose=attempt.get_purpose_display(),
         allowed=attempt.allowed,

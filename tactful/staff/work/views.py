@@ -162,7 +162,7 @@ def _account_page(
         "consents": consent.borrower_consents(borrower, now=now),
         "emergency_contacts": _emergency_contacts(borrower, now),
         "holds": [hold_row(hold) for hold in contacts.holds_of_borrower(borrower, now=now)],
-        "history": [_history_row(a, calls, used) for a in attempts],
+        "history": _history(attempts, calls, used),
         "open_calls": [
             a
             for a in attempts
@@ -172,7 +172,7 @@ def _account_page(
             and a.pk not in calls
             and getattr(a, "outcome", None) is None
         ],
-        "actions": _actions(loan, user, today, now),
+        "actions": _actions(loan, user, today, now, status_now.status.days_past_due),
         "notes": list(casework.notes_of(loan)),
         "promise_form": PromiseForm(initial={"amount": status_now.status.due_now}),
         "note_form": NoteForm(),
@@ -222,7 +222,9 @@ def _recipients(loan: Loan) -> list[Recipient]:
     return own + designated
 
 
-def _actions(loan: Loan, user: User, today: date, now: Any) -> list[RecipientActions]:
+def _actions(
+    loan: Loan, user: User, today: date, now: Any, days_past_due: int
+) -> list[RecipientActions]:
     pack = configured_pack().name
     templates = casework.templates_in_use(pack=pack)
     checker = shared_checker()
@@ -238,14 +240,10 @@ def _actions(loan: Loan, user: User, today: date, now: Any) -> list[RecipientAct
                 sms=_gate_state(loan, recipient, "sms", purpose, user, now),
                 call=_gate_state(loan, recipient, "call", purpose, user, now),
                 templates=[_filled(t, loan, today, recipient.role, checker) for t in fitting],
-                script=[str(line) for line in script_for(recipient.role, _days(loan, today))],
+                script=[str(line) for line in script_for(recipient.role, days_past_due)],
             )
         )
     return actions
-
-
-def _days(loan: Loan, today: date) -> int:
-    return loans.loan_status(loan, as_of=today).days_past_due
 
 
 def _label(recipient: Recipient) -> str:
@@ -287,13 +285,23 @@ def _gate_state(
     )
 
 
+def _history(
+    attempts: list[ContactAttempt], calls: dict[int, Any], used: dict[int, MessageTemplate]
+) -> list[dict[str, Any]]:
+    labels: dict[int, str] = {}
+    for attempt in attempts:
+        if attempt.recipient_id not in labels:
+            labels[attempt.recipient_id] = _label(attempt.recipient)
+    return [_history_row(a, calls, used, labels[a.recipient_id]) for a in attempts]
+
+
 def _history_row(
-    attempt: ContactAttempt, calls: dict[int, Any], used: dict[int, MessageTemplate]
+    attempt: ContactAttempt, calls: dict[int, Any], used: dict[int, MessageTemplate], label: str
 ) -> dict[str, Any]:
     log = calls.get(attempt.pk)
     template = used.get(attempt.pk)
     return {
-        "permit": permit_row(attempt),
+        "permit": permit_row(attempt, recipient_text=label),
         "call_result": log.get_result_display() if log else "",
         "template": f"{template.name} v{template.version}" if template else "",
     }
