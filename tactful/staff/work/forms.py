@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tactful.casework.models import CallResult
 from tactful.casework.services import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
+from tactful.repayment.models import HardshipReason
 
 
 class SmsForm(forms.Form):
@@ -55,3 +56,10 @@ class AssignForm(forms.Form):
         field = self.fields["collector"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Nobody: back to the team's pool")), *collectors]
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What happened"), choices=HardshipReason.choices)
+    ends_on = forms.DateField(
+        label=_("Ageing resumes on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

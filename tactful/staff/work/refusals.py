@@ -29,6 +29,11 @@ REFUSALS: dict[str, Promise] = {
     "nothing_owed": gettext_lazy("Nothing is owed on this loan."),
     "loan_restructured": gettext_lazy("This loan was moved into a plan; work the plan instead."),
     "invalid_input": gettext_lazy("Some of what was entered is not valid: check the fields."),
+    "not_allowed_to_pause": gettext_lazy("A supervisor decides on a hardship pause."),
+    "pause_overlaps": gettext_lazy("A pause already covers some of these days."),
+    "pause_too_long": gettext_lazy("That pause is longer than the rules allow."),
+    "pause_in_future": gettext_lazy("A pause starts today or earlier."),
+    "ends_on": gettext_lazy("The day ageing resumes must come after today."),
 }
 
 

@@ -36,12 +36,13 @@ from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.packs import configured_pack, text_for_reader
 from tactful.contacts.wording import local_text
-from tactful.errors import InvalidInput, ServiceError
+from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.inspection.content_checker import shared_checker
 from tactful.loans import selectors as loans
 from tactful.loans.models import Loan
 from tactful.policy.types import Channel, Purpose
 from tactful.repayment import selectors as repayment
+from tactful.repayment.services.pauses import request_pause
 from tactful.staff.contacts.forms import recipient_label
 from tactful.staff.contacts.rows import hold_row, permit_row
 from tactful.staff.work import queue
@@ -50,6 +51,7 @@ from tactful.staff.work.forms import (
     CallForm,
     CallLogForm,
     NoteForm,
+    PauseForm,
     PromiseForm,
     SmsForm,
 )
@@ -182,6 +184,7 @@ def _account_page(
     }
     if context["can_assign"]:
         context["assign_form"] = AssignForm(collectors=_collectors())
+        context["pause_form"] = PauseForm()
     context.update(forms or {})
     return render(request, "staff/work/account.html", context, status=status)
 
@@ -425,6 +428,24 @@ def _assign(request: HttpRequest, loan: Loan, user: User) -> str:
     return _("The account is now %(name)s's.") % {"name": chosen.get_username()}
 
 
+def _pause(request: HttpRequest, loan: Loan, user: User) -> str:
+    """A supervisor's decision on a hardship case: stop ageing (and contact) until a day."""
+    if not user.has_role(*ASSIGNERS):
+        raise Conflict("not_allowed_to_pause", "a supervisor decides on a hardship pause")
+    data = _valid(PauseForm(request.POST))
+    today = loans.borrower_today(loan.borrower, now=timezone.now())
+    request_pause(
+        loan=loan,
+        starts_on=today,
+        ends_on=data["ends_on"],
+        reason=data["reason"],
+        via="staff",
+        actor=user.audit_actor,
+        today=today,
+    )
+    return _("Hardship pause recorded until %(day)s.") % {"day": data["ends_on"].isoformat()}
+
+
 def _take(request: HttpRequest, loan: Loan, user: User) -> str:
     work.assign(loan=loan, collector=user, by=user, reason="taken from the pool")
     return _("The account is now yours.")
@@ -438,4 +459,5 @@ ACTIONS = {
     "note": _note,
     "assign": _assign,
     "take": _take,
+    "pause": _pause,
 }

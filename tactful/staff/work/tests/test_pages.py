@@ -268,3 +268,20 @@ def test_a_supervisor_assigns_and_a_collector_cannot(loan, collector, uncertifie
 
 def test_an_unknown_loan_is_404(collector):
     assert _client(collector).get(f"{WORK}no-such-loan/").status_code == 404
+
+
+def test_a_supervisor_pauses_a_hardship_case_and_a_collector_cannot(loan, collector, supervisor):
+    from tactful.repayment.models import HardshipPause
+
+    day = (timezone.now() + timedelta(days=30)).date().isoformat()
+    body = {"action": "pause", "reason": "illness", "ends_on": day}
+    refused = _client(collector).post(_act(loan), body)
+    assert refused.status_code == 409
+    assert not HardshipPause.objects.exists()
+    page = _client(supervisor).get(_account(loan)).content.decode()
+    assert "Record the pause" in page
+    assert _client(supervisor).post(_act(loan), body).status_code == 302
+    assert HardshipPause.objects.get(loan=loan).reason == "illness"
+    bad = _client(supervisor).post(_act(loan), {**body, "reason": "boredom"})
+    assert bad.status_code == 422
+    assert HardshipPause.objects.count() == 1
