@@ -299,6 +299,7 @@ STEP_REFUSALS: dict[str, StrOrPromise] = {
     "already_waiting": gettext_lazy(
         "An apology is already waiting to be sent when the rules allow; it was not queued twice."
     ),
+    "coaching_done": gettext_lazy("This coaching task is done already."),
     "entry_not_found": gettext_lazy("The loan's ledger has no entry with this reference."),
     "already_reversed": gettext_lazy("This ledger entry has been reversed already."),
     "cannot_reverse_reversal": gettext_lazy(
