@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from tactful.accounts.models import User
@@ -33,9 +32,9 @@ from tactful.testing.personas import (
     make_borrower,
     make_overdue_loan,
     make_staff,
-    sign_in_staff,
 )
 from tactful.testing.zones import move_to_night
+from tests.browser.sessions import fits, staff_page
 
 SCREENSHOTS = settings.VAR_DIR / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
@@ -148,23 +147,10 @@ def _officer(username: str, zone: str) -> User:
 
 
 def _signed_in(browser, live_server, officer: User, language: str, viewport):
-    client = Client()
-    sign_in_staff(client, officer)
-    context = browser.new_context(viewport=viewport, locale=WORDS[language]["locale"])
-    context.add_cookies(
-        [
-            {"name": name, "value": morsel.value, "url": live_server.url}
-            for name, morsel in client.cookies.items()
-        ]
-        + [{"name": "django_language", "value": language, "url": live_server.url}]
+    locale = WORDS[language]["locale"]
+    return staff_page(
+        browser, live_server.url, officer, language=language, locale=locale, viewport=viewport
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.browser
@@ -229,7 +215,7 @@ def test_two_officers_uphold_remedy_and_close_and_the_complainant_sees_it(
         expect(desk.get_by_text(words["asked"])).to_be_visible()
         assert desk.locator("#step-close").count() == 0
         if viewport == PHONE:
-            assert _fits(desk)
+            assert fits(desk)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         desk.screenshot(
             path=str(SCREENSHOTS / f"complaint-desk-{language}-{viewport['width']}.png"),
@@ -257,4 +243,4 @@ def test_two_officers_uphold_remedy_and_close_and_the_complainant_sees_it(
     expect(page.get_by_text(words["summary_text"])).to_be_visible()
     expect(page.get_by_text(words["apology_at"])).to_be_visible()
     assert "08:00" in page.inner_text("main")
-    assert _fits(page)
+    assert fits(page)

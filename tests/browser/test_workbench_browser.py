@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from tactful.accounts.models import User
@@ -25,10 +24,10 @@ from tactful.testing.personas import (
     make_borrower,
     make_overdue_loan,
     make_staff,
-    sign_in_staff,
 )
 from tactful.testing.zones import move_to_daytime, move_to_night
 from tactful.treatments.services import build_daily_plan
+from tests.browser.sessions import fits, staff_page
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -92,23 +91,10 @@ def _cast(language: str) -> tuple[User, object]:
 
 
 def _signed_in(browser, live_server, user: User, language: str, viewport):
-    client = Client()
-    sign_in_staff(client, user)
-    context = browser.new_context(viewport=viewport, locale=WORDS[language]["locale"])
-    context.add_cookies(
-        [
-            {"name": name, "value": morsel.value, "url": live_server.url}
-            for name, morsel in client.cookies.items()
-        ]
-        + [{"name": "django_language", "value": language, "url": live_server.url}]
+    locale = WORDS[language]["locale"]
+    return staff_page(
+        browser, live_server.url, user, language=language, locale=locale, viewport=viewport
     )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.browser
@@ -130,7 +116,7 @@ def test_a_collector_works_an_account_within_what_the_rules_allow(
     try:
         page.goto(f"{live_server.url}/staff/work/?who=all")
         expect(page.get_by_role("heading", name=words["worklist"])).to_be_visible()
-        assert _fits(page), "the worklist overflows"
+        assert fits(page), "the worklist overflows"
         # The keyboard: j to the first account (the day borrower's is first or second).
         page.keyboard.press("j")
         focused = page.evaluate("document.activeElement.textContent")
@@ -138,7 +124,7 @@ def test_a_collector_works_an_account_within_what_the_rules_allow(
             page.keyboard.press("j")
         page.keyboard.press("Enter")
         expect(page.get_by_role("heading", name=words["account"])).to_be_visible()
-        assert _fits(page), "the account page overflows"
+        assert fits(page), "the account page overflows"
 
         reminder = page.locator("blockquote").first
         expect(reminder).to_contain_text("l-work")
@@ -153,12 +139,12 @@ def test_a_collector_works_an_account_within_what_the_rules_allow(
         expect(page.get_by_text(words["recorded"], exact=False)).to_be_visible()
         # The promise holds contact: the call button is now closed, and says why.
         expect(page.get_by_role("button", name=words["call"])).to_be_disabled()
-        assert _fits(page), "the account page overflows after the promise"
+        assert fits(page), "the account page overflows after the promise"
 
         page.goto(f"{live_server.url}/staff/work/l-night/")
         expect(page.get_by_role("button", name=words["call"])).to_be_disabled()
         expect(page.locator("[data-why=call]")).to_contain_text(words["opens"])
-        assert _fits(page), "the night account overflows"
+        assert fits(page), "the night account overflows"
     finally:
         context.close()
 
@@ -199,10 +185,10 @@ def test_a_new_collector_passes_the_quiz_and_may_then_call(
 
         page.goto(f"{live_server.url}/staff/training/")
         expect(page.locator("[data-certificate]")).to_contain_text(words["none"])
-        assert _fits(page), "the training page overflows"
+        assert fits(page), "the training page overflows"
         page.get_by_role("button", name=words["take"]).click()
         page.wait_for_url("**/staff/training/quiz/**")
-        assert _fits(page), "the quiz overflows"
+        assert fits(page), "the quiz overflows"
         quiz = QuizAttempt.objects.get()
         for n, question in enumerate(quiz.questions):
             situation = page.locator(f"[data-question='{n}']")
