@@ -8,6 +8,7 @@ from tactful.casework.models import (
     CallLog,
     CaseNote,
     MessageTemplate,
+    ReviewDecision,
     TemplateApproval,
     TemplatedMessage,
 )
@@ -44,3 +45,9 @@ class CaseNoteAdmin(ReadOnlyAdmin):
 @admin.register(CallLog)
 class CallLogAdmin(ReadOnlyAdmin):
     list_display = ("attempt", "result", "logged_by", "logged_at")
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(ReadOnlyAdmin):
+    list_display = ("loan", "outcome", "decided_by", "decided_at")
+    # The reason may name people: the admin list does not show it.

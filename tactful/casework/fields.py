@@ -2,6 +2,8 @@
 
 A template names its blanks in braces: ``{amount_due}``. Only the fields below exist, and a
 template for an emergency contact has none: nothing about the debt may reach them.
+``{help_link}`` is the address of the portal's help to repay (installments, a hardship
+pause, a promise), so a collector can send the way to help rather than pressure.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from string import Formatter
 
 from tactful.errors import InvalidInput
 
-FIELDS = ("amount_due", "days_past_due", "loan")
+FIELDS = ("amount_due", "days_past_due", "loan", "help_link")
 # The values a template is checked with before anyone may approve it.
 SAMPLE_VALUES: Mapping[str, str] = {
     "amount_due": "1,234.00 CNY",
     "days_past_due": "12",
     "loan": "LOAN-0001",
+    "help_link": "https://lender.example/portal/help/",
 }
 
 

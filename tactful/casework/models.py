@@ -169,3 +169,34 @@ class CallLog(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.result} for {self.attempt_id}"
+
+
+class ReviewOutcome(models.TextChoices):
+    PAUSE = "pause", _("A hardship pause")
+    OFFER = "offer", _("Restructuring offers priced for the borrower")
+    REFER = "refer", _("Referred to support resources; contact stays stopped")
+    RETURN = "return", _("Back to the queue: the hardship hold is lifted")
+
+
+class ReviewDecision(AppendOnlyModel):
+    """A supervisor's decision on an account the plan sent to review (hardship, distress).
+
+    The time between the signal and this row is how long a person in difficulty waited
+    for someone to look; a later decision is a new row.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="review_decisions")
+    outcome = models.CharField(max_length=8, choices=ReviewOutcome.choices)
+    reason = models.CharField(max_length=500)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_decisions"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering: ClassVar[list[str]] = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} on {self.loan_id}"

@@ -13,6 +13,7 @@ from tactful.casework.models import (
     CallLog,
     CaseNote,
     MessageTemplate,
+    ReviewDecision,
     TemplatedMessage,
 )
 from tactful.loans.models import Loan
@@ -62,6 +63,11 @@ def latest_assignee_column() -> Subquery:
     """A subquery for a queryset of loans or rows with a `loan` column: its collector's id."""
     latest = Assignment.objects.filter(loan=OuterRef("loan")).order_by("-pk")
     return Subquery(latest.values("collector")[:1])
+
+
+def review_decisions_of(loan: Loan) -> QuerySet[ReviewDecision]:
+    """Return the supervisors' decisions on `loan`'s reviews, newest first."""
+    return ReviewDecision.objects.filter(loan=loan).select_related("decided_by")
 
 
 def notes_of(loan: Loan) -> QuerySet[CaseNote]:

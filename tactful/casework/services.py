@@ -8,11 +8,14 @@ themselves, not by a button that happens to be hidden.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tactful.accounts.models import User
@@ -26,11 +29,14 @@ from tactful.casework.models import (
     CallResult,
     CaseNote,
     MessageTemplate,
+    ReviewDecision,
+    ReviewOutcome,
     TemplateApproval,
     TemplateAudience,
     TemplatedMessage,
     TemplateLanguage,
 )
+from tactful.contacts import selectors as contact_selectors
 from tactful.contacts import services as contacts
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.packs import configured_pack
@@ -41,6 +47,8 @@ from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
 from tactful.policy.types import PURPOSES, Purpose
 from tactful.repayment.models import PromiseToPay
+from tactful.repayment.services.offers import OfferRequest, price_offers
+from tactful.repayment.services.pauses import request_pause
 from tactful.repayment.services.promises import record_promise
 
 MAX_BODY_LENGTH = 480
@@ -150,6 +158,11 @@ def approve_template(*, template: MessageTemplate, approver: User) -> TemplateAp
     return approval
 
 
+def help_link() -> str:
+    """The full address of the portal's help to repay, as a text message can carry it."""
+    return settings.SITE_URL.rstrip("/") + reverse("portal:help")
+
+
 def filled_template(template: MessageTemplate, *, loan: Loan, today: date) -> str:
     """Return the words of `template` with this loan's values in its blanks."""
     status = loan_status(loan, as_of=today)
@@ -157,6 +170,7 @@ def filled_template(template: MessageTemplate, *, loan: Loan, today: date) -> st
         "amount_due": f"{status.due_now:,.2f} {loan.currency}",
         "days_past_due": str(status.days_past_due),
         "loan": loan.external_id,
+        "help_link": help_link(),
     }
     return fill(template.body, values)
 
@@ -320,3 +334,94 @@ def assign(*, loan: Loan, collector: User | None, by: User, reason: str = "") ->
             payload={"loan": loan.external_id, "collector": collector.pk if collector else None},
         )
     return assignment
+
+
+# --- supervisors' review of hardship and distress ----------------------------------------------
+
+MAX_REVIEW_REASON_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class PauseTerms:
+    """What a hardship pause decided on review needs: why, and the day ageing resumes."""
+
+    reason: str
+    ends_on: date
+
+
+def decide_review(
+    *,
+    loan: Loan,
+    outcome: str,
+    reason: object,
+    by: User,
+    today: date,
+    pause: PauseTerms | None = None,
+    now: datetime | None = None,
+) -> ReviewDecision:
+    """Record a supervisor's decision on an account under review, and carry it out.
+
+    A pause goes through repayment's rules; offers are priced for the borrower to see in
+    the portal; a referral keeps contact stopped while the person gets help; a return lifts
+    the hardship holds so the next plan treats the account as any other. Everything is
+    checked before anything is written, and all of it commits together or not at all.
+    """
+    if not by.has_role(*ASSIGNING_ROLES):
+        raise Conflict("not_allowed_to_review", "a supervisor decides on a review")
+    _check_choice("outcome", outcome, ReviewOutcome.values)
+    words = _review_reason(reason)
+    if outcome == ReviewOutcome.PAUSE and pause is None:
+        raise InvalidInput({"ends_on": "a pause needs its last day and a reason"})
+    moment = now or timezone.now()
+    with transaction.atomic():
+        _carry_out(ReviewOutcome(outcome), loan=loan, by=by, today=today, pause=pause, now=moment)
+        decision = ReviewDecision.objects.create(
+            loan=loan, outcome=outcome, reason=words, decided_by=by, decided_at=moment
+        )
+        # The reason may hold personal data: the chain keeps only what was decided.
+        record_event(
+            actor=by.audit_actor,
+            action="casework.review_decided",
+            target=decision,
+            payload={"loan": loan.external_id, "outcome": outcome},
+        )
+    return decision
+
+
+def _review_reason(reason: object) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput({"reason": "say why you decided so"})
+    if len(reason) > MAX_REVIEW_REASON_LENGTH:
+        raise InvalidInput({"reason": f"at most {MAX_REVIEW_REASON_LENGTH} characters"})
+    if has_control_characters(reason):
+        raise InvalidInput({"reason": PROBLEM})
+    return reason.strip()
+
+
+def _carry_out(
+    outcome: ReviewOutcome,
+    *,
+    loan: Loan,
+    by: User,
+    today: date,
+    pause: PauseTerms | None,
+    now: datetime,
+) -> None:
+    actor = by.audit_actor
+    if outcome is ReviewOutcome.PAUSE and pause is not None:
+        request_pause(
+            loan=loan,
+            starts_on=today,
+            ends_on=pause.ends_on,
+            reason=pause.reason,
+            via="staff",
+            actor=actor,
+            today=today,
+        )
+    elif outcome is ReviewOutcome.OFFER:
+        price_offers(loan=loan, request=OfferRequest(), actor=actor, today=today)
+    elif outcome is ReviewOutcome.RETURN:
+        for hold in contact_selectors.hardship_holds_on_loan(loan, now=now):
+            contacts.lift_hold(
+                hold=hold, reason="returned to the queue on review", actor=actor, now=now
+            )

@@ -15,6 +15,7 @@ from tactful.contacts.models import (
     CollectorCertification,
     ContactAttempt,
     Hold,
+    HoldKind,
     OptOut,
     Recipient,
 )
@@ -169,6 +170,16 @@ def holds_of_borrower(borrower: Borrower, *, now: datetime) -> QuerySet[Hold]:
         .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
         .select_related("loan", "recipient__phone_number")
         .order_by("-starts_at", "-pk")
+    )
+
+
+def hardship_holds_on_loan(loan: Loan, *, now: datetime) -> list[Hold]:
+    """Return the hardship holds in force at `now` on `loan` (what sends it to review)."""
+    return list(
+        Hold.objects.filter(loan=loan, kind=HoldKind.HARDSHIP, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
+        .order_by("starts_at", "pk")
     )
 
 

@@ -106,6 +106,7 @@ PAGES: dict[str, str] = {
     "staff:work": "GET →staff →staff ok ok 403 ok",
     "staff:work-account": "GET →staff →staff 404 404 403 404",
     "staff:work-act": "POST →staff →staff 404 404 403 404",
+    "staff:work-reveal": "POST →staff →staff 404 404 403 404",
     "staff:team": "GET →staff →staff 403 ok 403 ok",
     "staff:coaching-done": "POST →staff →staff 403 404 403 404",
     "staff:training": "GET →staff →staff ok ok 403 403",

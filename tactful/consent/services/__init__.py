@@ -32,6 +32,7 @@ from tactful.consent.services.emergency_contacts import (
     new_invitation_token,
     refuse_number,
     remove_emergency_contact,
+    reveal_contact_number,
     send_due_invitations,
 )
 from tactful.consent.services.notices import PUBLISHERS, NotAPublisher, publish_notice
@@ -78,6 +79,7 @@ __all__ = [
     "record_consent_event",
     "refuse_number",
     "remove_emergency_contact",
+    "reveal_contact_number",
     "stop_messages",
     "withdraw_consent",
 ]

@@ -23,6 +23,7 @@ from tactful.audit.services import record_event
 from tactful.borrowers.identifiers import IdentifierError, normalise_phone
 from tactful.borrowers.models import Borrower, phone_indexes
 from tactful.borrowers.selectors import locked_borrower, numbers_of
+from tactful.borrowers.services import record_reveal
 from tactful.consent import selectors
 from tactful.consent.models import (
     Action,
@@ -381,6 +382,30 @@ def forget_masked_numbers(*, borrower: Borrower) -> None:
 
 def contact_phone(contact: EmergencyContact) -> str:
     """Return the contact's number in clear, for sending only: never log or show it."""
+    return decrypt(contact.phone_encrypted)
+
+
+REVEALABLE_CONTACT_FIELD = "phone"
+
+
+def reveal_contact_number(
+    *, contact: EmergencyContact, reason: str, actor: str, now: datetime
+) -> str:
+    """Return an emergency contact's number in full, after auditing who asked and why.
+
+    Only a person still named and not refused can be revealed: a refusal or a removal
+    means nobody may reach them, so nobody needs their number. The audit event holds the
+    field and the reason, never the number.
+    """
+    if selectors.emergency_contact_status(contact, now=now) in ("removed", "refused"):
+        raise Conflict("contact_not_reachable", "this person refused or was removed")
+    record_reveal(
+        target=contact,
+        field_name=REVEALABLE_CONTACT_FIELD,
+        known_fields=(REVEALABLE_CONTACT_FIELD,),
+        reason=reason,
+        actor=actor,
+    )
     return decrypt(contact.phone_encrypted)
 
 

@@ -58,7 +58,10 @@ def _user(request: HttpRequest) -> User:
 @require_http_methods(["GET", "POST"])
 @staff_required()
 def new_phone_complaint(request: HttpRequest) -> HttpResponse:
-    form = StaffComplaintForm(request.POST or None, request.FILES or None)
+    # The account page links here with the borrower filled in.
+    borrower_id = request.GET.get("borrower", "")[:64]
+    initial = {"borrower_external_id": borrower_id, "complainant_kind": "borrower"}
+    form = StaffComplaintForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         borrower = None
         external_id = form.cleaned_data["borrower_external_id"].strip()

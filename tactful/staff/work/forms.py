@@ -7,8 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tactful.casework.models import CallResult
-from tactful.casework.services import MAX_NOTE_LENGTH, MAX_REASON_LENGTH
+from tactful.borrowers.services import MIN_REVEAL_REASON
+from tactful.casework.models import CallResult, ReviewOutcome
+from tactful.casework.services import (
+    MAX_NOTE_LENGTH,
+    MAX_REASON_LENGTH,
+    MAX_REVIEW_REASON_LENGTH,
+)
 from tactful.repayment.models import HardshipReason
 
 
@@ -58,8 +63,39 @@ class AssignForm(forms.Form):
         field.choices = [("", _("Nobody: back to the team's pool")), *collectors]
 
 
-class PauseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("What happened"), choices=HardshipReason.choices)
+class ReviewForm(forms.Form):
+    """A supervisor's decision on hardship or distress; a pause also needs its terms."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=MAX_REVIEW_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    pause_reason = forms.ChoiceField(
+        label=_("For a pause: what happened"), choices=HardshipReason.choices, required=False
+    )
     ends_on = forms.DateField(
-        label=_("Ageing resumes on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("For a pause: ageing resumes on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == ReviewOutcome.PAUSE:
+            for name in ("pause_reason", "ends_on"):
+                if not data.get(name):
+                    self.add_error(name, _("A pause needs this."))
+        return data
+
+
+class RevealForm(forms.Form):
+    contact = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why do you need the full number?"),
+        min_length=MIN_REVEAL_REASON,
+        max_length=MAX_REASON_LENGTH,
     )

@@ -30,6 +30,11 @@ REFUSALS: dict[str, Promise] = {
     "loan_restructured": gettext_lazy("This loan was moved into a plan; work the plan instead."),
     "invalid_input": gettext_lazy("Some of what was entered is not valid: check the fields."),
     "not_allowed_to_pause": gettext_lazy("A supervisor decides on a hardship pause."),
+    "not_allowed_to_review": gettext_lazy("A supervisor decides on hardship and distress."),
+    "contact_not_reachable": gettext_lazy(
+        "This person refused or was removed: nobody may reach them, so the number stays hidden."
+    ),
+    "cost_cap_exceeded": gettext_lazy("No plan for this loan stays within the cost cap."),
     "pause_overlaps": gettext_lazy("A pause already covers some of these days."),
     "pause_too_long": gettext_lazy("That pause is longer than the rules allow."),
     "pause_in_future": gettext_lazy("A pause starts today or earlier."),

@@ -19,16 +19,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_by_id, staff_with_roles
+from tactful.callqa.support import support_resources
 from tactful.casework import selectors as casework
 from tactful.casework import services as work
-from tactful.casework.models import MessageTemplate
+from tactful.casework.models import MessageTemplate, ReviewOutcome
 from tactful.complaints.selectors import complaints_of_borrower
 from tactful.consent import selectors as consent
+from tactful.consent.services import reveal_contact_number
 from tactful.contacts import selectors as contacts
 from tactful.contacts import services as contact_services
 from tactful.contacts.decisions import preview_permit
@@ -42,7 +45,6 @@ from tactful.loans import selectors as loans
 from tactful.loans.models import Loan
 from tactful.policy.types import Channel, Purpose
 from tactful.repayment import selectors as repayment
-from tactful.repayment.services.pauses import request_pause
 from tactful.staff.contacts.forms import recipient_label
 from tactful.staff.contacts.rows import hold_row, permit_row
 from tactful.staff.work import queue
@@ -51,8 +53,9 @@ from tactful.staff.work.forms import (
     CallForm,
     CallLogForm,
     NoteForm,
-    PauseForm,
     PromiseForm,
+    RevealForm,
+    ReviewForm,
     SmsForm,
 )
 from tactful.staff.work.refusals import refusal_words
@@ -132,7 +135,12 @@ def account(request: HttpRequest, loan_id: str) -> HttpResponse:
 
 
 def _account_page(
-    request: HttpRequest, loan: Loan, *, forms: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    loan: Loan,
+    *,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+    revealed: dict[str, str] | None = None,
 ) -> HttpResponse:
     user = _user(request)
     borrower = loan.borrower
@@ -162,7 +170,7 @@ def _account_page(
         "offers": list(repayment.offers_of(loan)),
         "complaints": list(complaints_of_borrower(borrower)),
         "consents": consent.borrower_consents(borrower, now=now),
-        "emergency_contacts": _emergency_contacts(borrower, now),
+        "emergency_contacts": _emergency_contacts(borrower, now, revealed or {}),
         "holds": [hold_row(hold) for hold in contacts.holds_of_borrower(borrower, now=now)],
         "history": _history(attempts, calls, used),
         "open_calls": [
@@ -183,8 +191,13 @@ def _account_page(
         "can_take": assignee is None and user.has_role(Role.COLLECTOR, Role.SUPERVISOR),
     }
     if context["can_assign"]:
-        context["assign_form"] = AssignForm(collectors=_collectors())
-        context["pause_form"] = PauseForm()
+        context.update(
+            assign_form=AssignForm(collectors=_collectors()),
+            review_form=ReviewForm(),
+            decisions=list(casework.review_decisions_of(loan)),
+            support=support_resources(borrower.preferred_language or "zh-hans"),
+            under_review=entry is not None and entry.treatment == Treatment.REVIEW,
+        )
     context.update(forms or {})
     return render(request, "staff/work/account.html", context, status=status)
 
@@ -201,16 +214,23 @@ CONTACT_STATUS = {
 }
 
 
-def _emergency_contacts(borrower: Any, now: Any) -> list[dict[str, Any]]:
-    return [
-        {
-            "relationship": contact.get_relationship_display(),
-            "number": contact.phone_masked,
-            "status": CONTACT_STATUS[consent.emergency_contact_status(contact, now=now)],
-            "removed": contact.removed_at is not None,
-        }
-        for contact in consent.emergency_contacts_of(borrower)
-    ]
+def _emergency_contacts(borrower: Any, now: Any, revealed: dict[str, str]) -> list[dict[str, Any]]:
+    rows = []
+    for contact in consent.emergency_contacts_of(borrower):
+        status = consent.emergency_contact_status(contact, now=now)
+        reference = str(contact.reference)
+        rows.append(
+            {
+                "reference": reference,
+                "relationship": contact.get_relationship_display(),
+                "number": revealed.get(reference, contact.phone_masked),
+                "revealed": reference in revealed,
+                "status": CONTACT_STATUS[status],
+                "may_reveal": status in ("invited", "accepted"),
+                "form": RevealForm(auto_id=f"id_reveal_{len(rows)}_%s"),
+            }
+        )
+    return rows
 
 
 def _recipients(loan: Loan) -> list[Recipient]:
@@ -428,22 +448,69 @@ def _assign(request: HttpRequest, loan: Loan, user: User) -> str:
     return _("The account is now %(name)s's.") % {"name": chosen.get_username()}
 
 
-def _pause(request: HttpRequest, loan: Loan, user: User) -> str:
-    """A supervisor's decision on a hardship case: stop ageing (and contact) until a day."""
+REVIEW_DONE = {
+    ReviewOutcome.OFFER: gettext_lazy(
+        "Restructuring offers are priced; the borrower sees them in the portal."
+    ),
+    ReviewOutcome.REFER: gettext_lazy(
+        "Referral recorded. Contact stays stopped; give the borrower the support lines below."
+    ),
+    ReviewOutcome.RETURN: gettext_lazy(
+        "The account is back in the queue; its hardship hold is lifted."
+    ),
+}
+
+
+def _review(request: HttpRequest, loan: Loan, user: User) -> str:
+    """A supervisor's decision on hardship or distress: pause, offer, refer or return."""
     if not user.has_role(*ASSIGNERS):
-        raise Conflict("not_allowed_to_pause", "a supervisor decides on a hardship pause")
-    data = _valid(PauseForm(request.POST))
-    today = loans.borrower_today(loan.borrower, now=timezone.now())
-    request_pause(
+        raise Conflict("not_allowed_to_review", "a supervisor decides on a review")
+    data = _valid(ReviewForm(request.POST))
+    outcome = ReviewOutcome(data["outcome"])
+    pause = None
+    if outcome is ReviewOutcome.PAUSE:
+        pause = work.PauseTerms(reason=data["pause_reason"], ends_on=data["ends_on"])
+    work.decide_review(
         loan=loan,
-        starts_on=today,
-        ends_on=data["ends_on"],
+        outcome=outcome,
         reason=data["reason"],
-        via="staff",
-        actor=user.audit_actor,
-        today=today,
+        by=user,
+        today=loans.borrower_today(loan.borrower, now=timezone.now()),
+        pause=pause,
     )
-    return _("Hardship pause recorded until %(day)s.") % {"day": data["ends_on"].isoformat()}
+    if pause is not None:
+        return _("Hardship pause recorded until %(day)s.") % {"day": pause.ends_on.isoformat()}
+    return str(REVIEW_DONE[outcome])
+
+
+@require_POST
+@never_cache
+@staff_required(*WORKERS)
+def reveal(request: HttpRequest, loan_id: str) -> HttpResponse:
+    """Show one emergency contact's number in full, once, after an audited reason.
+
+    The number is in this response only: not in a message, a session or a redirect.
+    """
+    loan = _loan(loan_id)
+    user = _user(request)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need the full number (at least 10 characters)."))
+        return _account_page(request, loan, status=422)
+    contact = consent.emergency_contact_of(loan.borrower, form.cleaned_data["contact"])
+    if contact is None:
+        raise Http404("no such emergency contact")
+    try:
+        number = reveal_contact_number(
+            contact=contact,
+            reason=form.cleaned_data["reason"],
+            actor=user.audit_actor,
+            now=timezone.now(),
+        )
+    except ServiceError as refusal:
+        messages.error(request, refusal_words(refusal))
+        return _account_page(request, loan, status=409)
+    return _account_page(request, loan, revealed={str(contact.reference): number})
 
 
 def _take(request: HttpRequest, loan: Loan, user: User) -> str:
@@ -459,5 +526,5 @@ ACTIONS = {
     "note": _note,
     "assign": _assign,
     "take": _take,
-    "pause": _pause,
+    "review": _review,
 }

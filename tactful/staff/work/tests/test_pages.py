@@ -274,14 +274,20 @@ def test_a_supervisor_pauses_a_hardship_case_and_a_collector_cannot(loan, collec
     from tactful.repayment.models import HardshipPause
 
     day = (timezone.now() + timedelta(days=30)).date().isoformat()
-    body = {"action": "pause", "reason": "illness", "ends_on": day}
+    body = {
+        "action": "review",
+        "outcome": "pause",
+        "reason": "lost her job last week",
+        "pause_reason": "illness",
+        "ends_on": day,
+    }
     refused = _client(collector).post(_act(loan), body)
     assert refused.status_code == 409
     assert not HardshipPause.objects.exists()
     page = _client(supervisor).get(_account(loan)).content.decode()
-    assert "Record the pause" in page
+    assert "Record the decision" in page
     assert _client(supervisor).post(_act(loan), body).status_code == 302
     assert HardshipPause.objects.get(loan=loan).reason == "illness"
-    bad = _client(supervisor).post(_act(loan), {**body, "reason": "boredom"})
+    bad = _client(supervisor).post(_act(loan), {**body, "pause_reason": "boredom"})
     assert bad.status_code == 422
     assert HardshipPause.objects.count() == 1
