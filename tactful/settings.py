@@ -163,6 +163,9 @@ def _databases() -> dict[str, dict[str, Any]]:
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             **config.get("OPTIONS", {}),
+            # Every query here is a short one; PostgreSQL's JIT compiler spent ~65 ms
+            # compiling the worklist's plan to save a few (docs/workbench.md, "Speed").
+            "options": "-c jit=off",
             "pool": {
                 "min_size": 1,
                 "max_size": env.integer("DATABASE_POOL_SIZE", 8, minimum=1),

@@ -65,6 +65,22 @@ def latest_assignee_column() -> Subquery:
     return Subquery(latest.values("collector")[:1])
 
 
+def loans_assigned_to(collector_id: int) -> QuerySet[Assignment]:
+    """The ids of the loans whose latest assignment gives them to `collector_id`, as a subquery.
+
+    Read from that collector's own assignments outward, so a worklist of "mine" does not
+    work out every plan row's assignee first.
+    """
+    theirs = Assignment.objects.filter(collector_id=collector_id).values("loan_id")
+    latest = (
+        Assignment.objects.filter(loan_id__in=theirs)
+        .values("loan_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    return Assignment.objects.filter(pk__in=latest, collector_id=collector_id).values("loan_id")
+
+
 def review_decisions_of(loan: Loan) -> QuerySet[ReviewDecision]:
     """Return the supervisors' decisions on `loan`'s reviews, newest first."""
     return ReviewDecision.objects.filter(loan=loan).select_related("decided_by")

@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import logging
 import traceback
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from tactful.contacts.facts import GateInput, PermitRequest, gather_facts
+from tactful.contacts.facts import (
+    GateInput,
+    PermitRequest,
+    gather_facts,
+    gather_facts_for_channels,
+)
 from tactful.contacts.packs import configured_pack
 from tactful.policy import CompiledPack, Decision, decide
-from tactful.policy.types import Language
+from tactful.policy.types import Channel, Language
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +70,48 @@ def decide_request(
 def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> Decided:
     """Return what the gate would answer now, recording nothing (a dry run)."""
     return decide_request(request, now=now or timezone.now())
+
+
+def preview_channels(
+    request: PermitRequest, channels: Sequence[Channel], *, now: datetime
+) -> dict[Channel, Decided]:
+    """Return what the gate would answer now for `request` on each channel (dry runs).
+
+    The same answers as `preview_permit` once per channel, with the facts that do not
+    depend on the channel read once (the account page asks about a call and a text to
+    every recipient). Any trouble denies every channel for a data gap.
+    """
+    pack = configured_pack()
+    decided: dict[Channel, Decided] = {}
+    asked: list[Channel] = []
+    for channel in channels:
+        missing = _missing_address(replace(request, channel=channel))
+        if missing is not None:
+            decided[channel] = _denied_for_gap(pack, missing, {"error": f"no {missing}"}, now)
+        else:
+            asked.append(channel)
+    gathered = _gather_channels_or_none(request, asked, now, pack) if asked else {}
+    for channel in asked:
+        found = gathered.get(channel) if gathered is not None else None
+        if found is None:
+            gap = {"error": "facts could not be gathered"}
+            decided[channel] = _denied_for_gap(pack, "facts", gap, now)
+            continue
+        decision = decide(found.attempt, found.facts, now, pack, language=STORED_LANGUAGE)
+        decided[channel] = Decided(decision, found.record(), now)
+    return decided
+
+
+def _gather_channels_or_none(
+    request: PermitRequest, channels: list[Channel], now: datetime, pack: CompiledPack
+) -> dict[Channel, GateInput] | None:
+    try:
+        with transaction.atomic():
+            return gather_facts_for_channels(request, channels, now=now, pack=pack)
+    except Exception as error:  # the gate fails closed on anything at all
+        stack = "".join(traceback.format_tb(error.__traceback__))
+        logger.error("permit facts could not be gathered: %s\n%s", type(error).__name__, stack)
+        return None
 
 
 def stored_reasons(decision: Decision) -> list[dict[str, Any]]:

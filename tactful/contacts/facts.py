@@ -127,32 +127,59 @@ def gather_facts(
 
     `person`: the ids of the recipients that reach the same person, if already known.
     """
+    gathered = gather_facts_for_channels(
+        request, (request.channel,), now=now, pack=pack, person=person
+    )
+    return gathered[request.channel]
+
+
+def gather_facts_for_channels(
+    request: PermitRequest,
+    channels: Iterable[Channel],
+    *,
+    now: datetime,
+    pack: CompiledPack,
+    person: list[int] | None = None,
+) -> dict[Channel, GateInput]:
+    """Read the facts for `request` made on each of `channels`, the shared ones once.
+
+    Only consent depends on the channel; the history, holds, days overdue, reachability
+    and the collector's certificate are about the person, the debt and the collector.
+    """
     recipient = request.recipient
     zone = zone_named(recipient.time_zone) if recipient.time_zone else None
     if person is None:
         person = list(selectors.same_person(recipient).values_list("pk", flat=True))
     history = person_history(recipient, person, now=now)
-    consent = consent_source().consent_facts(recipient, channel=request.channel, now=now)
-    facts = Facts(
-        days_past_due=_days_past_due(request.loan, zone, now),
-        holds=_hold_kinds(request.loan, person, now),
-        consents=consent.consents,
-        debtor_unreachable=_debtor_unreachable(recipient, pack, now),
-        opted_out=selectors.opted_out(recipient_ids=person, now=now) or consent.stops_contact,
-        history=history,
-    )
-    attempt = Attempt(
-        channel=request.channel,
-        recipient=person_key(recipient),
-        recipient_role=cast(Role, recipient.role),
-        purpose=request.purpose,
-        recipient_timezone=zone.key if zone is not None else None,
-        debt=debt_key(request.loan),
-        collector_certified=_collector_certified(request, now),
-        content=request.content,
-        requested_by_recipient=request.requested_by_recipient,
-    )
-    return GateInput(attempt, facts)
+    days_past_due = _days_past_due(request.loan, zone, now)
+    holds = _hold_kinds(request.loan, person, now)
+    unreachable = _debtor_unreachable(recipient, pack, now)
+    opted_out = selectors.opted_out(recipient_ids=person, now=now)
+    certified = _collector_certified(request, now)
+    gathered: dict[Channel, GateInput] = {}
+    for channel in channels:
+        consent = consent_source().consent_facts(recipient, channel=channel, now=now)
+        facts = Facts(
+            days_past_due=days_past_due,
+            holds=holds,
+            consents=consent.consents,
+            debtor_unreachable=unreachable,
+            opted_out=opted_out or consent.stops_contact,
+            history=history,
+        )
+        attempt = Attempt(
+            channel=channel,
+            recipient=person_key(recipient),
+            recipient_role=cast(Role, recipient.role),
+            purpose=request.purpose,
+            recipient_timezone=zone.key if zone is not None else None,
+            debt=debt_key(request.loan),
+            collector_certified=certified,
+            content=request.content,
+            requested_by_recipient=request.requested_by_recipient,
+        )
+        gathered[channel] = GateInput(attempt, facts)
+    return gathered
 
 
 def person_history(

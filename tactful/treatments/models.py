@@ -99,7 +99,13 @@ class PlanEntry(AppendOnlyModel):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["plan", "loan"], name="one_entry_per_plan_and_loan"),
         ]
-        indexes: ClassVar[list[models.Index]] = [models.Index(fields=["plan", "treatment"])]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["plan", "treatment"]),
+            # The worklist's order: a page is read from this index, not sorted from the plan.
+            models.Index(
+                fields=["plan", "-risk", "-days_past_due", "id"], name="plan_entry_worklist_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.plan_id}: loan {self.loan_id} -> {self.treatment}"

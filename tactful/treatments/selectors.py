@@ -8,6 +8,7 @@ columns (time zone, holds, opt-out, today's calls) from the contacts records.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -23,6 +24,7 @@ from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
 from tactful.screening.ledger import behaviour_from_ledger
 from tactful.screening.reasons import describe
+from tactful.screening.strategy import parse_strategy
 from tactful.treatments.models import DailyPlan, PlanEntry
 
 # Days of call history the gate's planner is given; the longest cap window of any pack.
@@ -118,6 +120,18 @@ def treatment_grid(plan: DailyPlan) -> dict[tuple[str, str], int]:
     """Return how many of the plan's rows fall in each (band, bucket) cell."""
     rows = PlanEntry.objects.filter(plan=plan).values("band", "bucket").annotate(n=Count("pk"))
     return {(row["band"], row["bucket"]): row["n"] for row in rows}
+
+
+def plan_buckets(plan: DailyPlan) -> list[str]:
+    """Return the names of the days-overdue buckets of the strategy the plan was made with."""
+    return list(_bucket_names(plan.strategy.sha256, plan.strategy.text))
+
+
+@cache
+def _bucket_names(sha256: str, text: str) -> tuple[str, ...]:
+    # A stored strategy never changes (its hash names it), so its parse is kept.
+    strategy = parse_strategy(text, source=f"strategy {sha256[:12]}")
+    return tuple(bucket.name for bucket in strategy.buckets)
 
 
 def reason_counts(plan: DailyPlan, *, limit: int = 8) -> list[tuple[str, int]]:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tactful.borrowers.selectors import primary_zone_column
-from tactful.casework.selectors import latest_assignee_column
+from tactful.casework.selectors import latest_assignee_column, loans_assigned_to
 from tactful.contacts.models import HoldKind
 from tactful.contacts.selectors import hold_kinds_of_loans
 from tactful.contacts.wording import local_text
@@ -74,20 +74,35 @@ def worklist_entries(plan: DailyPlan, *, user_id: int, chosen: WorkFilter) -> Qu
     entries = (
         plans.plan_entries(plan)
         .filter(treatment__in=treatments)
-        .annotate(
-            assignee_id=latest_assignee_column(),
-            primary_zone=primary_zone_column("loan__borrower"),
-        )
-        .select_related("loan__borrower")
         .order_by("-risk", "-days_past_due", "pk")
     )
     if chosen.bucket:
         entries = entries.filter(bucket=chosen.bucket)
     if chosen.who == "mine":
-        entries = entries.filter(assignee_id=user_id)
+        entries = entries.filter(loan_id__in=loans_assigned_to(user_id))
     elif chosen.who == "pool":
-        entries = entries.filter(assignee_id__isnull=True)
+        entries = entries.annotate(assignee_id=latest_assignee_column()).filter(
+            assignee_id__isnull=True
+        )
     return entries
+
+
+def page_entries(entry_ids: list[int]) -> list[PlanEntry]:
+    """Return the plan rows `entry_ids` in that order, with what a row shows.
+
+    A page is chosen on the plan rows alone (read in order from their index), and only
+    its rows are joined to loans, borrowers and assignments: a deep page costs no more.
+    """
+    rows = (
+        PlanEntry.objects.filter(pk__in=entry_ids)
+        .annotate(
+            assignee_id=latest_assignee_column(),
+            primary_zone=primary_zone_column("loan__borrower"),
+        )
+        .select_related("loan__borrower")
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in entry_ids if pk in by_id]
 
 
 def work_rows(entries: list[PlanEntry], *, now: datetime) -> list[WorkRow]:

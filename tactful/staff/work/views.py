@@ -34,7 +34,7 @@ from tactful.consent import selectors as consent
 from tactful.consent.services import reveal_contact_number
 from tactful.contacts import selectors as contacts
 from tactful.contacts import services as contact_services
-from tactful.contacts.decisions import preview_permit
+from tactful.contacts.decisions import preview_channels
 from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt, Recipient
 from tactful.contacts.packs import configured_pack, text_for_reader
@@ -43,6 +43,7 @@ from tactful.errors import Conflict, InvalidInput, ServiceError
 from tactful.inspection.content_checker import shared_checker
 from tactful.loans import selectors as loans
 from tactful.loans.models import Loan
+from tactful.policy import Decision
 from tactful.policy.types import Channel, Purpose
 from tactful.repayment import selectors as repayment
 from tactful.staff.contacts.forms import recipient_label
@@ -68,6 +69,7 @@ WORKERS = (Role.COLLECTOR, Role.SUPERVISOR, Role.ADMIN)
 ASSIGNERS = (Role.SUPERVISOR, Role.ADMIN)
 REASON_LANGUAGES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 PURPOSE_FOR_ROLE: dict[str, Purpose] = {"debtor": "collection", "emergency_contact": "locate"}
+PAGE_CHANNELS: tuple[Channel, ...] = ("call", "sms")
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,13 +88,14 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"plan": plan, "chosen": chosen, "who_choices": queue.WHO_CHOICES}
     if plan is not None:
         entries = queue.worklist_entries(plan, user_id=user.pk, chosen=chosen)
-        page = Paginator(entries, queue.ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        ids = entries.values_list("pk", flat=True)
+        page = Paginator(ids, queue.ROWS_PER_PAGE).get_page(request.GET.get("page"))
         now = timezone.now()
         context.update(
             page=page,
-            rows=queue.work_rows(list(page.object_list), now=now),
+            rows=queue.work_rows(queue.page_entries(list(page.object_list)), now=now),
             treatments=[*queue.WORKED, *([Treatment.REVIEW] if user.has_role(*ASSIGNERS) else [])],
-            buckets=sorted({bucket for _band, bucket in plans.treatment_grid(plan)}),
+            buckets=plans.plan_buckets(plan),
             query=urlencode({k: v for k, v in vars(chosen).items() if v}),
         )
     return render(request, "staff/work/worklist.html", context)
@@ -255,13 +258,14 @@ def _actions(
     for recipient in _recipients(loan):
         purpose = PURPOSE_FOR_ROLE.get(recipient.role, "collection")
         fitting = [t for t in templates if t.audience == recipient.role]
+        states = _gate_states(loan, recipient, purpose, user, now)
         actions.append(
             RecipientActions(
                 recipient=recipient,
                 label=_label(recipient),
                 role=recipient.get_role_display(),
-                sms=_gate_state(loan, recipient, "sms", purpose, user, now),
-                call=_gate_state(loan, recipient, "call", purpose, user, now),
+                sms=states["sms"],
+                call=states["call"],
                 templates=[_filled(t, loan, today, recipient.role, checker) for t in fitting],
                 script=[str(line) for line in script_for(recipient.role, days_past_due)],
             )
@@ -288,16 +292,18 @@ def _filled(
     }
 
 
-def _gate_state(
-    loan: Loan, recipient: Recipient, channel: Channel, purpose: Purpose, user: User, now: Any
-) -> ChannelState:
-    decided = preview_permit(
-        PermitRequest(
-            loan=loan, recipient=recipient, channel=channel, purpose=purpose, collector=user
-        ),
-        now=now,
+def _gate_states(
+    loan: Loan, recipient: Recipient, purpose: Purpose, user: User, now: Any
+) -> dict[Channel, ChannelState]:
+    """The gate's answer now, with the viewer as the collector, on each channel of the page."""
+    request = PermitRequest(
+        loan=loan, recipient=recipient, channel="call", purpose=purpose, collector=user
     )
-    decision = decided.decision
+    decided = preview_channels(request, PAGE_CHANNELS, now=now)
+    return {channel: _state(decided[channel].decision, recipient) for channel in PAGE_CHANNELS}
+
+
+def _state(decision: Decision, recipient: Recipient) -> ChannelState:
     if decision.allowed:
         return ChannelState(allowed=True)
     later = decision.next_allowed_at
