@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Max, OuterRef, QuerySet, Subquery
@@ -84,6 +85,14 @@ def loans_assigned_to(collector_id: int) -> QuerySet[Assignment]:
 def review_decisions_of(loan: Loan) -> QuerySet[ReviewDecision]:
     """Return the supervisors' decisions on `loan`'s reviews, newest first."""
     return ReviewDecision.objects.filter(loan=loan).select_related("decided_by")
+
+
+def decisions_since(loans: Iterable[Loan], *, since: datetime) -> dict[int, ReviewDecision]:
+    """Return, per loan id, the latest review decision made at or after `since`."""
+    rows = ReviewDecision.objects.filter(loan__in=list(loans), decided_at__gte=since).order_by(
+        "decided_at", "pk"
+    )
+    return {row.loan_id: row for row in rows}
 
 
 def notes_of(loan: Loan) -> QuerySet[CaseNote]:

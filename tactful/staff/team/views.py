@@ -18,7 +18,7 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_with_roles
 from tactful.callqa.selectors import confirmed_findings_by_collector
-from tactful.casework.selectors import assigned_counts
+from tactful.casework.selectors import assigned_counts, decisions_since
 from tactful.complaints.selectors import coaching_by_pk, open_coaching
 from tactful.complaints.services import complete_coaching
 from tactful.contacts.selectors import holds_valid_certification, permit_counts_by_collector
@@ -83,7 +83,14 @@ def team(request: HttpRequest) -> HttpResponse:
         if plan
         else []
     )
-    context: dict[str, Any] = {"rows": rows, "review": review, "coaching": coaching}
+    decided = (
+        decisions_since((entry.loan for entry in review), since=plan.planned_at) if plan else {}
+    )
+    context: dict[str, Any] = {
+        "rows": rows,
+        "review": [{"entry": entry, "decision": decided.get(entry.loan_id)} for entry in review],
+        "coaching": coaching,
+    }
     return render(request, "staff/team/team.html", context)
 
 

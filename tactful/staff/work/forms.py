@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tactful.borrowers.services import MIN_REVEAL_REASON
 from tactful.casework.models import CallResult, ReviewOutcome
@@ -54,7 +55,11 @@ class NoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     collector = forms.ChoiceField(label=_("Give this account to"), required=False)
-    reason = forms.CharField(label=_("Why"), max_length=MAX_REASON_LENGTH, required=False)
+    reason = forms.CharField(
+        label=pgettext_lazy("reason for a decision", "Why"),
+        max_length=MAX_REASON_LENGTH,
+        required=False,
+    )
 
     def __init__(self, *args: Any, collectors: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,7 +75,7 @@ class ReviewForm(forms.Form):
         label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(
-        label=_("Why"),
+        label=pgettext_lazy("reason for a decision", "Why"),
         max_length=MAX_REVIEW_REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
