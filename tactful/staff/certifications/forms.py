@@ -37,3 +37,20 @@ class CertificateForm(forms.Form):
         if starts and ends and ends < starts:
             self.add_error("valid_until", _("The last day cannot come before the first."))
         return data
+
+
+class SuspensionForm(forms.Form):
+    """An officer's suspension of a collector's certificate: who, and why, for the record."""
+
+    collector = forms.ChoiceField(label=_("Collector"))
+    reason = forms.CharField(
+        label=_("Why the certificate is suspended"),
+        max_length=200,
+        help_text=_("Kept in the record. A new certificate or a passed re-quiz lifts it."),
+    )
+
+    def __init__(self, *args: Any, collectors: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collector"].choices = [  # type: ignore[attr-defined]
+            (str(user.pk), user.username) for user in collectors
+        ]

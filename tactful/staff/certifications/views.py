@@ -2,7 +2,8 @@
 
 The gate lets only a collector with a certificate valid at that moment make a collection
 contact (the `certification` rule of every pack). Compliance officers and administrators
-record the certificate a collector earned; the list shows everyone's standing. Days are
+record the certificate a collector earned, or suspend one with a reason (audited); the
+list shows everyone's standing, suspensions included. Days are
 read in the officer's zone: a certificate is valid from the start of its first day to the
 end of its last.
 """
@@ -23,10 +24,10 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_by_id, staff_with_roles
 from tactful.contacts.models import CollectorCertification
-from tactful.contacts.selectors import certifications_of
-from tactful.contacts.services import certify_collector
+from tactful.contacts.selectors import certifications_of, holds_valid_certification
+from tactful.contacts.services import certify_collector, suspend_certification
 from tactful.errors import InvalidInput
-from tactful.staff.certifications.forms import CertificateForm
+from tactful.staff.certifications.forms import CertificateForm, SuspensionForm
 from tactful.web.access import staff_required
 
 CERTIFIERS = (Role.COMPLIANCE, Role.ADMIN)
@@ -38,19 +39,49 @@ def certifications(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     collectors = list(staff_with_roles((Role.COLLECTOR,)).order_by("username"))
-    form = CertificateForm(request.POST or None, collectors=collectors)
-    if request.method == "POST" and form.is_valid() and _record(form, user):
-        messages.success(request, _("The certificate is recorded."))
-        return redirect("staff:certifications")
+    suspending = request.POST.get("action") == "suspend"
+    form = CertificateForm(None if suspending else request.POST or None, collectors=collectors)
+    suspension_form = SuspensionForm(
+        request.POST if suspending else None, collectors=collectors, auto_id="id_suspend_%s"
+    )
+    if request.method == "POST":
+        if suspending and suspension_form.is_valid() and _suspend(suspension_form, user):
+            messages.success(request, _("The certificate is suspended."))
+            return redirect("staff:certifications")
+        if not suspending and form.is_valid() and _record(form, user):
+            messages.success(request, _("The certificate is recorded."))
+            return redirect("staff:certifications")
     now = timezone.now()
     held = certifications_of(collectors)
     rows = [
-        {"collector": collector, "current": _current(held.get(collector.pk, []), now)}
+        {
+            "collector": collector,
+            "current": _current(held.get(collector.pk, []), now),
+            "valid": holds_valid_certification(collector, now=now),
+        }
         for collector in collectors
     ]
-    context = {"rows": rows, "form": form, "zone": user.zone}
+    context = {"rows": rows, "form": form, "suspension_form": suspension_form, "zone": user.zone}
     status = 422 if request.method == "POST" else 200
     return render(request, "staff/certifications/list.html", context, status=status)
+
+
+def _suspend(form: SuspensionForm, user: User) -> bool:
+    collector = staff_by_id(form.cleaned_data["collector"])
+    if collector is None or not collector.has_role(Role.COLLECTOR):
+        form.add_error("collector", _("Choose a collector."))
+        return False
+    try:
+        suspend_certification(
+            collector=collector,
+            reason=form.cleaned_data["reason"],
+            source="certificates page",
+            actor=user.audit_actor,
+        )
+    except InvalidInput:
+        form.add_error("reason", _("Say why, in at most 200 characters."))
+        return False
+    return True
 
 
 def _record(form: CertificateForm, user: User) -> bool:

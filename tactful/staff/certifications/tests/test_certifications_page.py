@@ -92,3 +92,57 @@ def test_collectors_and_supervisors_cannot_certify(collector):
     for user in (collector, make_staff("sun.supervisor", Role.SUPERVISOR)):
         assert _client(user).post(URL, _body(collector)).status_code == 403
     assert not CollectorCertification.objects.exists()
+
+
+# --- suspension -------------------------------------------------------------------------------
+
+
+def _certified(collector, officer):
+    response = _client(officer).post(URL, _body(collector))
+    assert response.status_code == 302
+    assert holds_valid_certification(collector, now=timezone.now())
+
+
+def test_an_officer_suspends_a_certificate_with_a_reason_and_the_page_says_so(officer, collector):
+    from tactful.audit.models import AuditEvent
+
+    _certified(collector, officer)
+    body = {"action": "suspend", "collector": str(collector.pk), "reason": "upheld complaint"}
+    assert _client(officer).post(URL, body).status_code == 302
+    assert not holds_valid_certification(collector, now=timezone.now())
+    event = AuditEvent.objects.get(action="contact.certification_suspended")
+    assert event.actor == officer.audit_actor
+    page = _client(officer, "en").get(URL).content.decode()
+    assert "is suspended" in page
+    assert "data-suspended" in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"action": "suspend", "reason": "no collector named"},
+        {"action": "suspend", "collector": "999999", "reason": "nobody"},
+        {"action": "suspend", "collector": "abc", "reason": "not a number"},
+        {"action": "suspend", "collector": "COLLECTOR", "reason": ""},
+        {"action": "suspend", "collector": "COLLECTOR", "reason": "x" * 201},
+    ],
+)
+def test_a_bad_suspension_is_422_and_changes_nothing(officer, collector, body):
+    from tactful.contacts.models import CertificationSuspension
+
+    _certified(collector, officer)
+    if body.get("collector") == "COLLECTOR":
+        body = {**body, "collector": str(collector.pk)}
+    assert _client(officer).post(URL, body).status_code == 422
+    assert not CertificationSuspension.objects.exists()
+    assert holds_valid_certification(collector, now=timezone.now())
+
+
+@pytest.mark.parametrize("role", [Role.COLLECTOR, Role.SUPERVISOR])
+def test_only_officers_and_admins_suspend(collector, role):
+    from tactful.contacts.models import CertificationSuspension
+
+    other = make_staff("someone", role)
+    body = {"action": "suspend", "collector": str(collector.pk), "reason": "because"}
+    assert _client(other).post(URL, body).status_code == 403
+    assert not CertificationSuspension.objects.exists()
