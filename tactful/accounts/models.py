@@ -42,3 +42,32 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return self.is_superuser or bool(self.roles() & set(roles))
+
+
+class ApiKey(models.Model):
+    """A credential of an integrator. Only a digest of the secret is kept.
+
+    Keys are accounts, as staff users are: the API checks them, and the staff pages
+    issue and revoke them (docs/adr/0017-api-keys-are-account-records.md). The table
+    keeps the name it had when the API owned the model.
+    """
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_digest = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "api_apikey"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,14 +1,30 @@
-"""Read paths for staff accounts: one member of staff by name or id, staff by role."""
+"""Read paths for staff accounts: one member of staff by name or id, staff by role, the
+list administrators manage, and what was changed about an account."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.audit.models import AuditEvent
+from tactful.audit.selectors import events_about
+
+# The audit events that change who may do what, as `services` records them.
+ACCESS_ACTIONS = ("staff.created", "staff.roles_changed", "staff.closed", "staff.totp_enrolled")
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """A member of staff as the administrators' list shows them."""
+
+    user: User
+    roles: tuple[Role, ...]
+    has_authenticator: bool
 
 
 def active_staff(username: str) -> User | None:
@@ -61,3 +77,34 @@ def staff_holding_published_credentials(
     named = User.objects.filter(Q(username__in=list(usernames)) & Q(is_active=True))
     holders.update(user.username for user in named if user.check_password(password))
     return sorted(holders)
+
+
+def staff_overview() -> list[StaffRow]:
+    """Return every member of staff, open accounts first, in three queries whatever their number."""
+    users = User.objects.order_by("-is_active", "username").prefetch_related("groups")
+    enrolled = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True).distinct()
+    )
+    return [_row(user, user.pk in enrolled) for user in users]
+
+
+def staff_row(pk: int) -> StaffRow | None:
+    """Return one member of staff as `staff_overview` shows them, or None."""
+    user = User.objects.filter(pk=pk).prefetch_related("groups").first()
+    if user is None:
+        return None
+    enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return _row(user, enrolled)
+
+
+def access_changes(user: User) -> list[AuditEvent]:
+    """Return the audit events that changed `user`'s access, oldest first."""
+    events = events_about(user._meta.label_lower, [str(user.pk)], actions=ACCESS_ACTIONS)
+    return list(events.order_by("sequence"))
+
+
+def _row(user: User, has_authenticator: bool) -> StaffRow:
+    # From the prefetched groups: `User.roles()` would ask the database once per person.
+    names = {group.name for group in user.groups.all()}
+    roles = tuple(role for role in Role if role.value in names)
+    return StaffRow(user=user, roles=roles, has_authenticator=has_authenticator)

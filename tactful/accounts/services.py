@@ -1,4 +1,9 @@
-"""Write path for staff accounts."""
+"""Write path for staff accounts: create, enrol, change roles, deactivate.
+
+Each change an administrator makes to someone's access is audited with the reason they
+typed. An administrator cannot take away their own access: someone must always be
+left who can give it back.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,13 @@ from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.audit.services import record_event
 from tactful.errors import Conflict, InvalidInput
+from tactful.input_text import PROBLEM, has_control_characters
 
 # At least 80 bits, as RFC 4226 asks of an HOTP/TOTP shared secret.
 _MINIMUM_KEY_BYTES = 10
 _ENROLMENT_DEVICE_NAME = "default"
+# A reason is read in the audit trail, next to the change it explains: a sentence.
+MAX_REASON_LENGTH = 500
 
 
 def create_staff_user(
@@ -102,6 +110,82 @@ def close_account(*, user: User, actor: str, reason: str) -> None:
         record_event(actor=actor, action="staff.closed", target=user, payload={"reason": reason})
 
 
+def change_roles(*, user: User, roles: Iterable[Role | str], actor: str, reason: str) -> User:
+    """Give `user` exactly `roles`, recording the roles before and after and `reason`.
+
+    `actor` cannot take the administrator's role from themselves, and a closed account
+    gets no roles back (it is closed for good; create a new one).
+    """
+    wanted_roles = _valid_roles(roles)
+    clean_reason = checked_reason(reason)
+    with transaction.atomic():
+        locked = _locked(user)
+        before = locked.roles()
+        _refuse_role_change(locked, before, wanted_roles, actor)
+        locked.groups.set(_groups_for(wanted_roles))
+        locked.is_staff = locked.is_superuser or Role.ADMIN in wanted_roles
+        locked.save(update_fields=["is_staff"])
+        record_event(
+            actor=actor,
+            action="staff.roles_changed",
+            target=locked,
+            payload={
+                "before": sorted(before),
+                "after": sorted(wanted_roles),
+                "reason": clean_reason,
+            },
+        )
+    return locked
+
+
+def deactivate_staff(*, user: User, actor: str, reason: str) -> User:
+    """Close `user`'s account for good (`close_account`), unless `actor` is `user`.
+
+    An administrator who could close their own account could leave no one able to
+    manage staff; one who means to leave asks another administrator.
+    """
+    clean_reason = checked_reason(reason)
+    with transaction.atomic():
+        locked = _locked(user)
+        if actor == locked.audit_actor:
+            raise Conflict("cannot_deactivate_self", "you cannot deactivate your own account")
+        if not locked.is_active:
+            raise Conflict("account_closed", "this account is already deactivated")
+        close_account(user=locked, actor=actor, reason=clean_reason)
+    return locked
+
+
+def checked_reason(reason: str) -> str:
+    """Return `reason` stripped, or raise InvalidInput: empty, too long or unprintable.
+
+    A reason stands in the audit trail for good, on one line.
+    """
+    clean = reason.strip()
+    if not clean:
+        problem = "give a reason"
+    elif len(clean) > MAX_REASON_LENGTH:
+        problem = f"must be at most {MAX_REASON_LENGTH} characters"
+    elif has_control_characters(clean, multiline=False):
+        problem = PROBLEM
+    else:
+        return clean
+    raise InvalidInput({"reason": problem})
+
+
+def _locked(user: User) -> User:
+    """Return `user` read again under a row lock, so two administrators' changes queue."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
+def _refuse_role_change(user: User, before: set[Role], after: set[Role], actor: str) -> None:
+    if not user.is_active:
+        raise Conflict("account_closed", "a deactivated account cannot be given roles")
+    if actor == user.audit_actor and Role.ADMIN not in after:
+        raise Conflict("cannot_demote_self", "you cannot take the administrator role from yourself")
+    if before == after:
+        raise InvalidInput({"roles": "these are the roles the account has now"}, "roles_unchanged")
+
+
 def _valid_roles(roles: Iterable[Role | str]) -> set[Role]:
     names = list(roles)
     unknown = [str(name) for name in names if str(name) not in set(Role)]
@@ -113,8 +197,9 @@ def _valid_roles(roles: Iterable[Role | str]) -> set[Role]:
 
 def _validate(*, username: str, password: str, totp_key_hex: str | None) -> None:
     problems: dict[str, str] = {}
-    if not username.strip():
-        problems["username"] = "must not be empty"
+    username_problem = _username_problem(username)
+    if username_problem:
+        problems["username"] = username_problem
     try:
         validate_password(password, User(username=username))
     except ValidationError as error:
@@ -123,6 +208,17 @@ def _validate(*, username: str, password: str, totp_key_hex: str | None) -> None
         problems["totp_key_hex"] = f"must be at least {_MINIMUM_KEY_BYTES} bytes written as hex"
     if problems:
         raise InvalidInput(problems)
+
+
+def _username_problem(username: str) -> str | None:
+    if not username.strip():
+        return "must not be empty"
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        return "use letters, digits and @ . + - _ only"
+    max_length = User._meta.get_field("username").max_length or 150
+    return f"must be at most {max_length} characters" if len(username) > max_length else None
 
 
 def _is_usable_key(key_hex: str) -> bool:

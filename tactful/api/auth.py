@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja.security import APIKeyHeader, HttpBearer
 from ninja.security.base import AuthBase
 
+from tactful.accounts.models import ApiKey
 from tactful.api.errors import ForbiddenScope
 from tactful.api.keys import SCOPES, authenticate_key, has_scope, note_use
-from tactful.api.models import ApiKey
 
 
 def _authorize(token: str | None, scope: str) -> ApiKey | None:

@@ -29,8 +29,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
+from tactful.accounts.models import ApiKey
 from tactful.api.errors import service_error_body
-from tactful.api.models import ApiKey, IdempotentRequest
+from tactful.api.models import IdempotentRequest
 from tactful.errors import Conflict, ServiceError
 
 HEADER = "Idempotency-Key"

@@ -40,6 +40,15 @@ def recordings_for(user: User) -> QuerySet[Recording]:
     return recordings.none()
 
 
+def findings_waiting_for_review() -> QuerySet[Finding]:
+    """Return the findings nobody has reviewed yet, the oldest first: the call-QA queue."""
+    return (
+        Finding.objects.filter(reviews__isnull=True)
+        .select_related("recording__attempt__collector", "segment")
+        .order_by("found_at", "pk")
+    )
+
+
 def recording_for(user: User, reference: UUID) -> Recording | None:
     return recordings_for(user).filter(reference=reference).first()
 

@@ -16,4 +16,6 @@ urlpatterns = [
     path("plan/", include("tactful.staff.plan.urls")),
     path("notices/", include("tactful.staff.notices.urls")),
     path("certifications/", include("tactful.staff.certifications.urls")),
+    path("keys/", include("tactful.staff.api_keys.urls")),
+    path("people/", include("tactful.staff.people.urls")),
 ]

@@ -116,6 +116,11 @@ def plan_entries(plan: DailyPlan, *, treatment: str | None = None) -> QuerySet[P
     return entries.order_by("-days_past_due", "pk")
 
 
+def entries_with_ids(entry_ids: list[int]) -> QuerySet[PlanEntry]:
+    """Return the plan rows with these ids (in no particular order)."""
+    return PlanEntry.objects.filter(pk__in=entry_ids)
+
+
 def treatment_grid(plan: DailyPlan) -> dict[tuple[str, str], int]:
     """Return how many of the plan's rows fall in each (band, bucket) cell."""
     rows = PlanEntry.objects.filter(plan=plan).values("band", "bucket").annotate(n=Count("pk"))

@@ -54,5 +54,7 @@ def _staff_items(request: HttpRequest, user: User) -> list[NavItem]:
         return [NavItem(_("Finish signing in"), reverse(next_step))]
     items = [NavItem(_("Staff home"), reverse("staff:home"))]
     if user.has_role(Role.ADMIN):
+        items.append(NavItem(_("Staff and roles"), reverse("staff:people")))
+        items.append(NavItem(_("API keys"), reverse("staff:api-keys")))
         items.append(NavItem(_("Administration"), reverse("admin:index")))
     return items

@@ -1,8 +1,9 @@
 import pytest
 from django.utils import timezone
 
+from tactful.accounts.models import ApiKey
 from tactful.api.keys import SCOPES, revoke_key
-from tactful.api.models import ApiKey, IdempotentRequest
+from tactful.api.models import IdempotentRequest
 from tactful.audit.models import AuditEvent
 from tactful.borrowers.models import Borrower
 from tactful.loans.models import LedgerEntry
@@ -63,7 +64,7 @@ def test_a_revoked_key_is_unauthenticated_from_the_next_request_on():
     token = issue_test_key()
     client = ApiClient(token)
     assert client.get(f"/loans/{loan.external_id}").status_code == 200
-    revoke_key(prefix=token.split("_")[1], actor="test")
+    revoke_key(prefix=token.split("_")[1], actor="test", reason="leaked")
     events = AuditEvent.objects.count()
 
     response = client.post(f"/loans/{loan.external_id}/payments", PAYMENT)

@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tactful.accounts.models import ApiKey
 from tactful.api.idempotency import CLAIM_LEASE
-from tactful.api.models import ApiKey, IdempotentRequest
+from tactful.api.models import IdempotentRequest
 from tactful.loans import services
 from tactful.loans.models import LedgerEntry
 from tactful.testing.api import ApiClient, create_borrower, create_loan, issue_test_key

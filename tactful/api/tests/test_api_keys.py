@@ -6,10 +6,9 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from tactful.accounts.models import User
-from tactful.api.admin import ApiKeyAdmin
+from tactful.accounts.admin import ApiKeyAdmin
+from tactful.accounts.models import ApiKey, User
 from tactful.api.keys import SCOPES, authenticate_key, issue_key, revoke_key
-from tactful.api.models import ApiKey
 from tactful.audit.models import AuditEvent
 from tactful.errors import Conflict, InvalidInput, NotFound
 
@@ -28,11 +27,11 @@ def test_a_key_is_stored_as_prefix_and_digest_never_as_its_secret():
 
 def test_issuing_and_revoking_are_audited_without_the_secret():
     issued = issue_key(name="Lender core", scopes=["loans:read"], actor="cli:apikey")
-    revoke_key(prefix=issued.api_key.prefix, actor="cli:apikey")
+    revoke_key(prefix=issued.api_key.prefix, actor="cli:apikey", reason="the lender left")
     events = list(AuditEvent.objects.values_list("action", "payload"))
     assert events == [
         ("api_key.issued", {"prefix": issued.api_key.prefix, "scopes": ["loans:read"]}),
-        ("api_key.revoked", {"prefix": issued.api_key.prefix}),
+        ("api_key.revoked", {"prefix": issued.api_key.prefix, "reason": "the lender left"}),
     ]
     assert authenticate_key(issued.token) is None
 
@@ -60,11 +59,11 @@ def test_a_bad_key_request_is_refused_and_stores_nothing(name, scopes, field):
 
 def test_revoking_an_unknown_or_revoked_key_says_so():
     issued = issue_key(name="x", scopes=["loans:read"], actor="t")
-    revoke_key(prefix=issued.api_key.prefix, actor="t")
+    revoke_key(prefix=issued.api_key.prefix, actor="t", reason="r")
     with pytest.raises(Conflict, match="already revoked"):
-        revoke_key(prefix=issued.api_key.prefix, actor="t")
+        revoke_key(prefix=issued.api_key.prefix, actor="t", reason="r")
     with pytest.raises(NotFound):
-        revoke_key(prefix="nope", actor="t")
+        revoke_key(prefix="nope", actor="t", reason="r")
 
 
 def test_the_command_prints_a_new_key_once_and_lists_keys_without_secrets(capsys):
@@ -91,6 +90,22 @@ def test_the_command_revokes_by_prefix_and_exits_2_on_an_unknown_prefix(capsys):
     assert failed.value.returncode == 2
 
 
+def test_the_command_records_why_a_key_is_revoked(capsys):
+    call_command("apikey", "create", "--name", "Core", "--scope", "loans:read")
+    prefix = capsys.readouterr().out.strip().split("_")[1]
+    call_command("apikey", "create", "--name", "Dialer", "--scope", "permits:write")
+    other = capsys.readouterr().out.strip().split("_")[1]
+
+    call_command("apikey", "revoke", prefix, "--reason", "rotated")
+    call_command("apikey", "revoke", other)
+
+    reasons = AuditEvent.objects.filter(action="api_key.revoked").order_by("sequence")
+    assert [event.payload["reason"] for event in reasons] == [
+        "rotated",
+        "revoked with manage.py apikey",
+    ]
+
+
 def test_the_command_refuses_an_unknown_scope():
     with pytest.raises(CommandError):
         call_command("apikey", "create", "--name", "Core", "--scope", "loans:delete")
@@ -100,7 +115,7 @@ def test_the_command_refuses_an_unknown_scope():
 def test_the_admin_revokes_selected_keys_and_never_adds_or_deletes():
     issued = issue_key(name="x", scopes=list(SCOPES), actor="t")
     staff = User.objects.create_user(username="admin", password="x", is_staff=True)
-    request = RequestFactory().post("/admin/api/apikey/")
+    request = RequestFactory().post("/admin/accounts/apikey/")
     request.user = staff
     request.session = {}
     request._messages = FallbackStorage(request)

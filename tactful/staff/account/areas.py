@@ -46,6 +46,8 @@ PHONE_COMPLAINT = StaffLink(_("Record a complaint made by phone"), "staff:compla
 RIGHTS_DESK = StaffLink(_("Data-subject rights requests"), "staff:rights-desk")
 NOTICES = StaffLink(_("Consent notices"), "staff:notices")
 CERTIFICATIONS = StaffLink(_("Collectors' certificates"), "staff:certifications")
+PEOPLE = StaffLink(_("Staff and roles"), "staff:people")
+API_KEYS = StaffLink(_("API keys"), "staff:api-keys")
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
@@ -90,6 +92,8 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             "You manage staff accounts and roles, rule packs, message templates and integrations."
         ),
         links=(
+            PEOPLE,
+            API_KEYS,
             StaffLink(_("Administration"), "admin:index"),
             PLAN,
             CONTACTS,

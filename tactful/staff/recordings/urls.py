@@ -6,6 +6,7 @@ from tactful.staff.recordings import views
 
 urlpatterns = [
     path("", views.recordings, name="recordings"),
+    path("queue/", views.qa_queue, name="qa-queue"),
     path("<uuid:reference>/", views.recording, name="recording"),
     path("<uuid:reference>/audio/", views.recording_audio, name="recording-audio"),
     path("findings/<int:finding_id>/review/", views.review_finding, name="finding-review"),

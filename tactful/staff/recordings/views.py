@@ -48,8 +48,24 @@ def recordings(request: HttpRequest) -> HttpResponse:
         "form": form,
         "recordings": selectors.recordings_for(user)[:_LIST_LENGTH],
         "alerts": selectors.open_alerts_for(user),
+        "can_review": user.has_role(*REVIEWERS),
     }
     return render(request, "staff/recordings/recordings.html", context, status=_status_of(form))
+
+
+@require_safe
+@staff_required(*REVIEWERS)
+def qa_queue(request: HttpRequest) -> HttpResponse:
+    """The call-QA queue: every finding nobody has reviewed, the oldest first."""
+    waiting = selectors.findings_waiting_for_review()
+    context = {
+        "findings": [
+            (finding, ReviewForm(auto_id=f"id_finding_{finding.pk}_%s"))
+            for finding in waiting[:_LIST_LENGTH]
+        ],
+        "total": waiting.count(),
+    }
+    return render(request, "staff/recordings/queue.html", context)
 
 
 def _upload(form: UploadForm, user: User) -> Recording | None:
@@ -119,6 +135,8 @@ def review_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your review was recorded."))
+    if request.POST.get("back") == "queue":
+        return redirect("staff:qa-queue")
     return redirect("staff:recording", reference=finding.recording.reference)
 
 

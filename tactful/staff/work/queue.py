@@ -94,7 +94,7 @@ def page_entries(entry_ids: list[int]) -> list[PlanEntry]:
     its rows are joined to loans, borrowers and assignments: a deep page costs no more.
     """
     rows = (
-        PlanEntry.objects.filter(pk__in=entry_ids)
+        plans.entries_with_ids(entry_ids)
         .annotate(
             assignee_id=latest_assignee_column(),
             primary_zone=primary_zone_column("loan__borrower"),

@@ -10,11 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tactful.accounts.models import ApiKey
 from tactful.api.keys import SCOPES, all_keys, issue_key, revoke_key
-from tactful.api.models import ApiKey
 from tactful.errors import ServiceError
 
 ACTOR = "cli:apikey"
+DEFAULT_REASON = "revoked with manage.py apikey"
 USAGE_ERROR = 2
 
 
@@ -35,6 +36,11 @@ class Command(BaseCommand):
         )
         revoke = actions.add_parser("revoke", help="stop a key from working")
         revoke.add_argument("prefix", help="the key's prefix, as `list` shows it")
+        revoke.add_argument(
+            "--reason",
+            default=DEFAULT_REASON,
+            help="why, for the audit trail (default: %(default)r)",
+        )
         actions.add_parser("list", help="show every key, never its secret")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,7 +48,7 @@ class Command(BaseCommand):
             if options["action"] == "create":
                 self._create(options["name"], options["scopes"])
             elif options["action"] == "revoke":
-                self._revoke(options["prefix"])
+                self._revoke(options["prefix"], options["reason"])
             else:
                 self._list()
         except ServiceError as error:
@@ -56,8 +62,8 @@ class Command(BaseCommand):
             f"({', '.join(issued.api_key.scopes)}). Store it now: it is not shown again."
         )
 
-    def _revoke(self, prefix: str) -> None:
-        api_key = revoke_key(prefix=prefix, actor=ACTOR)
+    def _revoke(self, prefix: str, reason: str) -> None:
+        api_key = revoke_key(prefix=prefix, actor=ACTOR, reason=reason)
         self.stdout.write(f"Revoked key {api_key.prefix} ({api_key.name}).")
 
     def _list(self) -> None:

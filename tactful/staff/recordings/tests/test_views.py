@@ -167,3 +167,41 @@ def test_a_collector_cannot_upload_for_someone_elses_permit(permit, engine, othe
 @pytest.mark.parametrize("role", list(Role))
 def test_every_staff_role_opens_the_list(role):
     assert signed_in(make_staff(f"staff-{role}", role)).get(LIST).status_code == 200
+
+
+# --- the call-QA queue ------------------------------------------------------------------------
+
+QUEUE = "/staff/recordings/queue/"
+
+
+def test_the_queue_lists_findings_nobody_reviewed_and_a_review_returns_to_it(
+    inspected, supervisor
+):
+    recording = inspected()
+    findings = list(recording.findings.all())
+    assert findings, "the abusive call should have findings"
+    client = signed_in(supervisor)
+    assert f'href="{QUEUE}"' in client.get(LIST).content.decode()
+    queue = client.get(QUEUE).content.decode()
+    for finding in findings:
+        assert f'data-finding="{finding.pk}"' in queue
+    response = client.post(
+        f"/staff/recordings/findings/{findings[0].pk}/review/",
+        {"verdict": "confirmed", "reason": "", "back": "queue"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    after = client.get(QUEUE).content.decode()
+    assert f'data-finding="{findings[0].pk}"' not in after
+
+
+def test_the_queue_is_for_reviewers_only(inspected, collector):
+    inspected()
+    assert signed_in(collector).get(QUEUE).status_code == 403
+    assert Client().get(QUEUE).status_code == 302
+    assert f'href="{QUEUE}"' not in signed_in(collector).get(LIST).content.decode()
+
+
+def test_an_empty_queue_says_so(supervisor):
+    page_text = signed_in(supervisor).get(QUEUE).content.decode()
+    assert "No finding is waiting for review." in page_text
