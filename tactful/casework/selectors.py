@@ -66,7 +66,7 @@ def latest_assignee_column() -> Subquery:
     return Subquery(latest.values("collector")[:1])
 
 
-def loans_assigned_to(collector_id: int) -> QuerySet[Assignment]:
+def loans_assigned_to(collector_id: int) -> QuerySet[Assignment, int]:
     """The ids of the loans whose latest assignment gives them to `collector_id`, as a subquery.
 
     Read from that collector's own assignments outward, so a worklist of "mine" does not
@@ -79,7 +79,8 @@ def loans_assigned_to(collector_id: int) -> QuerySet[Assignment]:
         .annotate(last=Max("pk"))
         .values("last")
     )
-    return Assignment.objects.filter(pk__in=latest, collector_id=collector_id).values("loan_id")
+    mine = Assignment.objects.filter(pk__in=latest, collector_id=collector_id)
+    return mine.values_list("loan_id", flat=True)
 
 
 def review_decisions_of(loan: Loan) -> QuerySet[ReviewDecision]:

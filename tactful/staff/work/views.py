@@ -218,7 +218,7 @@ CONTACT_STATUS = {
 
 
 def _emergency_contacts(borrower: Any, now: Any, revealed: dict[str, str]) -> list[dict[str, Any]]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for contact in consent.emergency_contacts_of(borrower):
         status = consent.emergency_contact_status(contact, now=now)
         reference = str(contact.reference)

@@ -174,9 +174,7 @@ def test_every_staff_role_opens_the_list(role):
 QUEUE = "/staff/recordings/queue/"
 
 
-def test_the_queue_lists_findings_nobody_reviewed_and_a_review_returns_to_it(
-    inspected, supervisor
-):
+def test_the_queue_lists_findings_nobody_reviewed_and_a_review_returns_to_it(inspected, supervisor):
     recording = inspected()
     findings = list(recording.findings.all())
     assert findings, "the abusive call should have findings"
