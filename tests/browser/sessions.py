@@ -75,3 +75,14 @@ def staff_page(
 def fits(page: Page) -> bool:
     """Tell whether the page is no wider than the screen (nothing to scroll sideways)."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def wider_than_screen(page: Page) -> list[str]:
+    """Name the elements that reach past the screen's right edge (to say what overflows)."""
+    found: list[str] = page.evaluate(
+        "[...document.querySelectorAll('body *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".map(e => `${e.tagName.toLowerCase()}.${e.className}#${e.id}`"
+        " + `:${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8)"
+    )
+    return found

@@ -367,12 +367,14 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         reverse("staff:training"),
         reverse("staff:quiz", args=[quiz.reference]),
         reverse("staff:team"),
+        reverse("staff:qa-queue"),
+        reverse("staff:certifications"),
     ]
     # The pack's title and sources are shown as the pack writes them; so are a drill's texts.
     pack_words = (pack.title, *(rule.citation for rule in pack.spec.rules))
     # People's names (masked too), the lender's product, the officers' own words, and the
     # names of the blanks an officer types into a template.
-    blanks = ("{amount_due}", "{days_past_due}", "{loan}")
+    blanks = ("{amount_due}", "{days_past_due}", "{loan}", "{help_link}")
     given = ("张伟", "张**", "消费分期", body, "您好，您的账户 l-work 目前应还", *blanks,
              *pack_words, POLITE_REMINDER, DISCLOSING_TEXT)  # fmt: skip
     report: list[str] = []

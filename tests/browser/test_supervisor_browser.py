@@ -28,7 +28,7 @@ from tactful.inspection.fake_speech import FakeSpeechEngine, scripted
 from tactful.testing.personas import make_borrower, make_overdue_loan, make_staff
 from tactful.testing.zones import move_to_daytime
 from tactful.treatments.services import build_daily_plan
-from tests.browser.sessions import fits, staff_page
+from tests.browser.sessions import fits, staff_page, wider_than_screen
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -138,25 +138,27 @@ def test_a_supervisor_decides_a_distress_case_and_confirms_a_call_finding(
     try:
         # 1. The distress case, from the worklist's review filter.
         page.goto(f"{live_server.url}/staff/work/?who=all&treatment=review")
-        assert fits(page), "the review worklist overflows"
+        assert fits(page), f"the review worklist overflows: {wider_than_screen(page)}"
         page.get_by_role("link", name="l-distress").click()
         expect(page.locator("[data-under-review]")).to_be_visible()
         expect(page.locator("#review")).to_contain_text("12356")  # the borrower's helpline
-        assert fits(page), "the account page overflows"
+        assert fits(page), f"the account page overflows: {wider_than_screen(page)}"
         review = page.locator("#review")
         review.get_by_label(words["refer"]).check()
         review.get_by_label(words["why"], exact=True).fill("她说撑不下去了；已给她心理援助热线。")
         review.get_by_role("button", name=words["record"]).click()
         expect(page.get_by_text(words["referred"], exact=False)).to_be_visible()
-        assert fits(page), "the account page overflows after the decision"
+        assert fits(page), (
+            f"the account page overflows after the decision: {wider_than_screen(page)}"
+        )
 
         page.goto(f"{live_server.url}/staff/team/")
         expect(page.locator("#review-title + p + ul")).to_contain_text(words["decided"])
-        assert fits(page), "the team page overflows"
+        assert fits(page), f"the team page overflows: {wider_than_screen(page)}"
 
         # 2. The threat on another call: confirm the checker's finding.
         page.goto(f"{live_server.url}/staff/recordings/{recording.reference}/")
-        assert fits(page), "the recording page overflows"
+        assert fits(page), f"the recording page overflows: {wider_than_screen(page)}"
         first = page.locator("form[action*='/review/']").first
         first.locator("select[name=verdict]").select_option("confirmed")
         first.get_by_role("button", name=words["review"]).click()
@@ -172,6 +174,6 @@ def test_a_supervisor_decides_a_distress_case_and_confirms_a_call_finding(
     try:
         page.goto(f"{live_server.url}/staff/work/l-threat/")
         expect(page.get_by_role("button", name=words["call"])).to_be_disabled()
-        assert fits(page), "the collector's account page overflows"
+        assert fits(page), f"the collector's account page overflows: {wider_than_screen(page)}"
     finally:
         context.close()
