@@ -98,7 +98,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
             buckets=plans.plan_buckets(plan),
             query=urlencode({k: v for k, v in vars(chosen).items() if v}),
         )
-    return render(request, "staff/work/worklist.html", context)
+    # A filter or a page changed in place (htmx) needs only the rows; a restore from the
+    # browser's history asks for the whole page.
+    partial = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "staff/work/_rows.html" if partial and plan else "staff/work/worklist.html"
+    return render(request, template, context)
 
 
 # --- the account page -----------------------------------------------------------------------

@@ -291,3 +291,15 @@ def test_a_supervisor_pauses_a_hardship_case_and_a_collector_cannot(loan, collec
     bad = _client(supervisor).post(_act(loan), {**body, "pause_reason": "boredom"})
     assert bad.status_code == 422
     assert HardshipPause.objects.count() == 1
+
+
+def test_a_filter_changed_in_place_answers_only_the_rows(plan, loan, collector):
+    client = _client(collector)
+    rows = client.get(WORK, {"who": "pool"}, HTTP_HX_REQUEST="true").content.decode()
+    assert rows.lstrip().startswith('<div id="work-rows"')
+    assert loan.external_id in rows
+    assert "<html" not in rows
+    restored = client.get(
+        WORK, {"who": "pool"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    ).content.decode()
+    assert "<html" in restored
