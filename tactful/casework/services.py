@@ -213,7 +213,13 @@ def send_templated_sms(
 
 
 def place_call(
-    *, loan: Loan, recipient: Recipient, purpose: str, collector: User, language: str
+    *,
+    loan: Loan,
+    recipient: Recipient,
+    purpose: str,
+    collector: User,
+    language: str,
+    now: datetime | None = None,
 ) -> ContactAttempt:
     """Call `recipient` about `loan` through the voice port, under a permit for `collector`."""
     _check_choice("purpose", purpose, PURPOSES)
@@ -225,10 +231,13 @@ def place_call(
         language=language,
         actor=collector.audit_actor,
         collector=collector,
+        now=now,
     )
 
 
-def log_call(*, attempt: ContactAttempt, result: str, collector: User) -> CallLog:
+def log_call(
+    *, attempt: ContactAttempt, result: str, collector: User, now: datetime | None = None
+) -> CallLog:
     """Record how a permitted call went; the gate's outcome follows from it.
 
     Hardship or distress places a hardship hold on the loan: contact pauses and the
@@ -238,15 +247,17 @@ def log_call(*, attempt: ContactAttempt, result: str, collector: User) -> CallLo
     if attempt.channel != "call" or attempt.collector_id != collector.pk:
         raise Conflict("not_your_call", "only the collector who placed a call logs it")
     outcome, permanent = GATE_OUTCOME[CallResult(result)]
+    moment = now or timezone.now()
     with transaction.atomic():
         contacts.report_outcome(
             attempt=attempt,
             outcome=outcome,
             permanent_failure=permanent,
             actor=collector.audit_actor,
+            now=moment,
         )
         log = CallLog.objects.create(
-            attempt=attempt, result=result, logged_by=collector, logged_at=timezone.now()
+            attempt=attempt, result=result, logged_by=collector, logged_at=moment
         )
         if result == CallResult.HARDSHIP and attempt.loan is not None:
             contacts.place_hold(
@@ -255,6 +266,7 @@ def log_call(*, attempt: ContactAttempt, result: str, collector: User) -> CallLo
                 actor=collector.audit_actor,
                 loan=attempt.loan,
                 reason="hardship or distress heard on a call",
+                now=moment,
             )
         record_event(
             actor=collector.audit_actor,
@@ -274,7 +286,14 @@ def _check_same_borrower(loan: Loan, recipient: Recipient) -> None:
 
 
 def take_promise(
-    *, loan: Loan, amount: Decimal, due_on: date, channel: str, collector: User, today: date
+    *,
+    loan: Loan,
+    amount: Decimal,
+    due_on: date,
+    channel: str,
+    collector: User,
+    today: date,
+    now: datetime | None = None,
 ) -> PromiseToPay:
     """Record a promise the borrower made to `collector` (repayment's rules apply)."""
     _check_choice("channel", channel, tuple(PROMISE_CHANNEL))
@@ -285,10 +304,11 @@ def take_promise(
         channel=PROMISE_CHANNEL[channel],
         actor=collector.audit_actor,
         today=today,
+        now=now,
     )
 
 
-def add_note(*, loan: Loan, text: object, author: User) -> CaseNote:
+def add_note(*, loan: Loan, text: object, author: User, now: datetime | None = None) -> CaseNote:
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput({"text": "a note needs words"})
     if len(text) > MAX_NOTE_LENGTH:
@@ -297,14 +317,21 @@ def add_note(*, loan: Loan, text: object, author: User) -> CaseNote:
         raise InvalidInput({"text": PROBLEM})
     with transaction.atomic():
         note = CaseNote.objects.create(
-            loan=loan, text=text.strip(), written_by=author, written_at=timezone.now()
+            loan=loan, text=text.strip(), written_by=author, written_at=now or timezone.now()
         )
         # The note's words may hold personal data: the chain keeps only that one was written.
         record_event(actor=author.audit_actor, action="casework.note_added", target=note)
     return note
 
 
-def assign(*, loan: Loan, collector: User | None, by: User, reason: str = "") -> Assignment:
+def assign(
+    *,
+    loan: Loan,
+    collector: User | None,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Assignment:
     """Give `loan` to `collector` (None: back to the pool).
 
     A supervisor or admin assigns anyone's accounts to any collector; a collector may only
@@ -324,7 +351,7 @@ def assign(*, loan: Loan, collector: User | None, by: User, reason: str = "") ->
             loan=loan,
             collector=collector,
             reason=reason.strip(),
-            assigned_at=timezone.now(),
+            assigned_at=now or timezone.now(),
             assigned_by=by.audit_actor,
         )
         record_event(

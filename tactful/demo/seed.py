@@ -33,6 +33,7 @@ from stdnum.cn import ric
 from tactful.borrowers.models import Borrower, Language
 from tactful.borrowers.selectors import borrower_by_external_id, borrowers_with_external_id_prefix
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
+from tactful.demo.activity import ActivitySummary, seed_demo_activity
 from tactful.demo.casework import seed_demo_templates
 from tactful.demo.complaints import seed_demo_complaints
 from tactful.demo.histories import (
@@ -95,6 +96,7 @@ class SeedSummary:
     staff_created: list[str] = field(default_factory=list)
     demo_mode: bool = False
     complaints_filed: int = 0
+    activity: ActivitySummary = field(default_factory=ActivitySummary)
 
     def describe(self) -> list[str]:
         """Return the summary as lines for people."""
@@ -111,6 +113,7 @@ class SeedSummary:
             f"  loans per bucket: {buckets}",
             f"  demo staff created: {staff}",
             f"  demo complaints filed: {self.complaints_filed}",
+            *self.activity.describe(),
         ]
 
 
@@ -127,7 +130,11 @@ def seed_demo(
     today: date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SeedSummary:
-    """Seed the portfolio, then the demo staff (in demo mode only); return what is there."""
+    """Seed the portfolio and, in demo mode, the staff and their work; return what is there.
+
+    In demo mode only: the demo staff, their message templates and complaints, then 30
+    days of their casework (tactful.demo.activity), ending with the day's plan.
+    """
     day = _valid_today(today)
     _validate_size(borrowers)
     _ensure_no_other_seed(seed)
@@ -141,7 +148,10 @@ def seed_demo(
     staff = create_demo_staff()
     seed_demo_templates()
     complaints = seed_demo_complaints(seed=seed, borrowers=borrowers)
-    return SeedSummary(seed, day, created, counts, staff, settings.DEMO_MODE, complaints)
+    activity = seed_demo_activity(seed=seed, today=day, progress=progress)
+    return SeedSummary(
+        seed, day, created, counts, staff, settings.DEMO_MODE, complaints, activity=activity
+    )
 
 
 def _valid_today(today: date | None) -> date:

@@ -26,6 +26,8 @@ from tactful.errors import Conflict, NotFound
 DEMO_PASSWORD = "tactful-demo"
 DEMO_ACTOR = "demo-seed"
 DEMO_CERTIFICATE = "DEMO-CERT-0001"
+# The certified collector's certificate reaches back past the demo's 30 days of activity.
+CERTIFIED_DAYS_AGO = 90
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,21 @@ class DemoStaff:
     # 20-byte TOTP keys, hex: the ASCII text in the comment next to each one.
     totp_key_hex: str
     superuser: bool = False
+    # Collectors only: whether they hold a certificate (the gate's certification rule).
+    certified: bool = True
 
 
 DEMO_STAFF: tuple[DemoStaff, ...] = (
     # "demo-collector-totp!"
     DemoStaff("collector", Role.COLLECTOR, "64656d6f2d636f6c6c6563746f722d746f747021"),
+    # "demo-collector2-totp": a new collector without a certificate yet, so every collection
+    # contact they ask for is refused by the gate's certification rule.
+    DemoStaff(
+        "collector2",
+        Role.COLLECTOR,
+        "64656d6f2d636f6c6c6563746f72322d746f7470",
+        certified=False,
+    ),
     # "demo-supervisor-totp"
     DemoStaff("supervisor", Role.SUPERVISOR, "64656d6f2d73757065727669736f722d746f7470"),
     # "demo-compliance-totp"
@@ -78,13 +90,13 @@ def _create(staff: DemoStaff) -> None:
         superuser=staff.superuser,
         actor=DEMO_ACTOR,
     )
-    if staff.role is Role.COLLECTOR:
+    if staff.role is Role.COLLECTOR and staff.certified:
         # The demo's collector holds a certificate, so the gate lets them collect.
         now = timezone.now()
         certify_collector(
             collector=user,
             certificate_number=DEMO_CERTIFICATE,
-            valid_from=now - timedelta(days=1),
+            valid_from=now - timedelta(days=CERTIFIED_DAYS_AGO),
             valid_until=now + timedelta(days=365),
             actor=DEMO_ACTOR,
         )

@@ -38,9 +38,8 @@ def test_check_deploy_fails_naming_every_demo_account(demo_database):
 
 
 def test_the_web_server_refuses_to_start(demo_database):
-    with pytest.raises(
-        ImproperlyConfigured, match="admin, collector, compliance, compliance2, supervisor"
-    ):
+    named = "admin, collector, collector2, compliance, compliance2, supervisor"
+    with pytest.raises(ImproperlyConfigured, match=named):
         refuse_to_serve()
 
 

@@ -2,17 +2,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.contacts.selectors import holds_valid_certification
 from tactful.demo.staff import DEMO_PASSWORD, DEMO_STAFF, create_demo_staff, current_code
 
-USERNAMES = ["collector", "supervisor", "compliance", "compliance2", "admin"]
+USERNAMES = ["collector", "collector2", "supervisor", "compliance", "compliance2", "admin"]
 
 
 @pytest.fixture
@@ -133,3 +136,15 @@ def test_demo_totp_refuses_users_who_are_not_demo_staff(demo_mode, capsys):
 def test_demo_totp_says_when_the_demo_is_not_seeded(demo_mode):
     with pytest.raises(CommandError, match="seed the demo first"):
         call_command("demo_totp", "admin")
+
+
+@pytest.mark.django_db
+def test_collector_is_certified_since_before_the_demos_30_days_and_collector2_is_not(demo_mode):
+    create_demo_staff()
+    now = timezone.now()
+
+    collector = User.objects.get(username="collector")
+    newcomer = User.objects.get(username="collector2")
+    assert holds_valid_certification(collector, now=now - timedelta(days=31))
+    assert not holds_valid_certification(newcomer, now=now)
+    assert newcomer.roles() == {Role.COLLECTOR}

@@ -8,7 +8,7 @@ task records whether it was kept (enough paid in its window) or broken.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -33,6 +33,7 @@ def record_promise(
     channel: str,
     actor: str,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> PromiseToPay:
     """Record that ``amount`` will be paid by ``due_on``; hold contact until that day.
 
@@ -44,7 +45,7 @@ def record_promise(
     if channel not in PromiseChannel.values:
         raise InvalidInput({"channel": f"must be one of {', '.join(PromiseChannel.values)}"})
     value = _amount(amount, loan.currency)
-    now = timezone.now()
+    moment = now or timezone.now()
     with transaction.atomic():
         locked = locked_loan(loan.pk)
         _check(locked, Promise(amount=value, made_on=day, due_on=due_on), day)
@@ -54,7 +55,7 @@ def record_promise(
             made_on=day,
             due_on=due_on,
             channel=channel,
-            recorded_at=now,
+            recorded_at=moment,
             recorded_by=actor,
         )
         contact_holds.place_hold_until(
@@ -63,7 +64,7 @@ def record_promise(
             until=due_on,
             reason="promise to pay",
             actor=actor,
-            now=now,
+            now=moment,
         )
         record_event(
             actor=actor,

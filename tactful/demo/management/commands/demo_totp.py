@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "username", help="collector, supervisor, compliance, compliance2 or admin"
+            "username", help="collector, collector2, supervisor, compliance, compliance2 or admin"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
