@@ -33,7 +33,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--days", type=int, default=30, help="days to simulate")
     parser.add_argument("--strategy", choices=("blast", "tactful"), default="tactful")
     parser.add_argument("--seed", type=int, default=1, help="random seed")
-    parser.add_argument("--pack", default="cn", help="rule pack (a strategy of that name too)")
+    parser.add_argument("--pack", default="cn", help="rule pack (and its strategy table)")
     parser.add_argument("--model", help="model directory (default: the shipped model)")
     parser.add_argument("--report", help="write the JSON report here (default: stdout)")
     parser.add_argument("--chart", default="simulation.png", help="PNG chart to draw")
@@ -54,7 +54,7 @@ def handle_simulate(args: argparse.Namespace) -> int:
         from tactful.screening.chart import draw_comparison
         from tactful.screening.model import ModelError, load_bundle
         from tactful.screening.simulation import Assumptions, report, simulate
-        from tactful.screening.strategy import StrategyError, load_strategy
+        from tactful.screening.strategy import StrategyError, strategy_for_pack
     except ImportError:
         return _refuse("the simulator needs the ml extra: pip install 'tactful[ml]'")
     problem = _check_sizes(args)
@@ -63,7 +63,7 @@ def handle_simulate(args: argparse.Namespace) -> int:
     try:
         assumptions = _assumptions(Assumptions(), args.set)
         pack = load_pack(args.pack)
-        strategy = load_strategy(args.pack)
+        strategy = strategy_for_pack(pack.name)
         bundle = load_bundle(args.model) if args.model else load_bundle()
     except (ValueError, PackError, StrategyError, ModelError) as error:
         return _refuse(str(error))

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from tactful.policy import Attempt, CompiledPack, Facts, HistoryEntry, decide
 from tactful.policy.types import Channel, Outcome, Purpose, RecipientRole
-from tactful.screening.strategy import Strategy
+from tactful.screening.strategy import Strategy, Treatment
 
 StrategyName = Literal["blast", "tactful"]
 STRATEGY_NAMES: tuple[StrategyName, ...] = ("blast", "tactful")
@@ -181,7 +181,7 @@ class Simulation:
         if self.name == "tactful":
             self.tally.treatments[self._treatment(account, day)] += 1
 
-    def _treatment(self, account: _Account, day: int) -> str:
+    def _treatment(self, account: _Account, day: int) -> Treatment:
         borrower = account.borrower
         assignment = self.strategy.assign(
             self_cure=borrower.self_cure, days_past_due=borrower.days_past_due + day
@@ -229,13 +229,21 @@ class Simulation:
     def _tactful_requests(self, account: _Account, day: int) -> list[Request]:
         a, key = self.assumptions, account.borrower.key
         treatment = self._treatment(account, day)
+        # Each treatment goes out on the channel the strategy table names for it.
+        channels = self.strategy.channels
         requests = []
         if treatment == "reminder" and day % a.reminder_every_days == 0:
-            requests.append(Request(key, "debtor", "sms", "reminder", 10, a.reminder_lift))
+            requests.append(
+                Request(key, "debtor", channels[treatment], "reminder", 10, a.reminder_lift)
+            )
         elif treatment == "offer" and day % a.offer_every_days == 0:
-            requests.append(Request(key, "debtor", "sms", "collection", 10, a.offer_lift))
+            requests.append(
+                Request(key, "debtor", channels[treatment], "collection", 10, a.offer_lift)
+            )
         elif treatment == "call":
-            requests.append(Request(key, "debtor", "call", "collection", 10, a.call_lift))
+            requests.append(
+                Request(key, "debtor", channels[treatment], "collection", 10, a.call_lift)
+            )
         if treatment in ("call", "offer") and self._unreachable(account):
             # Not a treatment: the gate-governed way to restore contact, never about the debt.
             requests.append(Request(f"{key}:ec0", "emergency_contact", "call", "locate", 11, 1.0))

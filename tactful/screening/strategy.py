@@ -169,6 +169,23 @@ def load_strategy(name_or_path: str | Path) -> Strategy:
     return parse_strategy(text, source=path.name)
 
 
+def strategy_for_pack(pack: str) -> Strategy:
+    """Return the strategy shipped for rule pack `pack` (``strategies/<pack>.yaml``).
+
+    A pack without one, or a file written for another pack, is refused naming the pack.
+    """
+    source = f"for pack {pack}"
+    if pack not in strategy_names():
+        known = ", ".join(strategy_names())
+        raise StrategyError(
+            source, f"none is shipped (tactful/screening/strategies/{pack}.yaml; shipped: {known})"
+        )
+    strategy = load_strategy(pack)
+    if strategy.pack != pack:
+        raise StrategyError(source, f"{pack}.yaml is written for pack {strategy.pack}")
+    return strategy
+
+
 def parse_strategy(text: str, *, source: str = "<text>") -> Strategy:
     """Parse and check a strategy's YAML; raise StrategyError naming what is wrong."""
     try:

@@ -21,7 +21,7 @@ from tactful.contacts.packs import configured_pack
 from tactful.errors import Conflict
 from tactful.screening.daily import PlanSettings, plan_day, plan_summary
 from tactful.screening.model import ModelBundle, load_bundle
-from tactful.screening.strategy import Strategy, load_strategy
+from tactful.screening.strategy import Strategy, strategy_for_pack
 from tactful.treatments import selectors
 from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
 
@@ -78,8 +78,9 @@ def build_daily_plan(*, plan_date: date, at: datetime, actor: str) -> DailyPlan:
     existing = DailyPlan.objects.filter(plan_date=plan_date, pack=pack.name).first()
     if existing is not None:
         return existing
-    # The strategy of a pack is named after it (tactful/screening/strategies/<pack>.yaml).
-    settings = PlanSettings(shipped_bundle(), load_strategy(pack.name), pack)
+    # Each pack has its own strategy (tactful/screening/strategies/<pack>.yaml); a pack
+    # without one is refused with StrategyError naming the pack, before anything is stored.
+    settings = PlanSettings(shipped_bundle(), strategy_for_pack(pack.name), pack)
     accounts = selectors.plan_accounts_frame(as_of=plan_date, at=at)
     # The amount due is for the collector's worklist, not the model: kept beside the plan.
     due = dict(zip(accounts.get_column(ACCOUNT), accounts.get_column(AMOUNT_DUE), strict=True))

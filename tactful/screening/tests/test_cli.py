@@ -4,6 +4,7 @@ import pytest
 
 from tactful.cli.risk import run as risk
 from tactful.cli.simulate import run as simulate
+from tactful.screening.strategy import load_strategy
 from tactful.screening.tests.builders import HEADER, LATE, PUNCTUAL, csv_text
 
 
@@ -151,6 +152,18 @@ def test_simulate_writes_a_json_report_and_a_chart(tmp_path, capsys):
     assert report["assumptions"]["call_answer_rate"] == 0.5
     assert "not measurements" in report["notice"]
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_simulate_uses_the_strategy_of_the_pack_it_is_given(tmp_path):
+    report_path, chart = tmp_path / "report.json", tmp_path / "chart.png"
+    arguments = ["--accounts", "10", "--days", "3", "--pack", "in"]
+
+    status = simulate([*arguments, "--report", str(report_path), "--chart", str(chart)])
+
+    report = json.loads(report_path.read_text())
+    assert status == 0
+    assert report["pack"].startswith("in ")
+    assert report["strategy_table"] == f"in {load_strategy('in').version}"
 
 
 @pytest.mark.parametrize(

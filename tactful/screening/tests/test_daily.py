@@ -4,9 +4,11 @@ import polars as pl
 import pytest
 
 from tactful.policy import load_pack
+from tactful.policy.packs import pack_names
+from tactful.policy.plan import COUNT_COLUMN
 from tactful.screening.daily import PLAN_COLUMNS, PlanSettings, plan_day, plan_summary
 from tactful.screening.model import load_bundle
-from tactful.screening.strategy import load_strategy, parse_strategy
+from tactful.screening.strategy import load_strategy, parse_strategy, strategy_for_pack
 from tactful.screening.tests.builders import behaviour
 
 # 02:00 UTC is 10:00 in Shanghai; 18:00 UTC is 02:00 there, inside the quiet hours.
@@ -137,3 +139,21 @@ def test_a_hardship_hold_sends_the_account_to_review_whatever_its_score(plan_set
     treatments = dict(zip(rows["account"], rows["treatment"], strict=True))
     assert treatments == {"struggling": "review", "also-held": "review", "other-hold": "call"}
     assert rows.filter(pl.col("treatment") == "review")["channel"].to_list() == [None, None]
+
+
+@pytest.mark.parametrize("pack", pack_names())
+def test_each_pack_plans_with_its_own_strategy(plan_settings, pack):
+    strategy = strategy_for_pack(pack)
+    settings = PlanSettings(plan_settings.bundle, strategy, load_pack(pack))
+
+    # A week of call counts with no calls: the longest window any pack counts (us: 7 days).
+    no_calls = {column: ";".join(["0"] * 7) for column in COUNT_COLUMN.values()}
+    rows = [account(str(n), days=5 + 30 * n, status=[1 + n] + [0] * 5) for n in range(5)]
+
+    result = plan(settings, *[row | no_calls for row in rows])
+
+    assert result.height == 5
+    for row in result.iter_rows(named=True):
+        assert row["bucket"] == strategy.bucket_for(row["days_past_due"]).name
+        assert row["channel"] == strategy.channels.get(row["treatment"])
+        assert (row["allowed_now"] is None) == (row["channel"] is None)

@@ -1,9 +1,10 @@
 import pytest
 
 from tactful.policy import load_pack
+from tactful.policy.packs import pack_names
 from tactful.screening.model import load_bundle
 from tactful.screening.simulation import NOTICE, Assumptions, report, simulate
-from tactful.screening.strategy import load_strategy
+from tactful.screening.strategy import load_strategy, strategy_for_pack
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,21 @@ def test_the_report_prints_every_assumption_and_says_it_is_a_model(setting, tall
         tallies["blast"].contacts_made - tallies["tactful"].contacts_made
     )
     assert set(result["results"]) == {"tactful", "blast"}
+
+
+@pytest.mark.parametrize("pack", pack_names())
+def test_the_simulator_runs_under_every_pack(setting, pack):
+    tallies = simulate(
+        profiles=setting["profiles"],
+        accounts=20,
+        days=5,
+        seed=4,
+        pack=load_pack(pack),
+        strategy=strategy_for_pack(pack),
+    )
+
+    tactful, blast = tallies["tactful"], tallies["blast"]
+    assert sum(tactful.treatments.values()) == 20
+    assert 0 < tactful.contacts_made < blast.contacts_made
+    assert blast.third_party_requests > 0
+    assert blast.third_party_contacts == 0  # no pack lets a third party be dunned

@@ -1,11 +1,17 @@
 import polars as pl
 import pytest
 
+from tactful.policy import load_pack
+from tactful.policy.packs import pack_names
+from tactful.policy.plan import plan_channels
+from tactful.screening import strategy as strategy_module
 from tactful.screening.strategy import (
+    CONTACTING,
     TREATMENTS,
     StrategyError,
     load_strategy,
     parse_strategy,
+    strategy_for_pack,
     strategy_names,
 )
 
@@ -86,5 +92,45 @@ def test_a_broken_strategy_is_refused_with_the_reason(cn, old, new, problem):
 
 
 def test_an_unknown_strategy_names_the_shipped_ones():
-    with pytest.raises(StrategyError, match="shipped: cn"):
+    with pytest.raises(StrategyError, match="shipped: cn, id, in, ke, ph, uk, us"):
         load_strategy("atlantis")
+
+
+def test_every_rule_pack_has_a_strategy_and_every_strategy_a_pack():
+    assert strategy_names() == sorted(pack_names())
+
+
+@pytest.mark.parametrize("pack", pack_names())
+def test_the_strategy_of_each_pack_gives_every_cell_a_treatment(pack):
+    strategy = strategy_for_pack(pack)
+
+    cells = {(band.name, bucket.name) for band in strategy.bands for bucket in strategy.buckets}
+    assert (strategy.name, strategy.pack) == (pack, pack)
+    assert set(strategy.table) == cells
+    assert set(strategy.table.values()) <= set(TREATMENTS)
+    assert set(strategy.channels) == set(CONTACTING)
+
+
+@pytest.mark.parametrize("pack", pack_names())
+def test_each_strategy_contacts_on_channels_its_pack_opens_to_the_borrower(pack):
+    strategy = strategy_for_pack(pack)
+    governed = {plan.channel: plan for plan in plan_channels(load_pack(pack), "collection")}
+
+    for channel in set(strategy.channels.values()):
+        assert governed[channel].static == set(), f"{pack} never lets {channel} reach a debtor"
+        assert governed[channel].windows, f"{pack} gives {channel} no hours"
+
+
+def test_a_pack_without_a_strategy_is_refused_naming_the_pack(monkeypatch, tmp_path):
+    monkeypatch.setattr(strategy_module, "STRATEGY_DIR", tmp_path)
+
+    with pytest.raises(StrategyError, match="strategy for pack uk: none is shipped"):
+        strategy_for_pack("uk")
+
+
+def test_a_strategy_written_for_another_pack_is_refused(monkeypatch, tmp_path):
+    (tmp_path / "uk.yaml").write_text(load_strategy("cn").text, encoding="utf-8")
+    monkeypatch.setattr(strategy_module, "STRATEGY_DIR", tmp_path)
+
+    with pytest.raises(StrategyError, match="uk.yaml is written for pack cn"):
+        strategy_for_pack("uk")

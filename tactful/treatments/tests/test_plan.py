@@ -3,11 +3,19 @@ from django.utils import timezone
 
 from tactful.audit.models import AuditEvent
 from tactful.contacts.models import Hold
+from tactful.demo.seed import seed_demo
 from tactful.errors import Conflict
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_status
+from tactful.policy.packs import pack_names
+from tactful.screening import strategy as strategy_module
 from tactful.screening.columns import BEHAVIOUR_COLUMNS, STATUS_COLUMNS
-from tactful.screening.strategy import load_strategy, parse_strategy
+from tactful.screening.strategy import (
+    StrategyError,
+    load_strategy,
+    parse_strategy,
+    strategy_for_pack,
+)
 from tactful.treatments import selectors
 from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
 from tactful.treatments.services import build_daily_plan, record_strategy
@@ -15,6 +23,12 @@ from tactful.treatments.tasks import build_nightly_plan
 from tactful.treatments.tests.conftest import DAY, MORNING
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_book(db):
+    """Eight demo borrowers, a few of them overdue on DAY: enough to plan under each pack."""
+    return seed_demo(borrowers=8, seed=7, today=DAY)
 
 
 def overdue_ids():
@@ -43,6 +57,37 @@ def test_the_nightly_plan_gives_every_overdue_loan_a_treatment(portfolio):
     assert plan.summary["accounts"] == len(entries)
     assert plan.strategy.version == load_strategy("cn").version
     assert AuditEvent.objects.filter(action="treatments.plan_built").count() == 1
+
+
+@pytest.mark.parametrize("pack", pack_names())
+def test_the_nightly_plan_uses_the_strategy_of_the_configured_pack(small_book, settings, pack):
+    settings.GATE_PACK = pack
+    strategy = strategy_for_pack(pack)
+
+    plan = build_daily_plan(plan_date=DAY, at=MORNING, actor="test")
+
+    entries = list(PlanEntry.objects.filter(plan=plan))
+    assert entries
+    assert (plan.pack, plan.strategy.name, plan.strategy.version) == (pack, pack, strategy.version)
+    assert plan.strategy.sha256 == strategy.sha256
+    assert {entry.loan_id for entry in entries} == overdue_ids()
+    assert {entry.bucket for entry in entries} <= {bucket.name for bucket in strategy.buckets}
+    assert all(entry.channel == strategy.channels.get(entry.treatment, "") for entry in entries)
+
+
+def test_a_pack_without_a_strategy_is_refused_naming_it(db, settings, monkeypatch, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.GATE_PACK = "uk"
+    monkeypatch.setattr(strategy_module, "STRATEGY_DIR", tmp_path)
+
+    with pytest.raises(StrategyError, match="strategy for pack uk: none is shipped"):
+        build_daily_plan(plan_date=DAY, at=MORNING, actor="test")
+    with pytest.raises(CommandError, match="strategy for pack uk"):
+        call_command("build_plan", "--date", DAY.isoformat())
+    assert not DailyPlan.objects.exists()
+    assert not StrategyVersion.objects.exists()
 
 
 def test_no_plan_row_names_anyone_but_the_borrower(portfolio):

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from tactful.screening.strategy import StrategyError
 from tactful.treatments.services import NIGHTLY_ACTOR, build_daily_plan
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             day = date.fromisoformat(options["date"]) if options["date"] else now.date()
         except ValueError:
             raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
-        plan = build_daily_plan(plan_date=day, at=now, actor=NIGHTLY_ACTOR)
+        try:
+            plan = build_daily_plan(plan_date=day, at=now, actor=NIGHTLY_ACTOR)
+        except StrategyError as error:
+            raise CommandError(str(error)) from None
         counts = ", ".join(f"{key} {value}" for key, value in plan.summary.items())
         self.stdout.write(f"plan {plan.plan_date} ({plan.pack}, model {plan.model_id}): {counts}")
