@@ -97,7 +97,8 @@ def _clock(seconds: int) -> time:
 
 
 def reader_language() -> Language:
-    """Return the pack language closest to the active one (packs have no zh-Hant text)."""
+    """Return the language of a decision closest to the active one (decisions are asked in
+    English or simplified Chinese; `text_for_reader` serves readers of Traditional)."""
     return "en" if translation.get_language() == "en" else "zh-Hans"
 
 
@@ -108,10 +109,14 @@ def message_for_reader(reason: dict[str, Any]) -> str:
 
 
 def text_for_reader(messages: Mapping[Any, str], fallback: str) -> str:
-    """Return a pack text in the active language: a reader of Traditional Chinese gets the
-    simplified text converted (OpenCC, Taiwan phrasing), never Simplified characters."""
+    """Return a pack text in the active language. A reader of Traditional Chinese gets the
+    pack's own zh-Hant text where the rule has one (content rules do), else the simplified
+    text converted (OpenCC, Taiwan phrasing), never Simplified characters."""
+    traditional = translation.get_language() == "zh-hant"
+    if traditional and messages.get("zh-Hant"):
+        return messages["zh-Hant"]
     text = messages.get(reader_language()) or fallback
-    if translation.get_language() == "zh-hant" and text:
+    if traditional and text:
         return _to_traditional(text)
     return text
 

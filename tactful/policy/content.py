@@ -1,9 +1,10 @@
 """What the gate asks of message text: the checker of `tactful.inspection`, plus the interim rule.
 
-The gate depends only on the `ContentChecker` protocol. The interim checker here enforces
-the one content rule the gate cannot wait for: no mention of a debt, a loan, an amount owed
-or overdue status to anyone who is not the debtor or a guarantor. It reads simplified and
-traditional Chinese and English.
+The gate depends only on the `ContentChecker` protocol. Its labels are the findings of
+`tactful.policy.types.CONTENT_FINDINGS`, each answered by its own content rule in every
+pack. The interim checker here enforces the one finding the gate cannot wait for: no
+mention of a debt, a loan, an amount owed or overdue status to anyone who is not the
+debtor or a guarantor. It reads simplified and traditional Chinese and English.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 from typing import Protocol
 
 THIRD_PARTY_DISCLOSURE = "third_party_disclosure"
+# Text refused unchecked (hidden direction marks, look-alike letters).
+UNREADABLE = "unreadable"
 # Recipients to whom the debt may be named. Everyone else must not learn of it.
 _DEBT_PARTIES = frozenset({"debtor", "guarantor"})
 

@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from tactful.policy.content import ContentChecker
+from tactful.policy.content import UNREADABLE, ContentChecker
 from tactful.policy.localtime import day_start_timestamp, is_holiday
 from tactful.policy.schema import RuleSpec, render_message
 from tactful.policy.types import (
+    CONTENT_FINDINGS,
     LANGUAGES,
     Attempt,
     Category,
@@ -43,6 +44,7 @@ class Situation:
         "checker",
         "_mine",
         "_starts",
+        "_findings",
     )
 
     def __init__(
@@ -64,6 +66,7 @@ class Situation:
         self.checker = checker
         self._mine: list[HistoryEntry] | None = None
         self._starts: list[float] = []
+        self._findings: frozenset[str] | None = None
 
     def history_with_recipient(self) -> list[HistoryEntry]:
         """Return the history entries to this recipient at or before now."""
@@ -75,6 +78,14 @@ class Situation:
                 if entry.recipient == recipient and entry.timestamp <= now_ts
             ]
         return self._mine
+
+    def content_findings(self) -> frozenset[str]:
+        """Return what the content checker finds in the attempt's text (asked once, however
+        many content rules look)."""
+        if self._findings is None:
+            text, role = self.attempt.content, self.attempt.recipient_role
+            self._findings = frozenset(() if text is None else self.checker.check(text, role))
+        return self._findings
 
     def day_starts(self, count: int) -> list[float]:
         """Return when today and the days before it began locally: [today, yesterday, ...].
@@ -99,7 +110,8 @@ class CompiledRule:
         self.spec = spec
         shown = spec.shown_parameters()
         messages = {
-            language: render_message(spec.messages[language], shown) for language in LANGUAGES
+            language: render_message(template, shown)
+            for language, template in spec.messages.items()
         }
         self.reasons: Mapping[Language, Reason] = {
             language: Reason(spec.id, spec.category, spec.citation, messages[language], messages)
@@ -323,15 +335,30 @@ class AccountStateRule(CompiledRule):
 
 
 class ContentRule(CompiledRule):
-    """Deny content in which the content checker finds anything."""
+    """Deny content in which the content checker finds this rule's finding.
 
-    __slots__ = ()
+    A pack has one content rule per finding. The `unreadable` rule also answers a label no
+    content rule names (only a replacement checker returns one): the gate cannot say what
+    was found, and still refuses the text.
+    """
+
+    __slots__ = ("finding", "answers_unnamed")
+
+    def __init__(self, spec: RuleSpec) -> None:
+        super().__init__(spec)
+        self.finding: str = spec.parameters["finding"]
+        self.answers_unnamed = self.finding == UNREADABLE
 
     def violated(self, situation: Situation) -> bool:
-        attempt = situation.attempt
-        if attempt.content is None:
+        if situation.attempt.content is None:
             return False
-        return bool(situation.checker.check(attempt.content, attempt.recipient_role))
+        found = situation.content_findings()
+        if self.finding in found:
+            return True
+        return self.answers_unnamed and not found <= _NAMED_FINDINGS
+
+
+_NAMED_FINDINGS = frozenset(CONTENT_FINDINGS)
 
 
 class FailClosedRule(CompiledRule):

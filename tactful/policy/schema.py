@@ -18,11 +18,14 @@ import holidays
 from tactful.policy.types import (
     CATEGORIES,
     CHANNELS,
+    CONTENT_FINDINGS,
     LANGUAGES,
+    MESSAGE_LANGUAGES,
     OUTCOMES,
     PURPOSES,
     RECIPIENT_ROLES,
     Category,
+    MessageLanguage,
 )
 from tactful.time_zones import is_iana_zone
 
@@ -117,7 +120,7 @@ class RuleSpec:
     parameters: Mapping[str, Any]
     citation: str
     confidence: str
-    messages: Mapping[str, str]
+    messages: Mapping[MessageLanguage, str]
 
     def shown_parameters(self) -> dict[str, str]:
         """Return the parameters as people read them, for messages and documents."""
@@ -222,6 +225,17 @@ def _show_weekdays(days: frozenset[int]) -> str:
     return ", ".join(WEEKDAYS[day] for day in sorted(days))
 
 
+def _one_of(allowed: Iterable[str]) -> Callable[[object], str]:
+    choices = tuple(allowed)
+
+    def read(value: object) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value
+
+    return read
+
+
 def _countries(value: object) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ValueError("must be a list of country codes, e.g. [ID]")
@@ -262,6 +276,10 @@ def _superset(base: frozenset[Any], new: frozenset[Any]) -> bool:
 
 def _subset(base: frozenset[Any], new: frozenset[Any]) -> bool:
     return new <= base
+
+
+def _same(base: object, new: object) -> bool:
+    return new == base
 
 
 def _not_looser_flag(base: bool, new: bool) -> bool:
@@ -363,10 +381,19 @@ KINDS: dict[str, Kind] = {
         "account_state",
         {"min_days_past_due": Param(_whole_number, _at_least, "the minimum may only go up")},
     ),
-    "content": Kind("content"),
+    # One rule per finding of the content checker; all of them share the category
+    # `content`, and the rule (its id, citation and message) says which was found.
+    "content": Kind(
+        "content",
+        {
+            "finding": Param(
+                _one_of(CONTENT_FINDINGS), _same, "a content rule answers one finding, for good"
+            )
+        },
+    ),
     "fail_closed": Kind("data_gap"),
 }
-# Kinds that every pack must contain exactly once: the engine relies on them.
+# Kinds that every pack must contain: the engine relies on them.
 REQUIRED_KINDS = ("fail_closed", "hold", "opt_out", "certification", "content")
 
 
@@ -434,7 +461,8 @@ def _records(data: object, source: str) -> RecordTerms:
 
 
 def check_rule_set(rules: tuple[RuleSpec, ...], source: str) -> None:
-    """Refuse duplicate rule ids and packs that lack a rule kind the engine relies on."""
+    """Refuse duplicate rule ids, packs that lack a rule kind the engine relies on, and
+    content rules that do not answer each finding of the checker exactly once."""
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
@@ -443,6 +471,32 @@ def check_rule_set(rules: tuple[RuleSpec, ...], source: str) -> None:
     for kind in REQUIRED_KINDS:
         if not any(rule.kind == kind for rule in rules):
             raise PackError(source, f"a pack needs a rule of kind {kind!r}", field="rules")
+    check_content_findings(rules, source)
+
+
+def check_content_findings(rules: tuple[RuleSpec, ...], source: str) -> None:
+    """Refuse a pack whose content rules miss a finding or answer one twice: every denial
+    for content must name the one rule of what was found."""
+    answered: dict[str, str] = {}
+    for rule in rules:
+        if rule.kind != "content":
+            continue
+        finding = rule.parameters["finding"]
+        if finding in answered:
+            raise PackError(
+                source,
+                f"the finding {finding!r} already has a content rule ({answered[finding]})",
+                rule=rule.id,
+                field="parameters.finding",
+            )
+        answered[finding] = rule.id
+    missing = [finding for finding in CONTENT_FINDINGS if finding not in answered]
+    if missing:
+        raise PackError(
+            source,
+            f"a pack needs a content rule for each finding; none for {', '.join(missing)}",
+            field="rules",
+        )
 
 
 def read_rule(data: object, source: str, index: int) -> RuleSpec:
@@ -479,7 +533,7 @@ def read_rule(data: object, source: str, index: int) -> RuleSpec:
         parameters=parameters,
         citation=_rule_text(data, "citation", source, rule_id),
         confidence=_confidence(data.get("confidence"), source, rule_id),
-        messages=_messages(data.get("messages"), source, rule_id),
+        messages=_messages(data.get("messages"), source, rule_id, content=kind_name == "content"),
     )
     check_messages(spec, source)
     return spec
@@ -581,18 +635,26 @@ def render_message(template: str, shown: Mapping[str, str]) -> str:
     return template.format_map({**shown, "fact": "{fact}"})
 
 
-def _messages(value: object, source: str, rule: str) -> dict[str, str]:
+def _messages(
+    value: object, source: str, rule: str, *, content: bool
+) -> dict[MessageLanguage, str]:
+    """Read a rule's messages. Every rule is said in LANGUAGES; zh-Hant is optional (a reader
+    of Traditional Chinese otherwise gets the simplified text converted), except in content
+    rules: what was wrong with a message is written out in all three."""
+    required = MESSAGE_LANGUAGES if content else LANGUAGES
     if not isinstance(value, dict):
         raise PackError(
-            source, f"must map {' and '.join(LANGUAGES)} to text", rule=rule, field="messages"
+            source, f"must map {', '.join(required)} to text", rule=rule, field="messages"
         )
-    messages: dict[str, str] = {}
-    for language in LANGUAGES:
+    messages: dict[MessageLanguage, str] = {}
+    for language in MESSAGE_LANGUAGES:
         text = value.get(language)
+        if text is None and language not in required:
+            continue
         if not isinstance(text, str) or not text.strip():
             raise PackError(source, "is missing or empty", rule=rule, field=f"messages.{language}")
         messages[language] = text.strip()
-    extra = sorted(str(key) for key in value if key not in LANGUAGES)
+    extra = sorted(str(key) for key in value if key not in MESSAGE_LANGUAGES)
     if extra:
         raise PackError(
             source, "is not a supported language", rule=rule, field=f"messages.{extra[0]}"

@@ -29,7 +29,22 @@ Category = Literal[
     "data_gap",
 ]
 Verdict = Literal["allow", "deny"]
+# The languages a decision is asked in: every rule's messages are in each of them.
 Language = Literal["en", "zh-Hans"]
+# The languages a rule's messages may be in: those, and Traditional Chinese where a pack
+# writes it (its content rules must).
+MessageLanguage = Literal["en", "zh-Hans", "zh-Hant"]
+# What the content checker may find in a message (`tactful.inspection`'s finding
+# categories); a pack has one content rule for each, so a denial says which was found.
+ContentFinding = Literal[
+    "threat",
+    "insult",
+    "impersonation",
+    "false_legal_claim",
+    "exposure_threat",
+    "third_party_disclosure",
+    "unreadable",
+]
 
 CHANNELS: tuple[Channel, ...] = get_args(Channel)
 RECIPIENT_ROLES: tuple[RecipientRole, ...] = get_args(RecipientRole)
@@ -38,6 +53,8 @@ OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 LANGUAGES: tuple[Language, ...] = get_args(Language)
+MESSAGE_LANGUAGES: tuple[MessageLanguage, ...] = get_args(MessageLanguage)
+CONTENT_FINDINGS: tuple[ContentFinding, ...] = get_args(ContentFinding)
 
 # The categories whose block lifts by itself as time passes; next_allowed_at exists only
 # when every reason of a denial is one of these.
@@ -106,14 +123,14 @@ class Reason:
     """One violated rule, with the words shown to people.
 
     `message` is in the language the decision was asked in; `messages` holds it in every
-    language of the pack, so one decision can be shown to any reader later.
+    language the rule is written in, so one decision can be shown to any reader later.
     """
 
     rule: str
     category: Category
     citation: str
     message: str
-    messages: Mapping[Language, str] = field(default_factory=dict, compare=False)
+    messages: Mapping[MessageLanguage, str] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> dict[str, str]:
         """Return the reason as the decision contract writes it."""

@@ -12,7 +12,7 @@ from tactful.contacts.packs import configured_pack, opening_hours
 def test_the_configured_pack_is_cn_by_default():
     pack = configured_pack()
 
-    assert (pack.name, pack.version) == ("cn", "2026.12")
+    assert (pack.name, pack.version) == ("cn", "2026.12.1")
 
 
 def test_the_pack_follows_the_setting(settings):
@@ -65,3 +65,33 @@ def test_a_traditional_reader_gets_pack_words_in_traditional_characters():
         assert text_for_reader(messages, "") == "仅可在收件人当地时间联系。"
     with translation.override("en"):
         assert text_for_reader(messages, "") == "Contact is allowed only from 08:00."
+
+
+def test_a_traditional_reader_gets_a_content_rules_own_traditional_words():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from tactful.contacts.decisions import stored_reasons
+    from tactful.contacts.packs import message_for_reader
+    from tactful.policy import Attempt, Facts, decide
+
+    threat = Attempt(
+        channel="sms",
+        recipient="r-1",
+        recipient_role="debtor",
+        purpose="collection",
+        recipient_timezone="Asia/Shanghai",
+        collector_certified=True,
+        content="我知道你女儿在哪个学校上学。",
+    )
+    decision = decide(
+        threat, Facts(days_past_due=10), datetime(2026, 5, 11, 3, tzinfo=UTC), configured_pack()
+    )
+    [reason] = stored_reasons(decision)
+
+    assert reason["rule"] == "cn.soft_violence2019.no_threats"
+    with translation.override("zh-hant"):
+        assert message_for_reader(reason) == "該訊息威脅要傷害對方本人、家人或財產。"
+    with translation.override("zh-hans"):
+        assert message_for_reader(reason) == "该消息威胁要伤害对方本人、家人或财产。"

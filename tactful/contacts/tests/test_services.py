@@ -46,7 +46,7 @@ class TestRequestPermit:
 
         assert attempt.decision == "allow"
         assert (attempt.categories, attempt.reasons, attempt.next_allowed_at) == ([], [], None)
-        assert (attempt.pack, attempt.pack_version) == ("cn", "2026.12")
+        assert (attempt.pack, attempt.pack_version) == ("cn", "2026.12.1")
         assert attempt.requested_at == NOW
         assert re.fullmatch(f"[{ALPHABET}]{{8}}", attempt.verification_code)
 

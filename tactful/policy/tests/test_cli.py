@@ -191,9 +191,9 @@ def test_an_override_tightens_only_the_pack_it_names(decide_file, tmp_path: Path
         [_line("cn"), json.dumps(us)], "--pack", "cn", "--override", str(override)
     )
     assert status == 0
-    assert (out[0]["decision"], out[0]["pack_version"]) == ("deny", "2026.12+acme")
+    assert (out[0]["decision"], out[0]["pack_version"]) == ("deny", "2026.12.1+acme")
     assert out[0]["next_allowed_at"] == "2026-05-11T04:00:00Z"
-    assert (out[1]["decision"], out[1]["pack_version"]) == ("allow", "2026.12")
+    assert (out[1]["decision"], out[1]["pack_version"]) == ("allow", "2026.12.1")
 
 
 def test_a_loosening_override_is_refused_before_reading(decide_file, tmp_path: Path) -> None:

@@ -15,8 +15,19 @@ import pytest
 from tactful.policy import Attempt, Facts, decide, load_pack, pack_names
 from tactful.policy.rules import CompiledRule
 from tactful.policy.tests.builders import ZONE_OF_PACK, attempt, call, facts, local
+from tactful.policy.types import RecipientRole
 
 RULES = [(name, rule.id) for name in pack_names() for rule in load_pack(name).rules]
+# For each finding of the content checker: to whom a text is said, and a text it is found in.
+SAYING: dict[str, tuple[RecipientRole, str]] = {
+    "threat": ("debtor", "我知道你女儿在哪个学校上学。"),
+    "insult": ("debtor", "你就是个老赖"),
+    "impersonation": ("debtor", "我们是公安局的，请配合调查。"),
+    "false_legal_claim": ("debtor", "再不还就等着坐牢"),
+    "exposure_threat": ("debtor", "再不还钱我就把你欠钱的事发给你通讯录里所有人。"),
+    "third_party_disclosure": ("third_party", "他的贷款已逾期"),
+    "unreadable": ("debtor", "Yоu will rеgrеt this"),  # Cyrillic о and е
+}
 
 
 def _rule(pack: str, rule_id: str) -> CompiledRule:
@@ -87,7 +98,8 @@ def _broken(pack: str, rule: CompiledRule) -> tuple[Attempt, Facts, datetime]:
     elif kind == "account_state":
         f = replace(f, days_past_due=params["min_days_past_due"] - 1)
     elif kind == "content":
-        a = replace(a, recipient_role="third_party", purpose="service", content="他的贷款已逾期")
+        role, text = SAYING[params["finding"]]
+        a = replace(a, recipient_role=role, purpose="service", content=text)
     elif kind == "fail_closed":
         a = replace(a, recipient_timezone=None)
     return a, f, now

@@ -115,9 +115,9 @@ class TestTightening:
             override=_override({"id": CONNECTED, "parameters": {"max": 2}}, name="acme-2026-05"),
         )
         unnamed = load_pack("cn", override=_override({"id": CONNECTED, "parameters": {"max": 2}}))
-        assert named.version == "2026.12+acme-2026-05"
-        assert unnamed.version.startswith("2026.12+override-")
-        assert load_pack("cn").version == "2026.12"
+        assert named.version == "2026.12.1+acme-2026-05"
+        assert unnamed.version.startswith("2026.12.1+override-")
+        assert load_pack("cn").version == "2026.12.1"
 
     def test_the_same_override_compiles_once(self) -> None:
         first = load_pack("cn", override=_override({"id": CONNECTED, "parameters": {"max": 2}}))
@@ -131,7 +131,7 @@ class TestTightening:
             '    parameters: {start: "09:00"}\n',
             encoding="utf-8",
         )
-        assert load_pack("cn", override=path).version == "2026.12+acme"
+        assert load_pack("cn", override=path).version == "2026.12.1+acme"
 
 
 LOOSENINGS: list[tuple[dict[str, Any], str | None, str]] = [
@@ -191,7 +191,7 @@ def test_loosening_per_debt_counting_of_the_us_cap_is_refused() -> None:
         "rules": [{"id": "us.regf.call_7in7", "parameters": {"per_debt": False}}],
     }
     loose = {"pack": "us", "rules": [{"id": "us.regf.call_7in7", "parameters": {"days": 6}}]}
-    assert load_pack("us", override=tight).version.startswith("2026.12+")
+    assert load_pack("us", override=tight).version.startswith("2026.12.1+")
     with pytest.raises(PackError, match=r"parameters\.days: loosens the rule: 7 -> 6"):
         load_pack("us", override=loose)
 
@@ -227,3 +227,25 @@ def test_an_unreadable_override_file_is_refused(tmp_path: Path) -> None:
     bad.write_text("pack: [cn", encoding="utf-8")
     with pytest.raises(PackError, match="not valid YAML"):
         load_pack("cn", override=bad)
+
+
+def test_an_override_may_not_change_what_a_content_rule_answers() -> None:
+    error = _refusal(
+        _override({"id": "cn.soft_violence2019.no_threats", "parameters": {"finding": "insult"}})
+    )
+    assert (error.rule, error.field) == ("cn.soft_violence2019.no_threats", "parameters.finding")
+    assert "loosens the rule: threat -> insult" in str(error)
+
+
+def test_an_override_may_not_add_a_second_rule_for_a_finding() -> None:
+    second = {
+        "id": "acme.no_threats",
+        "kind": "content",
+        "category": "content",
+        "parameters": {"finding": "threat"},
+        "citation": "ACME collection policy 2026 §2",
+        "confidence": "H",
+        "messages": {"en": "No threats.", "zh-Hans": "不得威胁。", "zh-Hant": "不得威脅。"},
+    }
+    error = _refusal(_override(second))
+    assert (error.rule, error.field) == ("acme.no_threats", "parameters.finding")

@@ -68,6 +68,7 @@ def _rule(data: dict[str, Any], rule_id: str) -> dict[str, Any]:
     return next(rule for rule in data["rules"] if rule["id"] == rule_id)
 
 
+THREATS = "cn.soft_violence2019.no_threats"
 BREAKAGES: list[tuple[str, str, Any, str | None, str]] = [
     # rule id, field path inside the rule, new value (None: delete), expected field, text
     ("cn.gbt45251.quiet_hours", "parameters.start", 480, "parameters.start", "quoted time"),
@@ -105,6 +106,11 @@ BREAKAGES: list[tuple[str, str, Any, str | None, str]] = [
     ("cn.gbt45251.connected_call_cap", "messages.zh-Hans", None, "messages.zh-Hans", "missing"),
     ("cn.gbt45251.connected_call_cap", "messages.en", "At most {limit}", "messages.en", "limit"),
     ("cn.gbt45251.connected_call_cap", "colour", "red", "colour", "not a rule field"),
+    ("cn.gbt45251.connected_call_cap", "messages.zh-Hant", " ", "messages.zh-Hant", "missing"),
+    ("cn.gbt45251.connected_call_cap", "messages.fr", "Bonjour", "messages.fr", "language"),
+    (THREATS, "parameters.finding", "rudeness", "parameters.finding", "one of"),
+    (THREATS, "parameters.finding", None, "parameters.finding", "missing"),
+    (THREATS, "messages.zh-Hant", None, "messages.zh-Hant", "missing"),
 ]
 
 
@@ -138,6 +144,32 @@ def test_a_pack_without_a_rule_the_engine_relies_on_is_refused(kind: str) -> Non
     data = copy.deepcopy(_document())
     data["rules"] = [rule for rule in data["rules"] if rule["kind"] != kind]
     assert kind in str(_refusal(data))
+
+
+def test_a_pack_without_a_content_rule_for_one_finding_is_refused() -> None:
+    data = copy.deepcopy(_document())
+    data["rules"] = [rule for rule in data["rules"] if rule["id"] != THREATS]
+    error = _refusal(data)
+    assert error.field == "rules"
+    assert "a content rule for each finding; none for threat" in str(error)
+
+
+def test_a_pack_with_two_content_rules_for_one_finding_is_refused() -> None:
+    data = copy.deepcopy(_document())
+    _rule(data, "cn.cba2026.no_insults")["parameters"] = {"finding": "threat"}
+    error = _refusal(data)
+    assert (error.rule, error.field) == ("cn.cba2026.no_insults", "parameters.finding")
+    assert f"already has a content rule ({THREATS})" in str(error)
+
+
+def test_any_rule_may_speak_traditional_chinese_and_its_reason_carries_it() -> None:
+    data = copy.deepcopy(_document())
+    _rule(data, "cn.tactful.holds")["messages"]["zh-Hant"] = "該帳戶處於暫停狀態，暫停聯絡。"
+    holds = next(
+        rule for rule in compile_pack(read_pack(data, "cn.yaml")).rules if rule.kind == "hold"
+    )
+    assert holds.reasons["zh-Hans"].messages["zh-Hant"] == "該帳戶處於暫停狀態，暫停聯絡。"
+    assert "zh-Hant" not in load_pack("cn").rules[0].reasons["en"].messages
 
 
 @pytest.mark.parametrize(
@@ -244,14 +276,14 @@ def test_a_loosened_pack_that_keeps_its_version_is_refused(
     loosened = shipped.replace('end: "22:00"', 'end: "23:30"', 1)
     assert loosened != shipped
     (tmp_path / "cn.yaml").write_text(loosened, encoding="utf-8")
-    assert read_pack(yaml.safe_load(loosened), "cn.yaml").version == "2026.12"  # still valid
+    assert read_pack(yaml.safe_load(loosened), "cn.yaml").version == "2026.12.1"  # still valid
     monkeypatch.setattr(packs, "PACK_DIRECTORY", tmp_path)
     monkeypatch.setattr(packs, "_compiled_packs", {})
     packs._read_pack_file.cache_clear()
     try:
         with pytest.raises(PackError, match="not that of the pack Tactful ships"):
             load_pack("cn")
-        assert load_pack("us").version == "2026.12"  # untouched packs still load
+        assert load_pack("us").version == "2026.12.1"  # untouched packs still load
     finally:
         packs._read_pack_file.cache_clear()
 
