@@ -201,5 +201,8 @@ def test_the_queue_is_for_reviewers_only(inspected, collector):
 
 
 def test_an_empty_queue_says_so(supervisor):
-    page_text = signed_in(supervisor).get(QUEUE).content.decode()
-    assert "No finding is waiting for review." in page_text
+    client = signed_in(supervisor)
+    client.cookies["django_language"] = "en"
+    assert "No finding is waiting for review." in client.get(QUEUE).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "没有等待审核的发现。" in client.get(QUEUE).content.decode()
