@@ -292,7 +292,9 @@ def hold_kinds_of_loans(loans: Iterable[Loan], *, now: datetime) -> dict[int, li
     return kinds
 
 
-def attempts_about_loan(loan: Loan, *, limit: int = 100) -> QuerySet[ContactAttempt]:
+def attempts_about_loan(
+    loan: Loan, *, limit: int = 100, offset: int = 0
+) -> QuerySet[ContactAttempt]:
     """Return the permits about `loan` or to its borrower's recipients, newest first."""
     # The recipients first: an OR across a join cannot use the indexes of the attempts,
     # an OR of two of its own columns can (a bitmap of both).
@@ -302,7 +304,7 @@ def attempts_about_loan(loan: Loan, *, limit: int = 100) -> QuerySet[ContactAtte
     return (
         ContactAttempt.objects.filter(Q(loan=loan) | Q(recipient_id__in=reached))
         .select_related("recipient__phone_number", "collector", "outcome", "loan")
-        .order_by("-requested_at", "-pk")[:limit]
+        .order_by("-requested_at", "-pk")[offset : offset + limit]
     )
 
 

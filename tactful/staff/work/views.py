@@ -70,6 +70,9 @@ ASSIGNERS = (Role.SUPERVISOR, Role.ADMIN)
 REASON_LANGUAGES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 PURPOSE_FOR_ROLE: dict[str, Purpose] = {"debtor": "collection", "emergency_contact": "locate"}
 PAGE_CHANNELS: tuple[Channel, ...] = ("call", "sms")
+# The contact history is read a page at a time, the newest first.
+HISTORY_ROWS = 50
+MAX_HISTORY_PAGE = 10_000
 
 
 def _user(request: HttpRequest) -> User:
@@ -158,7 +161,14 @@ def _account_page(
     status_now = repayment.account_status(loan, as_of=today)
     language = REASON_LANGUAGES.get((get_language() or "").lower(), "en")
     entry = plans.latest_entry_for_loan(loan)
-    attempts = list(contacts.attempts_about_loan(loan))
+    history_page = _history_page(request)
+    attempts = list(
+        contacts.attempts_about_loan(
+            loan, limit=HISTORY_ROWS + 1, offset=(history_page - 1) * HISTORY_ROWS
+        )
+    )
+    older = len(attempts) > HISTORY_ROWS
+    attempts = attempts[:HISTORY_ROWS]
     calls = casework.call_logs_for(a.pk for a in attempts)
     used = casework.templates_for(a.pk for a in attempts)
     assignee = casework.assignee_of(loan)
@@ -182,6 +192,8 @@ def _account_page(
         "emergency_contacts": _emergency_contacts(borrower, now, revealed or {}),
         "holds": [hold_row(hold) for hold in contacts.holds_of_borrower(borrower, now=now)],
         "history": _history(attempts, calls, used),
+        "history_page": history_page,
+        "older_history": older,
         "open_calls": [
             a
             for a in attempts
@@ -209,6 +221,12 @@ def _account_page(
         )
     context.update(forms or {})
     return render(request, "staff/work/account.html", context, status=status)
+
+
+def _history_page(request: HttpRequest) -> int:
+    """The page of the contact history asked for (1, the newest, unless a valid number)."""
+    asked = request.GET.get("history", "1")
+    return int(asked) if asked.isdigit() and 1 <= int(asked) <= MAX_HISTORY_PAGE else 1
 
 
 def _collectors() -> list[tuple[str, str]]:

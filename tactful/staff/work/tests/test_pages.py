@@ -303,3 +303,33 @@ def test_a_filter_changed_in_place_answers_only_the_rows(plan, loan, collector):
         WORK, {"who": "pool"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     ).content.decode()
     assert "<html" in restored
+
+
+def test_the_contact_history_is_read_a_page_at_a_time(loan, recipient, collector, monkeypatch):
+    from tactful.contacts.facts import PermitRequest
+    from tactful.contacts.services import request_permit
+    from tactful.staff.work import views
+
+    monkeypatch.setattr(views, "HISTORY_ROWS", 2)
+    codes = []
+    for minutes in (30, 20, 10):
+        attempt = request_permit(
+            request=PermitRequest(
+                loan=loan, recipient=recipient, channel="sms", purpose="collection",
+                collector=collector,
+            ),
+            actor="test",
+            now=timezone.now() - timedelta(minutes=minutes),
+        )  # fmt: skip
+        codes.append(attempt.verification_code)
+    client = _client(collector)
+    first = client.get(_account(loan)).content.decode()
+    assert "?history=2" in first
+    assert "Older contacts" in first
+    second = client.get(_account(loan), {"history": "2"}).content.decode()
+    assert "Newer contacts" in second
+    assert "Older contacts" not in second
+    beyond = client.get(_account(loan), {"history": "9"}).content.decode()
+    assert "No older contacts." in beyond
+    for bad in ("0", "-1", "abc", "99999999999999999999"):
+        assert client.get(_account(loan), {"history": bad}).status_code == 200
