@@ -163,9 +163,13 @@ def _databases() -> dict[str, dict[str, Any]]:
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
             **config.get("OPTIONS", {}),
-            # Every query here is a short one; PostgreSQL's JIT compiler spent ~65 ms
-            # compiling the worklist's plan to save a few (docs/workbench.md, "Speed").
-            "options": "-c jit=off",
+            # Every query of a page is a short one: PostgreSQL's JIT compiler spent ~65 ms
+            # compiling the worklist's plan, and starting a parallel worker ~11 ms of the
+            # account page's 18 ms history query, each to save a few (docs/workbench.md,
+            # "Speed"). A deployment with long analytical queries may set its own.
+            "options": env.text(
+                "DATABASE_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0"
+            ),
             "pool": {
                 "min_size": 1,
                 "max_size": env.integer("DATABASE_POOL_SIZE", 8, minimum=1),
