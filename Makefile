@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint typecheck contracts pytest test-postgres browser messages audit clean
+.PHONY: run run-prod test lint typecheck contracts pytest test-postgres browser messages audit clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ messages: $(INSTALLED)
 
 run: $(INSTALLED) messages
 	$(BIN)/python manage.py rundemo
+
+# The production stack on this machine, on PostgreSQL (DATABASE_URL): gunicorn, a task
+# worker and the scheduler, JSON logs, /metrics (docs/deployment.md). Ctrl-C stops it.
+run-prod: $(INSTALLED) messages
+	bash deploy/run-local.sh
 
 test: $(INSTALLED) messages browser lint typecheck contracts
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1

@@ -98,6 +98,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every line logged while a request is served carries its id, and its time
+    # and status are those the client saw (docs/deployment.md, "Logs" and "Metrics").
+    "tactful.web.telemetry.RequestTelemetryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -217,6 +220,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # by HSTS never to try it again. Behind a proxy that ends TLS, TLS_PROXY_HEADER names the
 # header by which it says the request came over HTTPS (docs/operations.md).
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+# Probes and the metrics scraper ask the web server itself, not through the TLS proxy
+# (docs/deployment.md): a redirect would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env.integer(
     "HSTS_SECONDS", 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0, minimum=0
 )
@@ -353,15 +359,66 @@ RECORDING_MAX_MEGABYTES = env.integer("RECORDING_MAX_MEGABYTES", 200, minimum=1)
 SCHEDULE_TIME_ZONE = env.time_zone("SCHEDULE_TIME_ZONE", "Asia/Shanghai")
 SCHEDULE_CATCH_UP_DAYS = env.integer("SCHEDULE_CATCH_UP_DAYS", 7, minimum=1)
 
+# /metrics (docs/deployment.md, "Metrics"): the bearer token of its one reader; without
+# it the route answers 404. Several processes add up their figures through files in
+# PROMETHEUS_MULTIPROC_DIR (gunicorn's workers, the task workers, the scheduler).
+METRICS_TOKEN_MIN_LENGTH = 32
+
+
+def _metrics_token() -> str:
+    token = env.secret("METRICS_TOKEN", default="")
+    if token and len(token) < METRICS_TOKEN_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} characters long"
+        )
+    return token
+
+
+def _metrics_directory() -> str:
+    """PROMETHEUS_MULTIPROC_DIR, made if missing. prometheus_client reads the variable
+    itself when imported: set but empty, it would write its files into the working folder."""
+    value = env.text("PROMETHEUS_MULTIPROC_DIR", "")
+    if not value:
+        if env.text("PROMETHEUS_MULTIPROC_DIR", "unset") == "":
+            raise ImproperlyConfigured(
+                "PROMETHEUS_MULTIPROC_DIR is empty: unset it or name a folder"
+            )
+        return ""
+    try:
+        Path(value).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR: {error.strerror}") from None
+    return value
+
+
+METRICS_TOKEN = _metrics_token()
+PROMETHEUS_MULTIPROC_DIR = _metrics_directory()
+
+# One JSON object per line in production (`json`); the message alone for `make run`.
+LOG_FORMAT = env.choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "no_tracebacks_for_4xx": {"()": "tactful.web.log_filters.TracebacksOnlyForServerErrors"}
+        "no_tracebacks_for_4xx": {"()": "tactful.web.log_filters.TracebacksOnlyForServerErrors"},
+        "request_id": {"()": "tactful.telemetry.logs.RequestIdFilter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "tactful.telemetry.logs.JsonFormatter"},
+        "text": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     "loggers": {
+        # One line per request, with its id, route, status and time. In text, `make run`'s
+        # development server writes its own line instead.
+        "tactful.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         # django-axes announces itself at INFO on every start, CLI commands included.
         "axes": {"level": "WARNING"},
         # fpdf2's font subsetting (fontTools) writes ~100 INFO lines for every PDF made.

@@ -9,6 +9,7 @@ permit is granted, and only after the permit is committed.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,7 @@ from tactful.loans.models import Loan
 from tactful.messaging.ports import SmsMessage
 from tactful.messaging.services import send_sms_on_commit
 from tactful.policy.types import OUTCOMES, Purpose
+from tactful.telemetry import metrics
 
 MAX_KIND_LENGTH = 40
 MAX_SOURCE_LENGTH = 80
@@ -93,6 +95,7 @@ def request_permit(
     sense cannot be made at all: `PermitRequest` checks itself).
     """
     moment = now or timezone.now()
+    started = time.perf_counter()
     # No savepoint of its own when nested: a failure here fails the caller's transaction.
     with transaction.atomic(savepoint=False):
         person = _lock_person(request.recipient)
@@ -104,6 +107,12 @@ def request_permit(
             target=attempt,
             payload=_permit_payload(attempt),
         )
+    metrics.record_permit(
+        decision=decided.decision.verdict,
+        channel=request.channel,
+        categories=decided.decision.categories,
+        seconds=time.perf_counter() - started,
+    )
     return attempt
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from tactful.public.health import metrics
 from tactful.public.health import views as health
 from tactful.public.help import views as help_pages
 from tactful.public.home import views as home
@@ -14,6 +15,7 @@ urlpatterns = [
     path("help/", help_pages.rights_and_help, name="help"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("verify/", include("tactful.public.verification.urls")),
     path("verify/rights/", include("tactful.public.third_parties.urls")),
     path("invitation/", include("tactful.public.verification.invitation_urls")),

@@ -20,6 +20,7 @@ from tactful.scheduling.jobs import JOBS, Job, TaskFailed
 from tactful.scheduling.models import ERROR_CLASS_LENGTH, JobRun, Outcome
 from tactful.scheduling.selectors import last_slots
 from tactful.scheduling.slots import Slot, due_slots
+from tactful.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ def _finish(run: JobRun, seconds: float, *, error_class: str = "") -> None:
     run.outcome = Outcome.FAILED if error_class else Outcome.SUCCEEDED
     run.error_class = error_class[:ERROR_CLASS_LENGTH]
     run.save(update_fields=["finished_at", "duration", "outcome", "error_class"])
+    metrics.record_job_run(job=run.job, outcome=run.outcome, seconds=seconds)
 
 
 def _error_class(error: Exception) -> str:

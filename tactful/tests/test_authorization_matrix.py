@@ -51,6 +51,8 @@ PAGES: dict[str, str] = {
     "public:healthz": "GET ok ok ok ok ok ok",
     # Open to all; 503 here because the test keys are derived from SECRET_KEY (not ready).
     "public:readyz": "GET 503 503 503 503 503 503",
+    # Only for the holder of METRICS_TOKEN; unset here, so nobody (404: no such page).
+    "public:metrics": "GET 404 404 404 404 404 404",
     "public:demo-checkout": "GET 404 404 404 404 404 404",
     "public:verify": "GET ok ok ok ok ok ok",
     "public:verify-stop": "POST ok ok ok ok ok ok",

@@ -94,7 +94,7 @@ def test_200_concurrent_requests_never_hold_more_than_the_pool(tmp_path):
         "DJANGO_SETTINGS_MODULE": "tactful.settings",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tactful.wsgi", "-c", "gunicorn.conf.py"],
+        [sys.executable, "-m", "gunicorn", "tactful.wsgi", "-c", "deploy/gunicorn.conf.py"],
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,

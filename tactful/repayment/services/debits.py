@@ -70,6 +70,7 @@ from tactful.repayment.payments import (
     payment_port,
 )
 from tactful.repayment.rules import RepaymentRules, configured_rules
+from tactful.telemetry import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -538,6 +539,12 @@ def _record_run(report: DebitRunReport) -> None:
             "unknown": report.unknown,
             "amount_collected": str(report.amount_collected),
         },
+    )
+    metrics.record_debit_run(
+        collected=report.collected,
+        failed=report.failed,
+        unknown=report.unknown,
+        resumed=report.resumed,
     )
 
 
