@@ -18,12 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tactful.contacts.facts import (
-    GateInput,
-    PermitRequest,
-    gather_facts,
-    gather_facts_for_channels,
-)
+from tactful.contacts.facts import GateInput, PermitRequest, gather_facts_for_channels
 from tactful.contacts.packs import configured_pack
 from tactful.policy import CompiledPack, Decision, decide
 from tactful.policy.types import Channel, Language
@@ -56,15 +51,8 @@ def decide_request(
     `person` lists the ids of the recipients that reach the same person, when the caller
     has them already (it locked them).
     """
-    pack = pack or configured_pack()
-    missing = _missing_address(request)
-    if missing is not None:
-        return _denied_for_gap(pack, missing, {"error": f"no {missing}"}, now)
-    gathered = _gather_or_none(request, now, pack, person)
-    if gathered is None:
-        return _denied_for_gap(pack, "facts", {"error": "facts could not be gathered"}, now)
-    decision = decide(gathered.attempt, gathered.facts, now, pack, language=STORED_LANGUAGE)
-    return Decided(decision, gathered.record(), now)
+    channel = request.channel
+    return _decide_on(request, (channel,), now, pack or configured_pack(), person)[channel]
 
 
 def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> Decided:
@@ -81,7 +69,16 @@ def preview_channels(
     depend on the channel read once (the account page asks about a call and a text to
     every recipient). Any trouble denies every channel for a data gap.
     """
-    pack = configured_pack()
+    return _decide_on(request, channels, now, configured_pack(), None)
+
+
+def _decide_on(
+    request: PermitRequest,
+    channels: Sequence[Channel],
+    now: datetime,
+    pack: CompiledPack,
+    person: list[int] | None,
+) -> dict[Channel, Decided]:
     decided: dict[Channel, Decided] = {}
     asked: list[Channel] = []
     for channel in channels:
@@ -90,7 +87,7 @@ def preview_channels(
             decided[channel] = _denied_for_gap(pack, missing, {"error": f"no {missing}"}, now)
         else:
             asked.append(channel)
-    gathered = _gather_channels_or_none(request, asked, now, pack) if asked else {}
+    gathered = _gather_or_none(request, asked, now, pack, person) if asked else {}
     for channel in asked:
         found = gathered.get(channel) if gathered is not None else None
         if found is None:
@@ -102,30 +99,22 @@ def preview_channels(
     return decided
 
 
-def _gather_channels_or_none(
-    request: PermitRequest, channels: list[Channel], now: datetime, pack: CompiledPack
-) -> dict[Channel, GateInput] | None:
-    try:
-        with transaction.atomic():
-            return gather_facts_for_channels(request, channels, now=now, pack=pack)
-    except Exception as error:  # the gate fails closed on anything at all
-        stack = "".join(traceback.format_tb(error.__traceback__))
-        logger.error("permit facts could not be gathered: %s\n%s", type(error).__name__, stack)
-        return None
-
-
 def stored_reasons(decision: Decision) -> list[dict[str, Any]]:
     """Return the reasons as a permit keeps them: the contract's fields plus `messages`."""
     return [{**reason.to_json(), "messages": dict(reason.messages)} for reason in decision.reasons]
 
 
 def _gather_or_none(
-    request: PermitRequest, now: datetime, pack: CompiledPack, person: list[int] | None
-) -> GateInput | None:
+    request: PermitRequest,
+    channels: list[Channel],
+    now: datetime,
+    pack: CompiledPack,
+    person: list[int] | None,
+) -> dict[Channel, GateInput] | None:
     try:
         # A savepoint: a failed query must not spoil the transaction that records the denial.
         with transaction.atomic():
-            return gather_facts(request, now=now, pack=pack, person=person)
+            return gather_facts_for_channels(request, channels, now=now, pack=pack, person=person)
     except Exception as error:  # the gate fails closed on anything at all
         # The stack without the message: a message may quote personal data.
         stack = "".join(traceback.format_tb(error.__traceback__))
