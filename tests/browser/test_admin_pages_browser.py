@@ -15,12 +15,12 @@ from tactful.testing.personas import make_staff
 from tests.browser.sessions import fits, staff_page
 
 PHONE = {"width": 390, "height": 844}
-LOCALES = {"zh-hans": "zh-CN", "en": "en-GB"}
+LOCALES = {"zh-hans": "zh-CN", "zh-hant": "zh-TW", "en": "en-GB"}
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
 def test_an_administrator_manages_keys_and_staff_on_a_phone(live_server, phone_page, language):
     admin = make_staff("gao.admin", Role.ADMIN)
     make_staff("li.pending-supervisor-with-a-long-name", Role.SUPERVISOR, with_device=False)

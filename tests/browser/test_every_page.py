@@ -343,7 +343,7 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         name="reminder", language="zh-hans", audience="debtor", purpose="collection",
         body=body, author=author,
     )  # fmt: skip
-    supervisor = make_staff("zhou.supervisor", Role.SUPERVISOR, Role.COMPLIANCE)
+    supervisor = make_staff("zhou.supervisor", Role.SUPERVISOR, Role.COMPLIANCE, Role.ADMIN)
     approve_template(template=template, approver=supervisor)
     from tactful.contacts.packs import configured_pack
     from tactful.policy.drills import DISCLOSING_TEXT, POLITE_REMINDER
@@ -369,6 +369,9 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         reverse("staff:team"),
         reverse("staff:qa-queue"),
         reverse("staff:certifications"),
+        reverse("staff:api-keys"),
+        reverse("staff:people"),
+        reverse("staff:person", args=[supervisor.pk]),
     ]
     # The pack's title and sources are shown as the pack writes them; so are a drill's texts.
     pack_words = (pack.title, *(rule.citation for rule in pack.spec.rules))
