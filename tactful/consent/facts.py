@@ -19,6 +19,8 @@ from tactful.consent.models import ConsentPurpose
 from tactful.contacts.ports import ConsentFacts
 
 if TYPE_CHECKING:
+    from tactful.consent.models import EmergencyContact
+    from tactful.consent.selectors import ConsentState
     from tactful.contacts.models import Recipient
 
 EMERGENCY_CONTACT_CONSENT = "emergency_contact"
@@ -34,51 +36,56 @@ _BORROWER_PURPOSES_FOR_CONTACTS = (
 
 
 class ConsentRecords:
-    """The gate's `ConsentSource`: consent derived from this app's records."""
+    """The gate's `ConsentSource`: consent derived from this app's records.
+
+    Each call reads the borrower's consent events once (and, for an emergency contact,
+    their answer and any refusal of the number once): the account page asks for several
+    channels of several people, and every read is a query.
+    """
 
     def consent_facts(self, recipient: Recipient, *, channel: str, now: datetime) -> ConsentFacts:
-        return ConsentFacts(
-            consents=consents(recipient, now=now),
-            stops_contact=stops_contact(recipient, channel=channel, now=now),
-        )
+        borrower_states = selectors.borrower_consents(recipient.borrower, now=now)
+        if recipient.emergency_contact is None:
+            return _own_number_facts(borrower_states, channel=channel)
+        return _emergency_contact_facts(recipient, borrower_states, now=now)
 
 
-def consents(recipient: Recipient, *, now: datetime) -> frozenset[str]:
-    """Return the names of the consents in force for the person `recipient` reaches."""
-    contact = recipient.emergency_contact
-    if contact is None:
-        states = selectors.borrower_consents(recipient.borrower, now=now)
-        return frozenset(state.purpose for state in states if state.in_force)
-    if _contact_may_be_reached(recipient, now):
-        return frozenset({EMERGENCY_CONTACT_CONSENT})
-    return frozenset()
-
-
-def stops_contact(recipient: Recipient, *, channel: str, now: datetime) -> bool:
-    """Return True when a withdrawal, refusal or removal stops contact with this person."""
-    contact = recipient.emergency_contact
-    borrower = recipient.borrower
-    if contact is None:
-        channel_purpose = CHANNEL_PURPOSES.get(channel)
-        return selectors.withdrawn(borrower, ConsentPurpose.OWN_NUMBER_CONTACT, now=now) or (
-            channel_purpose is not None and selectors.withdrawn(borrower, channel_purpose, now=now)
-        )
-    if contact.removed_at is not None and contact.removed_at <= now:
-        return True
-    if selectors.number_refused(*selectors.contact_phone_indexes(contact)):
-        return True
-    answer = selectors.contact_consent(contact, now=now)
-    if answer is not None and answer.withdrawn:
-        return True
-    return not all(
-        selectors.in_force(borrower, purpose, now=now)
-        for purpose in _BORROWER_PURPOSES_FOR_CONTACTS
+def _own_number_facts(states: list[ConsentState], *, channel: str) -> ConsentFacts:
+    withdrawn = {state.purpose for state in states if state.withdrawn}
+    channel_purpose = CHANNEL_PURPOSES.get(channel)
+    return ConsentFacts(
+        consents=frozenset(state.purpose for state in states if state.in_force),
+        stops_contact=ConsentPurpose.OWN_NUMBER_CONTACT in withdrawn
+        or (channel_purpose is not None and channel_purpose in withdrawn),
     )
 
 
-def _contact_may_be_reached(recipient: Recipient, now: datetime) -> bool:
+def _emergency_contact_facts(
+    recipient: Recipient, borrower_states: list[ConsentState], *, now: datetime
+) -> ConsentFacts:
     contact = recipient.emergency_contact
     assert contact is not None
     answer = selectors.contact_consent(contact, now=now)
-    accepted = answer is not None and answer.in_force
-    return accepted and not stops_contact(recipient, channel="", now=now)
+    stopped = _contact_stopped(contact, answer, borrower_states, now=now)
+    reachable = answer is not None and answer.in_force and not stopped
+    return ConsentFacts(
+        consents=frozenset({EMERGENCY_CONTACT_CONSENT}) if reachable else frozenset(),
+        stops_contact=stopped,
+    )
+
+
+def _contact_stopped(
+    contact: EmergencyContact,
+    answer: ConsentState | None,
+    borrower_states: list[ConsentState],
+    *,
+    now: datetime,
+) -> bool:
+    if contact.removed_at is not None and contact.removed_at <= now:
+        return True
+    if answer is not None and answer.withdrawn:
+        return True
+    granted = {state.purpose for state in borrower_states if state.in_force and not state.scope}
+    if not all(purpose in granted for purpose in _BORROWER_PURPOSES_FOR_CONTACTS):
+        return True
+    return selectors.number_refused(*selectors.contact_phone_indexes(contact))

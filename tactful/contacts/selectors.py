@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, tzinfo
 from uuid import UUID
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from tactful.accounts.models import User
 from tactful.borrowers.models import Borrower
@@ -301,10 +302,17 @@ def attempts_about_loan(
     reached = list(
         Recipient.objects.filter(borrower_id=loan.borrower_id).values_list("pk", flat=True)
     )
-    return (
+    # Then the page's ids, and only those joined to their rows: joined in one query, the
+    # planner hashes every loan and recipient of the book to sort a few hundred attempts.
+    page = list(
         ContactAttempt.objects.filter(Q(loan=loan) | Q(recipient_id__in=reached))
+        .order_by("-requested_at", "-pk")
+        .values_list("pk", flat=True)[offset : offset + limit]
+    )
+    return (
+        ContactAttempt.objects.filter(pk__in=page)
         .select_related("recipient__phone_number", "collector", "outcome", "loan")
-        .order_by("-requested_at", "-pk")[offset : offset + limit]
+        .order_by("-requested_at", "-pk")
     )
 
 
@@ -324,3 +332,72 @@ def permit_counts_by_collector(*, since: datetime) -> dict[int, tuple[int, int]]
             denied += row["n"]
         counts[row["collector_id"]] = (allowed, denied)
     return counts
+
+
+# (local day, pack, the parts of the key, how many): what the oversight roll-ups store.
+DayCounts = list[tuple[date, str, tuple[str, ...], int]]
+
+
+def permit_counts_per_day(*, start: datetime, end: datetime, zone: tzinfo) -> DayCounts:
+    """Count the permits requested in [start, end) per day in `zone`, pack, decision,
+    channel, recipient role and reason categories (`;`-joined), grouped in the database."""
+    rows = (
+        ContactAttempt.objects.filter(requested_at__gte=start, requested_at__lt=end)
+        .annotate(day=TruncDate("requested_at", tzinfo=zone))
+        .values_list("day", "pack", "decision", "channel", "recipient__role", "categories")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (day, pack, (decision, channel, role, ";".join(categories)), n)
+        for day, pack, decision, channel, role, categories, n in rows
+    ]
+
+
+def attempts_between(
+    *,
+    start: datetime,
+    end: datetime,
+    pack: str = "",
+    decision: str = "",
+    channel: str = "",
+    category: str = "",
+    roles: Sequence[str] = (),
+) -> QuerySet[ContactAttempt]:
+    """Return the permits requested in [start, end), narrowed by what is given, newest first."""
+    attempts = ContactAttempt.objects.filter(requested_at__gte=start, requested_at__lt=end)
+    if pack:
+        attempts = attempts.filter(pack=pack)
+    if decision:
+        attempts = attempts.filter(decision=decision)
+    if channel:
+        attempts = attempts.filter(channel=channel)
+    if category:
+        # The list as text, the name quoted: `contains` on JSON is PostgreSQL's alone.
+        attempts = attempts.filter(categories__icontains=f'"{category}"')
+    if roles:
+        attempts = attempts.filter(recipient__role__in=roles)
+    return attempts.select_related("recipient", "collector", "loan").order_by(
+        "-requested_at", "-pk"
+    )
+
+
+def opt_out_counts_per_day(*, start: datetime, end: datetime, zone: tzinfo) -> DayCounts:
+    """Count the opt-outs recorded in [start, end) per day in `zone` and recipient role
+    (opt-outs carry no pack: the pack is empty)."""
+    rows = (
+        OptOut.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+        .annotate(day=TruncDate("recorded_at", tzinfo=zone))
+        .values_list("day", "recipient__role")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, "", (role,), n) for day, role, n in rows]
+
+
+def opt_outs_between(*, start: datetime, end: datetime, role: str = "") -> QuerySet[OptOut]:
+    """Return the opt-outs recorded in [start, end), of recipients in `role` if given."""
+    opt_outs = OptOut.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    if role:
+        opt_outs = opt_outs.filter(recipient__role=role)
+    return opt_outs.select_related("recipient").order_by("-recorded_at", "-pk")
