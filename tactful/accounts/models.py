@@ -25,6 +25,9 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
+    # Set when an administrator chose the password: the person replaces it before anything
+    # else, so nobody else ever knows the password someone signs in with.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     @property
     def audit_actor(self) -> str:

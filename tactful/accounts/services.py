@@ -1,4 +1,4 @@
-"""Write path for staff accounts: create, enrol, change roles, deactivate.
+"""Write path for staff accounts: create, enrol, change a password or roles, deactivate.
 
 Each change an administrator makes to someone's access is audited with the reason they
 typed. An administrator cannot take away their own access: someone must always be
@@ -35,6 +35,7 @@ def create_staff_user(
     roles: Iterable[Role | str],
     totp_key_hex: str | None = None,
     superuser: bool = False,
+    must_change_password: bool = False,
     actor: str = "system",
 ) -> User:
     """Create a member of staff in the groups of `roles`.
@@ -42,6 +43,7 @@ def create_staff_user(
     With `totp_key_hex` the user also gets a confirmed TOTP device holding that key,
     so they can sign in with a code at once; without it they enrol at first sign-in.
     `superuser` also grants every permission in the Django admin (for the first administrator).
+    `must_change_password`: the password was chosen for them; they replace it at first sign-in.
     Everything is validated first: a bad argument stores nothing.
     """
     wanted_roles = _valid_roles(roles)
@@ -54,6 +56,7 @@ def create_staff_user(
             password=password,
             is_staff=superuser or Role.ADMIN in wanted_roles,
             is_superuser=superuser,
+            must_change_password=must_change_password,
         )
         user.groups.set(_groups_for(wanted_roles))
         if totp_key_hex is not None:
@@ -68,9 +71,36 @@ def create_staff_user(
                 "roles": sorted(wanted_roles),
                 "totp": totp_key_hex is not None,
                 "superuser": superuser,
+                "must_change_password": must_change_password,
             },
         )
     return user
+
+
+def change_own_password(*, user: User, current: object, new: object) -> None:
+    """Replace `user`'s password with `new` after checking `current`; audited, never logged.
+
+    Refused (InvalidInput, nothing changed) when `current` is wrong, `new` fails the
+    password validators, equals the current one, or either is not a string.
+    """
+    if not isinstance(current, str) or not isinstance(new, str):
+        raise InvalidInput({"password": "give the current and the new password as text"})
+    with transaction.atomic():
+        locked = _locked(user)
+        if not locked.has_usable_password() or not locked.check_password(current):
+            raise InvalidInput({"current": "is not the password of this account"})
+        if new == current:
+            raise InvalidInput({"new": "must differ from the current password"})
+        try:
+            validate_password(new, locked)
+        except ValidationError as error:
+            raise InvalidInput({"new": " ".join(str(m) for m in error.messages)}) from None
+        locked.set_password(new)
+        locked.must_change_password = False
+        locked.save(update_fields=["password", "must_change_password"])
+        record_event(actor=locked.audit_actor, action="staff.password_changed", target=locked)
+    user.password = locked.password
+    user.must_change_password = False
 
 
 def start_totp_enrolment(*, user: User) -> TOTPDevice:

@@ -104,6 +104,7 @@ PAGES: dict[str, str] = {
     "staff:home": "GET →staff →staff ok ok ok ok",
     "staff:login": "GET ok ok ok ok ok ok",
     "staff:otp-setup": "GET →staff →staff →/staff/ →/staff/ →/staff/ →/staff/",
+    "staff:password": "GET →staff →staff ok ok ok ok",
     "staff:sign-out": "POST →/ →/ →/ →/ →/ →/",
     "staff:work": "GET →staff →staff ok ok 403 ok",
     "staff:work-account": "GET →staff →staff 404 404 403 404",

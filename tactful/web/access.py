@@ -23,12 +23,15 @@ PlainView = Callable[Concatenate[HttpRequest, P], HttpResponse]
 BorrowerView = Callable[Concatenate[HttpRequest, Borrower, P], HttpResponse]
 
 
-def staff_required(*roles: Role) -> Callable[[StaffView[P]], StaffView[P]]:
+def staff_required(
+    *roles: Role, before_password_change: bool = False
+) -> Callable[[StaffView[P]], StaffView[P]]:
     """Let through staff who passed both factors and hold one of `roles` (any staff role if none).
 
     Visitors who are not signed in (borrowers included) go to the staff sign-in; staff who
     signed in with a password only go to enrol or to sign in again with their code; a
-    verified member of staff without the role gets 403.
+    verified member of staff without the role gets 403. Staff whose password an
+    administrator chose go to change it first, unless the page is `before_password_change`.
     """
     allowed = roles or STAFF_ROLES
 
@@ -38,6 +41,8 @@ def staff_required(*roles: Role) -> Callable[[StaffView[P]], StaffView[P]]:
             refusal = _refusal(request, allowed)
             if refusal is not None:
                 return refusal
+            if _password_to_change(request) and not before_password_change:
+                return redirect("staff:password")
             return view(request, *args, **kwargs)
 
         return guarded
@@ -54,6 +59,11 @@ def _refusal(request: HttpRequest, allowed: tuple[Role, ...]) -> HttpResponse | 
     if not user.has_role(*allowed):
         raise PermissionDenied("this page needs another staff role")
     return None
+
+
+def _password_to_change(request: HttpRequest) -> bool:
+    user = request.user
+    return isinstance(user, User) and user.must_change_password
 
 
 def is_verified(request: HttpRequest) -> bool:

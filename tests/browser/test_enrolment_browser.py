@@ -1,8 +1,10 @@
-"""A new administrator's first sign-in: the authenticator set up from the QR code, then a key.
+"""A new administrator's first sign-in: the authenticator set up from the QR code, their own
+password, then a key.
 
-The administrator signs in with the first password, is sent to enrol an authenticator, and
-an authenticator reads the QR code drawn on the page (decoded here from a screenshot of
-it, as a phone's camera would). The code it then makes lets them in; they make an API key
+The administrator signs in with the first password someone else chose, is sent to enrol an
+authenticator, and an authenticator reads the QR code drawn on the page (decoded here from a
+screenshot of it, as a phone's camera would). The code it then makes lets them in, and
+before any other page they replace the first password with their own; they make an API key
 for the lender's dialer and read it once; the key works against the API. In simplified
 Chinese, traditional Chinese and English, on a phone.
 """
@@ -19,15 +21,22 @@ from django.test import Client
 from django_otp.oath import totp
 
 from tactful.accounts.keys import authenticate_key
+from tactful.accounts.models import User
 from tactful.accounts.roles import Role
-from tactful.testing.personas import STAFF_PASSWORD, make_staff
+from tactful.accounts.services import create_staff_user
+from tactful.testing.personas import STAFF_PASSWORD
 from tests.browser.sessions import fits, wider_than_screen
 
 PHONE = {"width": 390, "height": 844}
+OWN_PASSWORD = "the-administrators-own-passphrase-31"
 WORDS = {
-    "zh-hans": {"locale": "zh-CN", "setup": "设置身份验证器应用"},
-    "zh-hant": {"locale": "zh-TW", "setup": "設定驗證器應用程式"},
-    "en": {"locale": "en-GB", "setup": "Set up your authenticator app"},
+    "zh-hans": {"locale": "zh-CN", "setup": "设置身份验证器应用", "password": "修改您的密码"},
+    "zh-hant": {"locale": "zh-TW", "setup": "設定驗證器應用程式", "password": "修改您的密碼"},
+    "en": {
+        "locale": "en-GB",
+        "setup": "Set up your authenticator app",
+        "password": "Change your password",
+    },
 }
 
 
@@ -53,7 +62,10 @@ def test_a_new_administrator_enrols_from_the_qr_code_and_makes_an_api_key(
     from playwright.sync_api import expect
 
     words = WORDS[language]
-    make_staff("gao.admin", Role.ADMIN, with_device=False)
+    create_staff_user(
+        username="gao.admin", password=STAFF_PASSWORD, roles=[Role.ADMIN],
+        must_change_password=True,
+    )  # fmt: skip
     browser = phone_page.context.browser
     context = browser.new_context(viewport=PHONE, locale=words["locale"])
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
@@ -73,6 +85,15 @@ def test_a_new_administrator_enrols_from_the_qr_code_and_makes_an_api_key(
         code = _code_from_qr(page.locator("img[data-qr]").screenshot())
         page.fill("#id_otp_token", code)
         page.locator("form.stack-form button[type=submit]").click()
+        page.wait_for_url("**/staff/password/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(words["password"])
+        page.goto(f"{live_server.url}/staff/keys/")  # no way round it
+        page.wait_for_url("**/staff/password/")
+        assert fits(page), f"the password page overflows: {wider_than_screen(page)}"
+        page.fill("#id_old_password", STAFF_PASSWORD)
+        page.fill("#id_new_password1", OWN_PASSWORD)
+        page.fill("#id_new_password2", OWN_PASSWORD)
+        page.locator("form.stack-form button[type=submit]").click()
         page.wait_for_url("**/staff/")
 
         page.goto(f"{live_server.url}/staff/keys/")
@@ -83,6 +104,9 @@ def test_a_new_administrator_enrols_from_the_qr_code_and_makes_an_api_key(
         assert fits(page), f"the new key's page overflows: {wider_than_screen(page)}"
     finally:
         context.close()
+    admin = User.objects.get(username="gao.admin")
+    assert admin.check_password(OWN_PASSWORD)
+    assert not admin.must_change_password
     key = authenticate_key(token)
     assert key is not None
     assert key.scopes == ["permits:write"]

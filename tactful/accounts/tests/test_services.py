@@ -56,7 +56,12 @@ def test_creation_is_audited_without_the_password_or_key():
 
     event = AuditEvent.objects.get(action="staff.created")
     assert event.object_id == str(user.pk)
-    assert event.payload == {"roles": ["admin"], "totp": True, "superuser": False}
+    assert event.payload == {
+        "roles": ["admin"],
+        "totp": True,
+        "superuser": False,
+        "must_change_password": False,
+    }
 
 
 def test_the_first_administrator_can_be_made_a_superuser():

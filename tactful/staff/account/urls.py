@@ -1,4 +1,4 @@
-"""Staff sign-in with a second factor, enrolment, sign-out and the staff home."""
+"""Staff sign-in with a second factor, enrolment, a new password, sign-out and the staff home."""
 
 from django.urls import path
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.staff_home, name="home"),
     path("login/", views.staff_login, name="login"),
     path("otp/setup/", views.totp_setup, name="otp-setup"),
+    path("password/", views.change_password, name="password"),
     path("sign-out/", views.staff_sign_out, name="sign-out"),
 ]

@@ -1,4 +1,5 @@
-"""Staff sign-in with a password and a TOTP code, enrolment of the app, and the staff home."""
+"""Staff sign-in with a password and a TOTP code, enrolment of the app, changing one's own
+password, and the staff home."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from base64 import b32encode, b64encode
 
 import qrcode
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib import messages
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -22,7 +25,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
 from tactful.accounts.models import User
-from tactful.accounts.services import confirm_totp_enrolment, start_totp_enrolment
+from tactful.accounts.services import (
+    change_own_password,
+    confirm_totp_enrolment,
+    start_totp_enrolment,
+)
+from tactful.errors import InvalidInput
 from tactful.staff.account.areas import areas_for
 from tactful.staff.account.forms import StaffLoginForm, TotpConfirmForm
 from tactful.web.access import is_verified, staff_required
@@ -133,3 +141,53 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 def staff_sign_out(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     return redirect("public:home")
+
+
+# The service's names for what it refused, as the fields of Django's password form.
+_PASSWORD_FIELDS = {"current": "old_password", "new": "new_password1"}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(before_password_change=True)
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)  # staff_required let only staff through
+    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid() and _changed(form, user):
+            # Keep this session signed in (its second factor too); others end.
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password is changed."))
+            return redirect("staff:home")
+        return _password_page(request, form, user, status=422)
+    return _password_page(request, form, user)
+
+
+def _changed(form: PasswordChangeForm, user: User) -> bool:
+    try:
+        change_own_password(
+            user=user,
+            current=form.cleaned_data["old_password"],
+            new=form.cleaned_data["new_password1"],
+        )
+    except InvalidInput as refusal:
+        for field, problem in refusal.fields.items():
+            form.add_error(_PASSWORD_FIELDS.get(field), _password_problem(field, problem))
+        return False
+    return True
+
+
+def _password_problem(field: str, problem: str) -> str:
+    if field == "new":
+        # Django's password validators speak the reader's language already.
+        return problem
+    if field == "current":
+        return str(_("This is not your current password."))
+    return str(_("Give your current password and the new one as text."))
+
+
+def _password_page(
+    request: HttpRequest, form: PasswordChangeForm, user: User, *, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "required": user.must_change_password}
+    return render(request, "staff/account/password.html", context, status=status)

@@ -54,8 +54,9 @@ class NewStaffForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_(
-            "Give it to them in person. At their first sign-in they also set up an "
-            "authenticator app, before they can open any page."
+            "Give it to them in person. At their first sign-in they set up an "
+            "authenticator app and replace this password with their own, before they "
+            "can open any page."
         ),
     )
     roles = _roles_field(_("What they may do. A role can be changed later, with a reason."))

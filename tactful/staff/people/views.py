@@ -95,6 +95,7 @@ def _create(form: NewStaffForm, admin: User) -> User | None:
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
             roles=form.cleaned_data["roles"],
+            must_change_password=True,
             actor=admin.audit_actor,
         )
     except InvalidInput as refusal:
