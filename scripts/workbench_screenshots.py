@@ -1,12 +1,12 @@
-"""Draw the workbench's screenshots for docs/workbench.md from a running demo.
+"""Draw the workbench's and oversight's screenshots for docs/ from a running demo.
 
 Start the demo (`make run`, or `TACTFUL_DEMO=1 manage.py seed_demo` and `runserver`), then:
 
     .venv/bin/python scripts/workbench_screenshots.py [--base http://127.0.0.1:8000]
 
-It signs in as the demo's collector and supervisor (their published passwords and TOTP
-keys: demo mode only) with Debian's chromium, and saves each page at 390 px and at
-1280 px, in simplified Chinese and English, under docs/screenshots/.
+It signs in as the demo's collector, supervisor and compliance officer (their published
+passwords and TOTP keys: demo mode only) with Debian's chromium, and saves each page at
+390 px and at 1280 px, in simplified Chinese and English, under docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -84,7 +84,12 @@ def _journeys(base: str) -> dict[str, list[tuple[str, str]]]:
     supervisor = [("team", "/staff/team/"), ("qa-queue", "/staff/recordings/queue/")]
     if review is not None:
         supervisor.append(("review", f"/staff/work/{review.loan.external_id}/#review"))
-    return {"collector": collector, "supervisor": supervisor}
+    compliance = [
+        ("oversight", "/staff/oversight/?days=30"),
+        ("packs", "/staff/packs/"),
+        ("reports", "/staff/reports/"),
+    ]
+    return {"collector": collector, "supervisor": supervisor, "compliance": compliance}
 
 
 def _sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]

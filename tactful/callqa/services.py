@@ -177,6 +177,8 @@ def _store(recording: Recording, call: CallInspection, moment: datetime) -> None
             "labels": list(call.labels),
             "signals": list(call.signal_kinds),
             "low_coverage": coverage.low,
+            # Seconds into the call of the speech the transcript lacks: where to listen.
+            "unheard": coverage.to_json()["flagged"],
         },
     )
     if signals:

@@ -43,14 +43,14 @@ def setup_django() -> None:
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of ``tactful`` with every subcommand registered."""
     # Imported here, not at the top: the command modules import setup_django from this one.
-    from tactful.cli import audit, demo, gate, inspect, money, risk, simulate
+    from tactful.cli import audit, demo, gate, inspect, money, report, risk, simulate
 
     parser = argparse.ArgumentParser(
         prog="tactful",
         description="Collect overdue loans without harming anyone's privacy or dignity.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (audit, demo, gate, inspect, money, risk, simulate):
+    for module in (audit, demo, gate, inspect, money, report, risk, simulate):
         module.add_parser(subparsers)
     return parser
 

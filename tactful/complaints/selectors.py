@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, DateField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 
 from tactful.borrowers.models import Borrower
 from tactful.callqa.models import Recording
@@ -28,9 +29,10 @@ from tactful.complaints.models import (
     Status,
 )
 from tactful.contacts.models import ContactAttempt
-from tactful.contacts.packs import pack_time_zone
+from tactful.contacts.packs import STRICTEST_PACK, pack_time_zone
 from tactful.loans.models import Loan
 from tactful.loans.selectors import loan_count
+from tactful.policy.packs import pack_names
 
 PER_ACCOUNTS = 10_000
 
@@ -323,8 +325,27 @@ def report(*, pack: str | None = None, today: date) -> Report:
 
 
 def within_sla(complaint: Complaint) -> bool:
-    """Tell whether the complaint was resolved by its deadline (UTC date of resolution)."""
-    return complaint.resolved_at is not None and complaint.resolved_at.date() <= complaint.due_on
+    """Tell whether the complaint was resolved by its deadline: by the end of its due day
+    in its pack's zone, as the SLA clock counts (an answer at 01:00 in Shanghai the day
+    after is late, though it is still the due day in UTC)."""
+    if complaint.resolved_at is None:
+        return False
+    return complaint.resolved_at.astimezone(pack_time_zone(complaint.pack)).date() <= (
+        complaint.due_on
+    )
+
+
+def _day_in_pack_zone(moment: Any) -> Case:
+    """The day of `moment` in each complaint's pack's zone, in the database (the SLA
+    clock's day; a pack no longer shipped counts in the strictest pack's zone)."""
+    return Case(
+        *(
+            When(pack=name, then=TruncDate(moment, tzinfo=pack_time_zone(name)))
+            for name in pack_names()
+        ),
+        default=TruncDate(moment, tzinfo=pack_time_zone(STRICTEST_PACK)),
+        output_field=DateField(),
+    )
 
 
 def export_rows(pack: str | None) -> list[dict[str, object]]:
@@ -395,3 +416,125 @@ def open_coaching() -> QuerySet[CoachingTask]:
 
 def coaching_by_pk(pk: int) -> CoachingTask | None:
     return CoachingTask.objects.filter(pk=pk, done_at__isnull=True).first()
+
+
+# (local day, pack, the parts of the key, how many): what the oversight roll-ups store.
+DayCounts = list[tuple[date, str, tuple[str, ...], int]]
+
+
+def complaint_counts_per_day(*, start: datetime, end: datetime, zone: tzinfo) -> DayCounts:
+    """Count the complaints received in [start, end) per day in `zone`, pack and category."""
+    rows = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(day=TruncDate("received_at", tzinfo=zone))
+        .values_list("day", "pack", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, pack, (category,), n) for day, pack, category, n in rows]
+
+
+# How a complaint stands against its deadline: answered in time or late, or still open
+# and on time, at risk (due within DUE_SOON_DAYS) or past its day.
+SLA_STANDINGS = ("on_time", "at_risk", "breached")
+
+
+def _sla_standing(today: date) -> Case:
+    soon = today + timedelta(days=deadlines.DUE_SOON_DAYS)
+    is_open = Q(status__in=OPEN_STATUSES)
+    return Case(
+        When(is_open & Q(due_on__lt=today), then=Value("breached")),
+        When(is_open & Q(due_on__lte=soon), then=Value("at_risk")),
+        When(is_open, then=Value("on_time")),
+        # The day of the answer in the pack's zone, as `within_sla` reads it.
+        When(Q(ended_on__gt=F("due_on")), then=Value("breached")),
+        default=Value("on_time"),
+        output_field=CharField(),
+    )
+
+
+def complaints_received(
+    *,
+    start: datetime,
+    end: datetime,
+    today: date,
+    pack: str = "",
+    category: str = "",
+    standing: str = "",
+) -> QuerySet[Complaint]:
+    """Return the complaints received in [start, end), each with its `sla_standing`
+    (one of SLA_STANDINGS on `today`), narrowed by what is given, newest first."""
+    ended = Coalesce("resolved_at", "closed_at")
+    complaints = (
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(ended_on=_day_in_pack_zone(ended))
+        .annotate(sla_standing=_sla_standing(today))
+    )
+    if pack:
+        complaints = complaints.filter(pack=pack)
+    if category:
+        complaints = complaints.filter(category=category)
+    if standing:
+        complaints = complaints.filter(sla_standing=standing)
+    return complaints.order_by("-received_at", "-pk")
+
+
+def sla_health(*, start: datetime, end: datetime, today: date, pack: str = "") -> dict[str, int]:
+    """Count the complaints received in [start, end) per SLA standing on `today`."""
+    received = complaints_received(start=start, end=end, today=today, pack=pack).order_by()
+    # An annotation of complaints_received: the type checker cannot see it.
+    rows = received.values_list("sla_standing").annotate(n=Count("pk"))  # type: ignore[misc]
+    counts: dict[str, int] = dict(rows)
+    return {standing: counts.get(standing, 0) for standing in SLA_STANDINGS}
+
+
+# --- the regulator's monthly report (tactful.reports) ---------------------------------------
+
+
+def complaint_counts_of_pack(
+    *, pack: str, start: datetime, end: datetime
+) -> list[tuple[str, str, str, int]]:
+    """Count the complaints of `pack` received in [start, end) per category, intake channel
+    and complainant kind, grouped in the database."""
+    rows = (
+        Complaint.objects.filter(pack=pack, received_at__gte=start, received_at__lt=end)
+        .values_list("category", "channel", "complainant_kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(category, channel, kind, n) for category, channel, kind, n in rows]
+
+
+def resolution_counts_of_pack(
+    *, pack: str, start: datetime, end: datetime, zone: tzinfo
+) -> list[tuple[str, bool, int]]:
+    """Count the complaints of `pack` resolved in [start, end) per outcome and whether the
+    outcome came by the end of the due day in the pack's zone `zone` (the SLA clock's day)."""
+    rows = (
+        Complaint.objects.filter(pack=pack, resolved_at__gte=start, resolved_at__lt=end)
+        .annotate(resolved_on=TruncDate("resolved_at", tzinfo=zone))
+        .annotate(
+            in_time=Case(
+                When(resolved_on__lte=F("due_on"), then=Value("yes")),
+                default=Value("no"),
+                output_field=CharField(),
+            )
+        )
+        .values_list("resolution", "in_time")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(resolution, in_time == "yes", n) for resolution, in_time, n in rows]
+
+
+def open_complaint_counts_of_pack(*, pack: str, at: datetime, due_before: date) -> tuple[int, int]:
+    """Count the complaints of `pack` still open at `at`, and of them those due before
+    `due_before` (their deadline as it now stands, extensions included)."""
+    still_open = Complaint.objects.filter(pack=pack, received_at__lt=at).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=at),
+        Q(closed_at__isnull=True) | Q(closed_at__gte=at),
+    )
+    counts = still_open.aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=due_before))
+    )
+    return counts["open"], counts["overdue"]

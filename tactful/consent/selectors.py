@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 
 from tactful.borrowers.models import Borrower, phone_indexes
 from tactful.consent.models import (
@@ -195,3 +196,48 @@ def _grants(event: ConsentEvent, now: datetime) -> bool:
 def contact_number(contact: EmergencyContact) -> str:
     """Return the emergency contact's number in full (for the message Tactful sends them)."""
     return decrypt(contact.phone_encrypted)
+
+
+# (local day, pack, the parts of the key, how many): what the oversight roll-ups store.
+DayCounts = list[tuple[date, str, tuple[str, ...], int]]
+
+
+def withdrawal_counts_per_day(*, start: datetime, end: datetime, zone: tzinfo) -> DayCounts:
+    """Count the consents withdrawn in [start, end) per day in `zone`, purpose and subject
+    (consent events carry no pack: the pack is empty)."""
+    rows = (
+        ConsentEvent.objects.filter(
+            action=Action.WITHDRAW, recorded_at__gte=start, recorded_at__lt=end
+        )
+        .annotate(day=TruncDate("recorded_at", tzinfo=zone))
+        .values_list("day", "purpose", "subject")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, "", (purpose, subject), n) for day, purpose, subject, n in rows]
+
+
+def withdrawals_between(
+    *, start: datetime, end: datetime, purpose: str = ""
+) -> QuerySet[ConsentEvent]:
+    """Return the consent withdrawals recorded in [start, end), newest first."""
+    events = ConsentEvent.objects.filter(
+        action=Action.WITHDRAW, recorded_at__gte=start, recorded_at__lt=end
+    )
+    if purpose:
+        events = events.filter(purpose=purpose)
+    return events.select_related("borrower").order_by("-recorded_at", "-pk")
+
+
+def withdrawal_counts(*, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """Count the consents withdrawn in [start, end) per purpose and subject, grouped in the
+    database (the regulator's monthly report)."""
+    rows = (
+        ConsentEvent.objects.filter(
+            action=Action.WITHDRAW, recorded_at__gte=start, recorded_at__lt=end
+        )
+        .values_list("purpose", "subject")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(purpose, subject, n) for purpose, subject, n in rows]

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tactful.contacts.facts import GateInput, PermitRequest, gather_facts_for_channels
-from tactful.contacts.packs import configured_pack
+from tactful.contacts.packs import pack_at
 from tactful.policy import CompiledPack, Decision, decide
 from tactful.policy.types import Channel, Language
 
@@ -52,7 +52,7 @@ def decide_request(
     has them already (it locked them).
     """
     channel = request.channel
-    return _decide_on(request, (channel,), now, pack or configured_pack(), person)[channel]
+    return _decide_on(request, (channel,), now, pack or pack_at(now), person)[channel]
 
 
 def preview_permit(request: PermitRequest, *, now: datetime | None = None) -> Decided:
@@ -69,7 +69,7 @@ def preview_channels(
     depend on the channel read once (the account page asks about a call and a text to
     every recipient). Any trouble denies every channel for a data gap.
     """
-    return _decide_on(request, channels, now, configured_pack(), None)
+    return _decide_on(request, channels, now, pack_at(now), None)
 
 
 def _decide_on(
@@ -130,5 +130,7 @@ def _missing_address(request: PermitRequest) -> str | None:
 
 def _denied_for_gap(pack: CompiledPack, fact: str, facts: dict[str, Any], now: datetime) -> Decided:
     reason = pack.fail_closed.gap_reason(fact, STORED_LANGUAGE)
-    decision = Decision("deny", (reason,), ("data_gap",), None, pack.name, pack.version)
+    decision = Decision(
+        "deny", (reason,), ("data_gap",), None, pack.name, pack.version, pack.digest
+    )
     return Decided(decision, facts, now)

@@ -245,6 +245,10 @@ class ContactAttempt(AppendOnlyModel):
     next_allowed_at = models.DateTimeField(null=True, blank=True)
     pack = models.CharField(max_length=32)
     pack_version = models.CharField(max_length=32)
+    # The SHA-256 of the rules that decided (the shipped pack with any override in force):
+    # the version is what a pack declares, this is what it was. Empty on permits from
+    # before it was recorded.
+    pack_digest = models.CharField(max_length=64, blank=True, default="")
     verification_code = models.CharField(max_length=8, unique=True)
     requested_at = models.DateTimeField()
     requested_by = models.CharField(max_length=80)
@@ -254,6 +258,9 @@ class ContactAttempt(AppendOnlyModel):
         verbose_name_plural = _("contact attempts")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["recipient", "requested_at"]),
+            # A day's or a week's permits: the oversight roll-ups and their records, the
+            # team page. Without it each is a scan of every permit ever asked for.
+            models.Index(fields=["requested_at"], name="contact_attempt_requested_at"),
         ]
 
     def __str__(self) -> str:

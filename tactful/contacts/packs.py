@@ -2,26 +2,28 @@
 hours, and a stored reason in the reader's language.
 
 The pure engine (`tactful.policy`) reads and compiles packs; this module picks the pack
-from the settings (GATE_PACK, tightened by GATE_PACK_OVERRIDE).
+from the settings (GATE_PACK), tightened by the override in force: the one compliance
+approved (`tactful.rulepacks`), else GATE_PACK_OVERRIDE.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import time
+from datetime import datetime, time
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tactful.policy import CompiledPack, load_pack
+from tactful.policy import CompiledPack
 from tactful.policy.next_allowed import Window
 from tactful.policy.pack_digests import SHIPPED
 from tactful.policy.packs import read_pack_file, reread_pack_file
 from tactful.policy.schema import PackError, PackSpec, UnknownPack
 from tactful.policy.types import Language
+from tactful.rulepacks.selectors import gate_pack
 
 # The pack whose terms serve records of a pack no longer shipped: the strictest.
 STRICTEST_PACK = "cn"
@@ -29,13 +31,15 @@ _DAY_SECONDS = 24 * 3600
 
 
 def configured_pack() -> CompiledPack:
-    """Return the pack named by GATE_PACK, tightened by GATE_PACK_OVERRIDE (compiled once)."""
-    return _pack(settings.GATE_PACK, settings.GATE_PACK_OVERRIDE)
+    """Return the pack named by GATE_PACK, tightened by the approved override in force now,
+    else by GATE_PACK_OVERRIDE (compiled once per override, remembered between calls)."""
+    return gate_pack(timezone.now())
 
 
-@lru_cache(maxsize=8)
-def _pack(name: str, override: str | None) -> CompiledPack:
-    return load_pack(name, override=override)
+def pack_at(now: datetime) -> CompiledPack:
+    """Return the gate's pack in force at `now` (a decision about another instant than the
+    present is made under the rules in force then)."""
+    return gate_pack(now)
 
 
 def configured_pack_problem() -> str | None:

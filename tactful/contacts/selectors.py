@@ -401,3 +401,17 @@ def opt_outs_between(*, start: datetime, end: datetime, role: str = "") -> Query
     if role:
         opt_outs = opt_outs.filter(recipient__role=role)
     return opt_outs.select_related("recipient").order_by("-recorded_at", "-pk")
+
+
+def permit_counts_of_pack(
+    *, pack: str, start: datetime, end: datetime
+) -> list[tuple[str, str, str, str, int]]:
+    """Count the permits of `pack` requested in [start, end) per channel, recipient role,
+    purpose and decision, grouped in the database (the regulator's monthly report)."""
+    rows = (
+        ContactAttempt.objects.filter(pack=pack, requested_at__gte=start, requested_at__lt=end)
+        .values_list("channel", "recipient__role", "purpose", "decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(channel, role, purpose, decision, n) for channel, role, purpose, decision, n in rows]

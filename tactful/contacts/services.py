@@ -182,6 +182,7 @@ def _record_attempt(
         next_allowed_at=decision.next_allowed_at,
         pack=decision.pack,
         pack_version=decision.pack_version,
+        pack_digest=decision.pack_digest,
         verification_code=_unused_code(),
         requested_at=now,
         requested_by=actor,
@@ -223,6 +224,7 @@ def _permit_payload(attempt: ContactAttempt) -> dict[str, Any]:
         "rules": [reason["rule"] for reason in attempt.reasons],
         "pack": attempt.pack,
         "pack_version": attempt.pack_version,
+        "pack_digest": attempt.pack_digest,
     }
 
 

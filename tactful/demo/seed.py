@@ -33,7 +33,7 @@ from stdnum.cn import ric
 from tactful.borrowers.models import Borrower, Language
 from tactful.borrowers.selectors import borrower_by_external_id, borrowers_with_external_id_prefix
 from tactful.borrowers.services import BorrowerDetails, upsert_borrower
-from tactful.demo.activity import ActivitySummary, seed_demo_activity
+from tactful.demo.activity import WINDOW_DAYS, ActivitySummary, seed_demo_activity
 from tactful.demo.casework import seed_demo_templates
 from tactful.demo.complaints import seed_demo_complaints
 from tactful.demo.histories import (
@@ -55,6 +55,7 @@ from tactful.loans.models import LedgerEntry, Loan
 from tactful.loans.selectors import ledger_entries, loan_with_external_id
 from tactful.loans.services import LoanTerms, charge_fee, open_loan, post_payment, reverse_entry
 from tactful.money import Method
+from tactful.oversight.services import rebuild_rollups
 
 # Geographic US area codes of the original plan (middle digit 0 or 1), all of which
 # python-phonenumbers accepts with a 555-01XX line; each yields 100 fictional numbers.
@@ -149,6 +150,9 @@ def seed_demo(
     seed_demo_templates()
     complaints = seed_demo_complaints(seed=seed, borrowers=borrowers)
     activity = seed_demo_activity(seed=seed, today=day, progress=progress)
+    # What the hourly roll-up would have counted, so the dashboards show the 30 days at once
+    # (a day past `day` too: the operating zone's today may be UTC's tomorrow).
+    rebuild_rollups(first=day - timedelta(days=WINDOW_DAYS + 1), last=day + timedelta(days=1))
     return SeedSummary(
         seed, day, created, counts, staff, settings.DEMO_MODE, complaints, activity=activity
     )

@@ -6,6 +6,8 @@ Engines: `whisper.WhisperEngine` (faster-whisper, the `speech` extra) and
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -15,6 +17,23 @@ from typing import Any, Protocol
 MIN_CHARACTERS_PER_SPEECH_SECOND = 1.5
 # Below this much speech the ratio says nothing.
 MIN_SPEECH_SECONDS_TO_JUDGE = 3.0
+# A stretch of detected speech this long that gave no text at all was not heard.
+MIN_SILENT_SPEECH_SECONDS = 1.0
+
+# One to eight characters said three times or more in a row.
+_REPEATED = re.compile(r"(.{1,8}?)\1{2,}")
+
+Span = tuple[float, float]
+"""From and to, in seconds from the start of the recording."""
+
+
+def heard_too_little(speech_seconds: float, characters: int) -> bool:
+    """Return True when `characters` of text are implausibly few for that much speech."""
+    if characters == 0:
+        return speech_seconds >= MIN_SILENT_SPEECH_SECONDS
+    if speech_seconds < MIN_SPEECH_SECONDS_TO_JUDGE:
+        return False
+    return characters / speech_seconds < MIN_CHARACTERS_PER_SPEECH_SECOND
 
 
 class SpeechError(Exception):
@@ -35,21 +54,51 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """A stretch of speech that voice-activity detection cut and the engine read alone."""
+    """A stretch of speech that voice-activity detection cut and the engine read alone.
+
+    A chunk heard too little is read again (`reread`); `unheard` holds the stretches of its
+    speech that gave too little text even then.
+    """
 
     start: float
     end: float
     speech_seconds: float
     characters: int
+    reread: bool = False
+    unheard: tuple[Span, ...] = ()
+
+    @property
+    def flagged(self) -> tuple[Span, ...]:
+        """Return the stretches someone should listen to: speech the transcript lacks."""
+        if self.reread:
+            return self.unheard
+        if heard_too_little(self.speech_seconds, self.characters):
+            return ((self.start, self.end),)
+        return ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": round(self.start, 2),
+            "end": round(self.end, 2),
+            "speech_seconds": round(self.speech_seconds, 2),
+            "characters": self.characters,
+            "reread": self.reread,
+            "flagged": [_rounded(span) for span in self.flagged],
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Whether the transcript is plausibly long for the speech the recording holds."""
+    """Whether the transcript is plausibly long for the speech the recording holds.
+
+    Judged for the whole call and for each chunk: a call of normal length may still have
+    lost its last utterances, which only the chunk that held them shows.
+    """
 
     speech_seconds: float
     characters: int
-    empty_chunks: int
+    reread: tuple[Span, ...] = ()
+    flagged: tuple[Span, ...] = ()
 
     @property
     def characters_per_speech_second(self) -> float:
@@ -58,17 +107,18 @@ class Coverage:
     @property
     def low(self) -> bool:
         """Return True when speech was probably skipped: the transcript needs a listen."""
-        if self.speech_seconds < MIN_SPEECH_SECONDS_TO_JUDGE:
-            return False
-        too_short = self.characters_per_speech_second < MIN_CHARACTERS_PER_SPEECH_SECOND
-        return too_short or self.empty_chunks > 0
+        too_short = self.speech_seconds >= MIN_SPEECH_SECONDS_TO_JUDGE and (
+            self.characters_per_speech_second < MIN_CHARACTERS_PER_SPEECH_SECOND
+        )
+        return too_short or bool(self.flagged)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "speech_seconds": round(self.speech_seconds, 2),
             "characters": self.characters,
             "characters_per_speech_second": round(self.characters_per_speech_second, 2),
-            "empty_chunks": self.empty_chunks,
+            "reread": [_rounded(span) for span in self.reread],
+            "flagged": [_rounded(span) for span in self.flagged],
             "low": self.low,
         }
 
@@ -92,10 +142,12 @@ class Transcript:
         speech = sum(chunk.speech_seconds for chunk in self.chunks) or sum(
             segment.end - segment.start for segment in self.segments
         )
-        empty = sum(
-            1 for chunk in self.chunks if chunk.characters == 0 and chunk.speech_seconds >= 2
+        return Coverage(
+            speech,
+            characters_in(self.segments),
+            reread=tuple((chunk.start, chunk.end) for chunk in self.chunks if chunk.reread),
+            flagged=tuple(span for chunk in self.chunks for span in chunk.flagged),
         )
-        return Coverage(speech, len(_spoken(self.text)), empty)
 
 
 class SpeechEngine(Protocol):
@@ -106,9 +158,22 @@ class SpeechEngine(Protocol):
         ...
 
 
-def _silent(chunk: Chunk) -> bool:
-    """Return True for a chunk with two seconds of speech or more and no text at all."""
-    return chunk.characters == 0 and chunk.speech_seconds >= 2
+def characters_in(segments: Iterable[Segment]) -> int:
+    """Return how many letters and digits `segments` hold, each run of a repeated piece once.
+
+    Punctuation is not speech. A piece said three times or more in a row (犯罪地犯罪地犯罪地)
+    is how whisper fills audio it lost track of, so it counts once: otherwise the loop would
+    make a call that lost its last utterances look long enough.
+    """
+    return sum(len(_once(_spoken(segment.text))) for segment in segments)
+
+
+def _rounded(span: Span) -> list[float]:
+    return [round(span[0], 2), round(span[1], 2)]
+
+
+def _once(text: str) -> str:
+    return _REPEATED.sub(r"\1", text)
 
 
 def _spoken(text: str) -> str:

@@ -8,7 +8,8 @@ Settings that matter for Mandarin (../shared/reference/models-data.md, section 1
 language ``zh``, a simplified-Chinese prompt, no conditioning on the previous text (it
 makes whisper repeat itself), and conversion of the output to simplified characters.
 Long calls are cut into voice-activity chunks of at most `chunk_seconds`, each read on its
-own, so a skipped utterance shows up as an empty chunk in the coverage check.
+own; a chunk that comes back too short is read again span by span, and what stays lost is
+flagged in the coverage check (`chunking.py`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,40 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from tactful.inspection.speech import Chunk, Segment, SpeechError, Transcript
-from tactful.inspection.transcripts import to_simplified
+from tactful.inspection.chunking import read_in_chunks
+from tactful.inspection.speech import Segment, Span, SpeechError, Transcript
+from tactful.inspection.transcripts import comparable, to_simplified
 
 PROMPT = "以下是普通话的句子。"
+# Words of a collection call that whisper base mishears (逾期 as 与其, 还款 as 狂狂).
+COLLECTION_WORDS = (
+    "逾期",
+    "还款",
+    "最低还款额",
+    "分期",
+    "账单",
+    "利息",
+    "罚息",
+    "本金",
+    "协商",
+    "减免",
+    "宽限期",
+    "催收",
+    "投诉",
+    "客服",
+    "信用卡",
+    "贷款",
+)
+# The same words as a call would say them (whisper recites a bare list back). Not the
+# default: on audio it cannot make out, whisper writes the prompt's debt words, and on a call
+# to someone outside the debt a debt word is a disclosure finding (docs/inspection.md,
+# "Vocabulary"). Pass it as `WhisperSettings(prompt=VOCABULARY_PROMPT)` to try it.
+VOCABULARY_PROMPT = (
+    "以下是普通话的句子。您的信用卡账单已经逾期，请尽快还款，最低还款额也可以。"
+    "我们可以协商分期，减免罚息和利息，给您宽限期；本金不变。有问题请找客服或投诉。"
+)
 SAMPLE_RATE = 16_000
+_ECHO_CHARACTERS = 6
 _MODEL_BYTES = 145_217_532
 _MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 _MISSING = "the speech engine is not installed: pip install 'tactful[speech]'"
@@ -71,6 +101,8 @@ class WhisperSettings:
     threads: int = 2
     chunk_seconds: float = 20.0
     compute_type: str = "int8"
+    prompt: str = PROMPT
+    hotwords: str | None = None
 
 
 class WhisperEngine:
@@ -91,16 +123,14 @@ class WhisperEngine:
     def transcribe(self, path: Path) -> Transcript:
         """Return the transcript of `path`, chunk by chunk of detected speech."""
         audio = self._decoded(path)
-        spans = self._speech_spans(audio)
-        segments: list[Segment] = []
-        chunks: list[Chunk] = []
-        for start, end, speech in _chunks(spans, self.settings.chunk_seconds * SAMPLE_RATE):
-            read = self._read(audio[start:end], offset=start / SAMPLE_RATE)
-            segments.extend(read)
-            characters = sum(len(segment.text.strip()) for segment in read)
-            chunks.append(
-                Chunk(start / SAMPLE_RATE, end / SAMPLE_RATE, speech / SAMPLE_RATE, characters)
-            )
+
+        def read(start: float, end: float, *, again: bool) -> list[Segment]:
+            piece = audio[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)]
+            return self._read(piece, offset=start, again=again)
+
+        segments, chunks = read_in_chunks(
+            self._speech_spans(audio), read, chunk_seconds=self.settings.chunk_seconds
+        )
         duration = len(audio) / SAMPLE_RATE
         return Transcript(tuple(segments), duration, "faster-whisper", "zh", tuple(chunks))
 
@@ -113,25 +143,30 @@ class WhisperEngine:
                 f"{path.name} is not readable audio: {type(error).__name__}"
             ) from None
 
-    def _speech_spans(self, audio: Any) -> list[tuple[int, int]]:
+    def _speech_spans(self, audio: Any) -> list[Span]:
         vad = _faster_whisper("vad")
         options = vad.VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
         found = vad.get_speech_timestamps(audio, options, sampling_rate=SAMPLE_RATE)
-        return [(int(span["start"]), int(span["end"])) for span in found]
+        return [(span["start"] / SAMPLE_RATE, span["end"] / SAMPLE_RATE) for span in found]
 
-    def _read(self, audio: Any, *, offset: float) -> list[Segment]:
+    def _read(self, audio: Any, *, offset: float, again: bool = False) -> list[Segment]:
         found, _ = self._loaded().transcribe(
             audio,
             language="zh",
             beam_size=self.settings.beam_size,
             vad_filter=False,
             condition_on_previous_text=False,
-            initial_prompt=PROMPT,
+            initial_prompt=self.settings.prompt,
+            hotwords=self.settings.hotwords,
+            # The first reading may drop a window whisper thinks silent; on the second the
+            # voice detector has already said there is speech, so nothing is dropped as silence.
+            no_speech_threshold=None if again else 0.6,
         )
         segments = []
         for segment in found:
             text = to_simplified(segment.text.strip())
-            if text:
+            # On a stretch it cannot read, whisper may say its prompt back: that is no text.
+            if text and not _echoes(text, self.settings.prompt):
                 segments.append(Segment(offset + segment.start, offset + segment.end, text))
         return segments
 
@@ -149,19 +184,10 @@ class WhisperEngine:
         return self._model
 
 
-def _chunks(spans: list[tuple[int, int]], limit: float) -> list[tuple[int, int, int]]:
-    """Merge speech spans into chunks no longer than `limit` samples (unless one span is).
-
-    Return (start, end, samples of speech) per chunk.
-    """
-    chunks: list[tuple[int, int, int]] = []
-    for start, end in spans:
-        if chunks and end - chunks[-1][0] <= limit:
-            first, _, speech = chunks[-1]
-            chunks[-1] = (first, end, speech + end - start)
-        else:
-            chunks.append((start, end, end - start))
-    return chunks
+def _echoes(text: str, prompt: str) -> bool:
+    """Return True for text that is the start of the prompt (以下是普通话的句子...)."""
+    said = comparable(text)
+    return len(said) >= _ECHO_CHARACTERS and comparable(prompt).startswith(said)
 
 
 def _faster_whisper(module: str) -> Any:

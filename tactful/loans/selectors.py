@@ -11,7 +11,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import Exists, F, Max, Q, QuerySet
 
 from tactful import money
 from tactful.borrowers.models import Borrower
@@ -90,6 +90,13 @@ def live_payments(loan: Loan, *, as_of: date) -> QuerySet[LedgerEntry]:
     rows = LedgerEntry.objects.filter(loan=loan, value_date__lte=as_of)
     reversed_ids = set(rows.filter(kind=EntryKind.REVERSAL).values_list("reverses_id", flat=True))
     return rows.filter(kind=EntryKind.PAYMENT).exclude(pk__in=reversed_ids)
+
+
+def payment_valued_on(*, loan: Any, day: Any) -> Exists:
+    """An expression for other apps' queries: True where `loan` has a payment valued on
+    `day` (both expressions, such as ``OuterRef("loan")``). A later reversal does not undo
+    it: the borrower paid that day, whatever became of the money."""
+    return Exists(LedgerEntry.objects.filter(loan=loan, value_date=day, kind=EntryKind.PAYMENT))
 
 
 def borrower_today(borrower: Borrower, *, now: datetime) -> date:

@@ -44,19 +44,19 @@ def decide(
     gaps = missing_facts(attempt, facts, zone_known=zone is not None)
     if gaps:
         reasons = tuple(pack.fail_closed.gap_reason(gap, language) for gap in gaps)
-        return Decision("deny", reasons, ("data_gap",), None, pack.name, pack.version)
+        return Decision("deny", reasons, ("data_gap",), None, pack.name, pack.version, pack.digest)
     assert zone is not None
     situation = Situation(attempt, facts, now.astimezone(UTC), zone, content_checker)
     route = pack.route(attempt.channel, attempt.recipient_role, attempt.purpose)
     broken = [rule for rule, always in route.rules if always or rule.violated(situation)]
     if not broken:
-        return Decision("allow", (), (), None, pack.name, pack.version)
+        return Decision("allow", (), (), None, pack.name, pack.version, pack.digest)
     reasons = tuple(rule.reasons[language] for rule in broken)
     categories = _categories(reasons)
     later = None
     if TIMED_CATEGORIES.issuperset(categories):
         later = next_allowed_at(situation, route.window, route.counts)
-    return Decision("deny", reasons, categories, later, pack.name, pack.version)
+    return Decision("deny", reasons, categories, later, pack.name, pack.version, pack.digest)
 
 
 def missing_facts(attempt: Attempt, facts: Facts, *, zone_known: bool) -> list[str]:

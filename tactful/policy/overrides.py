@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -60,6 +60,26 @@ def override_digest(data: object) -> str:
 
 def apply_override(base: PackSpec, data: object, source: str) -> PackSpec:
     """Return `base` tightened by the override document `data`, or raise PackError."""
+    return _merged(base, data, source, tighten_rule)
+
+
+def merge_override(base: PackSpec, data: object, source: str) -> PackSpec:
+    """Return `base` changed as the override `data` says, looser or not.
+
+    For proposals only (`tactful.policy.pack_diff` and `sweep` then say what loosens):
+    the document must still be well formed, with values of the right types, and an entry
+    ``{id: ..., remove: true}`` removes a rule. The gate never runs a pack merged here;
+    it loads overrides through `apply_override`.
+    """
+    return _merged(base, data, source, _changed_rule)
+
+
+def _merged(
+    base: PackSpec,
+    data: object,
+    source: str,
+    change: Callable[[RuleSpec, Mapping[str, Any], str], RuleSpec | None],
+) -> PackSpec:
     if not isinstance(data, dict):
         raise PackError(source, "an override must be a mapping with pack and rules")
     unknown = sorted(str(key) for key in data if key not in _OVERRIDE_KEYS)
@@ -72,21 +92,54 @@ def apply_override(base: PackSpec, data: object, source: str) -> PackSpec:
     entries = data.get("rules")
     if not isinstance(entries, list) or not entries:
         raise PackError(source, "must be a non-empty list of rules", field="rules")
-    rules = {rule.id: rule for rule in base.rules}
+    rules: dict[str, RuleSpec | None] = {rule.id: rule for rule in base.rules}
     added: list[RuleSpec] = []
     changed: set[str] = set()
     for index, entry in enumerate(entries):
         if isinstance(entry, dict) and entry.get("id") in rules:
             rule_id = str(entry["id"])
-            if rule_id in changed:
+            current = rules[rule_id]
+            if rule_id in changed or current is None:
                 raise PackError(source, "is changed twice", rule=rule_id, field="id")
             changed.add(rule_id)
-            rules[rule_id] = tighten_rule(rules[rule_id], entry, source)
+            rules[rule_id] = change(current, entry, source)
         else:
             added.append(read_rule(entry, source, index))
-    merged = (*rules.values(), *added)
+    merged = (*(rule for rule in rules.values() if rule is not None), *added)
     check_rule_set(merged, source)
     return replace(base, version=_version(base.version, data), rules=merged, source=source)
+
+
+def _changed_rule(rule: RuleSpec, entry: Mapping[str, Any], source: str) -> RuleSpec | None:
+    """Return `rule` changed as `entry` says, whichever way; None when it is removed."""
+    if entry.get("remove") is True and set(entry) == {"id", "remove"}:
+        return None
+    other = sorted(str(key) for key in entry if key not in _CHANGE_KEYS)
+    if other:
+        raise PackError(
+            source,
+            "a rule of the pack may change only parameters and applies_to, "
+            "or be removed with remove: true alone",
+            rule=rule.id,
+            field=other[0],
+        )
+    raw = entry.get("parameters", {})
+    if not isinstance(raw, dict):
+        raise PackError(source, "must be a mapping", rule=rule.id, field="parameters")
+    merged = {**rule.parameters, **read_parameters(raw, rule.kind, source, rule.id, complete=False)}
+    check_window_order(merged, source, rule.id)
+    raw_scope = entry.get("applies_to", {})
+    new = read_scope(raw_scope, source, rule.id)
+    assert isinstance(raw_scope, dict)
+    scope = Scope(
+        **{
+            key: new.get(key) if key in raw_scope else rule.applies_to.get(key)
+            for key in SCOPE_KEYS
+        }
+    )
+    changed = replace(rule, parameters=merged, applies_to=scope)
+    check_messages(changed, source)
+    return changed
 
 
 def tighten_rule(rule: RuleSpec, entry: Mapping[str, Any], source: str) -> RuleSpec:

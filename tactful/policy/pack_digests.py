@@ -12,6 +12,11 @@ A pack changes only with a release that changes its version and this digest toge
 from __future__ import annotations
 
 import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+
+from tactful.policy.schema import PackSpec
 
 SHIPPED: dict[str, str] = {
     "cn": "be7e0792d0028fe15ad48c08fd9fd9550eaddee9c9be30695e0475a4e120f52d",
@@ -27,3 +32,24 @@ SHIPPED: dict[str, str] = {
 def content_digest(text: str) -> str:
     """Return the SHA-256 of a pack's text, line endings read as LF (as git may not keep them)."""
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def spec_digest(spec: PackSpec) -> str:
+    """Return the SHA-256 of what a pack says once read (rules, parameters, scopes, words).
+
+    The digest a decision records: it names the rules that decided, however they were
+    written (the shipped file alone, or tightened by an override), and unlike a version
+    it cannot be declared, only computed.
+    """
+    content = asdict(spec)
+    # Where it was read from is not what it says.
+    del content["source"]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, default=_plain)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    # Sets (scopes, weekdays, outcomes) in a stable order; anything else as text.
+    if isinstance(value, frozenset | set):
+        return sorted(value, key=str)
+    return str(value)

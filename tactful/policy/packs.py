@@ -18,7 +18,7 @@ import yaml
 
 from tactful.policy.next_allowed import Window
 from tactful.policy.overrides import apply_override, override_digest
-from tactful.policy.pack_digests import SHIPPED, content_digest
+from tactful.policy.pack_digests import SHIPPED, content_digest, spec_digest
 from tactful.policy.rules import (
     CompiledRule,
     CountRule,
@@ -62,6 +62,8 @@ class CompiledPack:
     rules: tuple[CompiledRule, ...]
     fail_closed: FailClosedRule
     routes: Mapping[tuple[str, str, str], Route]
+    # The SHA-256 of the rules as read (`spec_digest`): what every decision records.
+    digest: str = ""
 
     def route(self, channel: str, role: str, purpose: str) -> Route:
         """Return the rules that govern an attempt of this channel, role and purpose."""
@@ -161,6 +163,7 @@ def compile_pack(spec: PackSpec) -> CompiledPack:
         rules=rules,
         fail_closed=fail_closed,
         routes=routes,
+        digest=spec_digest(spec),
     )
 
 

@@ -152,6 +152,9 @@ class Decision:
     next_allowed_at: datetime | None
     pack: str
     pack_version: str
+    # The SHA-256 of the pack's rules as read (`CompiledPack.digest`): a version is what a
+    # pack says of itself, the digest what it is.
+    pack_digest: str = ""
 
     @property
     def allowed(self) -> bool:

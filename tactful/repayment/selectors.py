@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from tactful.borrowers.models import Borrower
 from tactful.loans import selectors as loans
@@ -43,8 +44,10 @@ from tactful.repayment.models import (
     Acceptance,
     DebitAttempt,
     DebitMandate,
+    DebitResult,
     HardshipPause,
     PointsEntry,
+    PromiseOutcome,
     PromiseToPay,
     RestructuringOffer,
 )
@@ -441,3 +444,52 @@ def promise_counts_by_actor(actors: Iterable[str]) -> dict[str, tuple[int, int]]
         made, kept = counts.get(actor, (0, 0))
         counts[actor] = (made + 1, kept + (state == "kept"))
     return counts
+
+
+# (local day, pack, the parts of the key, how many): what the oversight roll-ups store.
+DayCounts = list[tuple[date, str, tuple[str, ...], int]]
+
+
+def promise_outcome_counts_per_day(*, first: date, last: date) -> DayCounts:
+    """Count the promise outcomes decided from `first` to `last` (included) per day and
+    state, kept or broken (promises carry no pack: the pack is empty)."""
+    rows = (
+        PromiseOutcome.objects.filter(decided_on__gte=first, decided_on__lte=last)
+        .values_list("decided_on", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, "", (state,), n) for day, state, n in rows]
+
+
+def promise_outcomes_between(
+    *, first: date, last: date, state: str = ""
+) -> QuerySet[PromiseOutcome]:
+    """Return the promise outcomes decided from `first` to `last` (included), newest first."""
+    outcomes = PromiseOutcome.objects.filter(decided_on__gte=first, decided_on__lte=last)
+    if state:
+        outcomes = outcomes.filter(state=state)
+    return outcomes.select_related("promise__loan").order_by("-decided_on", "-pk")
+
+
+def debit_result_counts_per_day(*, start: datetime, end: datetime, zone: tzinfo) -> DayCounts:
+    """Count the auto-debit results recorded in [start, end) per day in `zone` and outcome,
+    collected or not (debits carry no pack: the pack is empty)."""
+    rows = (
+        DebitResult.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+        .annotate(day=TruncDate("recorded_at", tzinfo=zone))
+        .values_list("day", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, "", (outcome,), n) for day, outcome, n in rows]
+
+
+def debit_results_between(
+    *, start: datetime, end: datetime, outcome: str = ""
+) -> QuerySet[DebitResult]:
+    """Return the auto-debit results recorded in [start, end), newest first."""
+    results = DebitResult.objects.filter(recorded_at__gte=start, recorded_at__lt=end)
+    if outcome:
+        results = results.filter(outcome=outcome)
+    return results.select_related("attempt__loan").order_by("-recorded_at", "-pk")

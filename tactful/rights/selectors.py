@@ -11,13 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -526,4 +537,61 @@ def _row(request: RightsRequest, moment: datetime) -> DeskRow:
         due_on=due_on,
         standing=standing(due_on, today) if status == RightsStatus.RECEIVED else None,
         retention=retention,
+    )
+
+
+# --- the regulator's monthly report (tactful.reports) ---------------------------------------
+
+ANSWERS = (RightsStatus.COMPLETED, RightsStatus.REJECTED, RightsStatus.PARTLY_ERASED)
+
+
+def request_counts(*, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+    """Count the rights requests received in [start, end) per kind and subject."""
+    rows = (
+        RightsRequest.objects.filter(requested_at__gte=start, requested_at__lt=end)
+        .values_list("kind", "subject")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(kind, subject, n) for kind, subject, n in rows]
+
+
+def answer_counts(*, start: datetime, end: datetime) -> list[tuple[str, bool, int]]:
+    """Count the rights requests first answered in [start, end) per kind and whether the
+    answer came by the due day (RESPONSE_DAYS after the UTC day of receipt, as the desk reads
+    it), grouped in the database."""
+    rows = (
+        _with_first_answer()
+        .filter(answered_at__gte=start, answered_at__lt=end)  # type: ignore[misc]
+        .annotate(
+            in_time=Case(
+                When(answered_at__lt=F("due_by"), then=Value("yes")),
+                default=Value("no"),
+                output_field=CharField(),
+            )
+        )
+        .values_list("kind", "in_time")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(kind, in_time == "yes", n) for kind, in_time, n in rows]
+
+
+def late_unanswered_count(*, at: datetime) -> int:
+    """Count the rights requests received before `at`, not answered by then, whose due day
+    ended before `at`."""
+    return (
+        _with_first_answer()
+        .filter(requested_at__lt=at, due_by__lte=at)  # type: ignore[misc]
+        .filter(Q(answered_at__isnull=True) | Q(answered_at__gte=at))
+        .count()
+    )
+
+
+def _with_first_answer() -> QuerySet[RightsRequest]:
+    first = RightsRequestEvent.objects.filter(request=OuterRef("pk"), status__in=ANSWERS)
+    return RightsRequest.objects.annotate(
+        answered_at=Subquery(first.order_by("recorded_at", "pk").values("recorded_at")[:1]),
+        # The instant the due day ends: the UTC day of receipt, RESPONSE_DAYS on, is over.
+        due_by=TruncDay("requested_at", tzinfo=UTC) + timedelta(days=RESPONSE_DAYS + 1),
     )

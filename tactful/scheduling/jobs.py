@@ -131,4 +131,9 @@ JOBS: tuple[Job, ...] = (
         hourly(15),
         EnqueueTask("tactful.consent.tasks.send_due_invitations_task"),
     ),
+    # Yesterday's and today's figures of the oversight dashboards, counted again: the
+    # hour's records join today's, and the day that closed is final from 00:25.
+    Job(
+        "roll_up_oversight", hourly(25), EnqueueTask("tactful.oversight.tasks.roll_up_recent_task")
+    ),
 )

@@ -16,6 +16,9 @@ urlpatterns = [
     path("plan/", include("tactful.staff.plan.urls")),
     path("notices/", include("tactful.staff.notices.urls")),
     path("certifications/", include("tactful.staff.certifications.urls")),
+    path("reports/", include("tactful.staff.reports.urls")),
     path("keys/", include("tactful.staff.api_keys.urls")),
     path("people/", include("tactful.staff.people.urls")),
+    path("packs/", include("tactful.staff.packs.urls")),
+    path("oversight/", include("tactful.staff.oversight.urls")),
 ]

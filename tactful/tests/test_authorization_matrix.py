@@ -151,7 +151,20 @@ PAGES: dict[str, str] = {
     "staff:rights-complete": "POST →staff →staff 403 403 404 404",
     "staff:rights-reject": "POST →staff →staff 403 403 404 404",
     "staff:plan": "GET →staff →staff ok ok ok ok",
+    "staff:packs": "GET →staff →staff 403 ok ok ok",
+    "staff:pack-propose": "GET →staff →staff 403 403 ok 403",
+    "staff:pack-proposal": "GET →staff →staff 403 404 404 404",
+    "staff:pack-approve": "POST →staff →staff 403 403 404 403",
     "staff:plan-build": "POST →staff →staff 403 →/staff/plan/ 403 →/staff/plan/",
+    "staff:oversight": "GET →staff →staff 403 ok ok ok",
+    # Without a chart to read: 400 (the page says to open records from a chart).
+    "staff:oversight-records": "GET →staff →staff 403 400 400 400",
+    # Compliance and admins only: a report is the lender's word to its regulator.
+    "staff:reports": "GET →staff →staff 403 403 ok ok",
+    # Without a pack, month and language: 400 (the form says what is missing).
+    "staff:report-issue": "POST →staff →staff 403 403 400 400",
+    "staff:report-pdf": "GET →staff →staff 403 403 404 404",
+    "staff:report-xlsx": "GET →staff →staff 403 403 404 404",
     "set_language": "GET →/ →/ →/ →/ →/ →/",
 }
 # fmt: on

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet
 
 from tactful.contacts import selectors as contacts
 from tactful.contacts.facts import person_history, person_key
@@ -171,3 +171,54 @@ def reasons_in(entry: PlanEntry, language: str, *, raising_only: bool = False) -
     if raising_only:
         keys = [key for key in keys if key.endswith("+")]
     return [describe(key, language) for key in keys]
+
+
+# (day, pack, the parts of the key, how many): what the oversight roll-ups store.
+DayCounts = list[tuple[date, str, tuple[str, ...], int]]
+
+
+def plan_entry_counts_per_day(*, first: date, last: date) -> DayCounts:
+    """Count the rows of the plans of `first` to `last` (included) per plan day, pack and
+    treatment, grouped in the database."""
+    rows = (
+        PlanEntry.objects.filter(plan__plan_date__gte=first, plan__plan_date__lte=last)
+        .values_list("plan__plan_date", "plan__pack", "treatment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, pack, (treatment,), n) for day, pack, treatment, n in rows]
+
+
+def paying_entry_counts_per_day(*, first: date, last: date) -> DayCounts:
+    """Count the rows of the plans of `first` to `last` whose loan was paid on the plan's
+    day, per plan day, pack and treatment: what each treatment recovers, account by account."""
+    rows = (
+        _paid_on_plan_day(
+            PlanEntry.objects.filter(plan__plan_date__gte=first, plan__plan_date__lte=last)
+        )
+        .values_list("plan__plan_date", "plan__pack", "treatment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, pack, (treatment,), n) for day, pack, treatment, n in rows]
+
+
+def _paid_on_plan_day(entries: QuerySet[PlanEntry]) -> QuerySet[PlanEntry]:
+    return entries.filter(
+        loans.payment_valued_on(loan=OuterRef("loan"), day=OuterRef("plan__plan_date"))
+    )
+
+
+def plan_entries_between(
+    *, first: date, last: date, pack: str = "", treatment: str = "", paid: bool = False
+) -> QuerySet[PlanEntry]:
+    """Return the rows of the plans of `first` to `last` (included), the newest plan first;
+    with `paid`, only those whose loan was paid on the plan's day."""
+    entries = PlanEntry.objects.filter(plan__plan_date__gte=first, plan__plan_date__lte=last)
+    if pack:
+        entries = entries.filter(plan__pack=pack)
+    if treatment:
+        entries = entries.filter(treatment=treatment)
+    if paid:
+        entries = _paid_on_plan_day(entries)
+    return entries.select_related("plan", "loan").order_by("-plan__plan_date", "pk")

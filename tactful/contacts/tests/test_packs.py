@@ -8,6 +8,9 @@ from django.conf import settings
 
 from tactful.contacts.packs import configured_pack, opening_hours
 
+# The pack in force is read from the approved proposals (tactful.rulepacks).
+pytestmark = pytest.mark.django_db
+
 
 def test_the_configured_pack_is_cn_by_default():
     pack = configured_pack()

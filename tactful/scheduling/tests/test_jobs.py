@@ -53,6 +53,7 @@ def test_the_jobs_of_the_readme_are_all_scheduled():
         "send_due_complaint_replies",
         "send_due_invitations",
         "retry_complaint_acknowledgements",
+        "roll_up_oversight",
     }
 
 

@@ -31,6 +31,7 @@ ALL_JOBS = {
     "send_due_complaint_replies",
     "send_due_invitations",
     "retry_complaint_acknowledgements",
+    "roll_up_oversight",
 }
 
 

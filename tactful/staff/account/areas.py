@@ -48,6 +48,8 @@ NOTICES = StaffLink(_("Consent notices"), "staff:notices")
 CERTIFICATIONS = StaffLink(_("Collectors' certificates"), "staff:certifications")
 PEOPLE = StaffLink(_("Staff and roles"), "staff:people")
 API_KEYS = StaffLink(_("API keys"), "staff:api-keys")
+REPORTS = StaffLink(_("Reports to the regulator"), "staff:reports")
+OVERSIGHT = StaffLink(_("Oversight dashboards"), "staff:oversight")
 
 STAFF_AREAS: tuple[StaffArea, ...] = (
     StaffArea(
@@ -65,7 +67,7 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
         description=_(
             "You follow your team's work, review the outcomes of contacts and coach collectors."
         ),
-        links=(TEAM, WORKLIST, PLAN, CONTACTS, RECORDINGS, TEMPLATES),
+        links=(TEAM, WORKLIST, PLAN, CONTACTS, RECORDINGS, TEMPLATES, OVERSIGHT),
     ),
     StaffArea(
         role=Role.COMPLIANCE,
@@ -82,7 +84,9 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             RIGHTS_DESK,
             NOTICES,
             CERTIFICATIONS,
+            REPORTS,
             TEMPLATES,
+            OVERSIGHT,
         ),
     ),
     StaffArea(
@@ -101,6 +105,8 @@ STAFF_AREAS: tuple[StaffArea, ...] = (
             RIGHTS_DESK,
             NOTICES,
             CERTIFICATIONS,
+            REPORTS,
+            OVERSIGHT,
         ),
     ),
 )

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST, require_safe
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
 from tactful.accounts.selectors import staff_by_id, staff_with_roles
+from tactful.callqa.models import Finding
+from tactful.callqa.selectors import confirmed_findings_of_calls
 from tactful.callqa.support import support_resources
 from tactful.casework import selectors as casework
 from tactful.casework import services as work
@@ -171,6 +173,7 @@ def _account_page(
     attempts = attempts[:HISTORY_ROWS]
     calls = casework.call_logs_for(a.pk for a in attempts)
     used = casework.templates_for(a.pk for a in attempts)
+    findings = confirmed_findings_of_calls(a.pk for a in attempts if a.channel == "call")
     assignee = casework.assignee_of(loan)
     context: dict[str, Any] = {
         "loan": loan,
@@ -191,7 +194,7 @@ def _account_page(
         "consents": consent.borrower_consents(borrower, now=now),
         "emergency_contacts": _emergency_contacts(borrower, now, revealed or {}),
         "holds": [hold_row(hold) for hold in contacts.holds_of_borrower(borrower, now=now)],
-        "history": _history(attempts, calls, used),
+        "history": _history(attempts, calls, used, findings),
         "history_page": history_page,
         "older_history": older,
         "open_calls": [
@@ -339,13 +342,19 @@ def _state(decision: Decision, recipient: Recipient) -> ChannelState:
 
 
 def _history(
-    attempts: list[ContactAttempt], calls: dict[int, Any], used: dict[int, MessageTemplate]
+    attempts: list[ContactAttempt],
+    calls: dict[int, Any],
+    used: dict[int, MessageTemplate],
+    findings: dict[int, list[Finding]],
 ) -> list[dict[str, Any]]:
     labels: dict[int, str] = {}
     for attempt in attempts:
         if attempt.recipient_id not in labels:
             labels[attempt.recipient_id] = _label(attempt.recipient)
-    return [_history_row(a, calls, used, labels[a.recipient_id]) for a in attempts]
+    return [
+        _history_row(a, calls, used, labels[a.recipient_id]) | {"findings": findings.get(a.pk, [])}
+        for a in attempts
+    ]
 
 
 def _history_row(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RulepacksConfig(AppConfig):
+    name = "tactful.rulepacks"
+    verbose_name = "Rule-pack proposals"
