@@ -351,6 +351,15 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
 
     quiz = start_quiz(collector=supervisor)
     pack = configured_pack()
+    from tactful.oversight.services import roll_up_recent
+    from tactful.rulepacks.selectors import forget_gate_pack
+    from tactful.rulepacks.services import propose_override
+    from tactful.rulepacks.tests.conftest import LOOSER, TIGHTER
+
+    forget_gate_pack()
+    refused = propose_override(author=author, text=LOOSER)
+    tighter = propose_override(author=author, text=TIGHTER)
+    roll_up_recent(now=now)
     client = Client()
     sign_in_staff(client, supervisor)
     crawler.context.add_cookies(
@@ -372,14 +381,29 @@ def test_the_workbench_reads_right_in_every_language_on_a_phone(live_server, cra
         reverse("staff:api-keys"),
         reverse("staff:people"),
         reverse("staff:person", args=[supervisor.pk]),
+        reverse("staff:password"),
+        reverse("staff:oversight"),
+        f"{reverse('staff:oversight-records')}?chart=permits",
+        f"{reverse('staff:oversight-records')}?chart=plan",
+        reverse("staff:packs"),
+        reverse("staff:pack-propose"),
+        reverse("staff:pack-proposal", args=[refused.reference]),
+        reverse("staff:pack-proposal", args=[tighter.reference]),
+        reverse("staff:reports"),
     ]
     # The pack's title and sources are shown as the pack writes them; so are a drill's texts.
-    pack_words = (pack.title, *(rule.citation for rule in pack.spec.rules))
+    # Rule ids too: an officer names them in an override, so its pages show them (as code).
+    pack_words = (
+        pack.title,
+        *(rule.citation for rule in pack.spec.rules),
+        *sorted((rule.id for rule in pack.spec.rules), key=len, reverse=True),
+    )
     # People's names (masked too), the lender's product, the officers' own words, and the
     # names of the blanks an officer types into a template.
     blanks = ("{amount_due}", "{days_past_due}", "{loan}", "{help_link}")
     given = ("张伟", "张**", "消费分期", body, "您好，您的账户 l-work 目前应还", *blanks,
-             *pack_words, POLITE_REMINDER, DISCLOSING_TEXT)  # fmt: skip
+             *pack_words, POLITE_REMINDER, DISCLOSING_TEXT, LOOSER, TIGHTER,
+             "tactful report verify FILE")  # fmt: skip
     report: list[str] = []
     for language in LANGUAGES:
         crawler.context.add_cookies(

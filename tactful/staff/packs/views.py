@@ -21,8 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tactful.accounts.models import User
 from tactful.accounts.roles import Role
+from tactful.contacts.packs import text_for_reader
 from tactful.errors import ServiceError
 from tactful.policy.packs import read_pack_file
+from tactful.policy.schema import render_message
 from tactful.rulepacks import selectors
 from tactful.rulepacks.models import PackProposal
 from tactful.rulepacks.services import (
@@ -168,16 +170,20 @@ def _proposal_page(
 ) -> HttpResponse:
     user = cast(User, request.user)
     state = _state(found, timezone.now())
+    titles = _rule_titles(found.pack)
     context: dict[str, Any] = {
         "proposal": found,
         "state": state,
         "state_words": STATES[state],
-        "rules": [_rule_row(diff) for diff in found.diff],
+        "rules": [_rule_row(diff, titles) for diff in found.diff],
         "sweep": found.sweep,
-        "loosened_rules": sorted(
-            {d["rule"] for d in found.diff if d["verdict"] in ("looser", "removed")}
-            | set(found.sweep["loosened_rules"])
-        ),
+        "loosened_rules": [
+            {"rule": rule, "title": titles.get(rule, "")}
+            for rule in sorted(
+                {d["rule"] for d in found.diff if d["verdict"] in ("looser", "removed")}
+                | set(found.sweep["loosened_rules"])
+            )
+        ],
         "loosened": [_example(change) for change in found.sweep["loosened_examples"]],
         "tightened": [_example(change) for change in found.sweep["tightened_examples"]],
         "form": form,
@@ -189,9 +195,21 @@ def _proposal_page(
     return render(request, "staff/packs/proposal.html", context, status=status)
 
 
-def _rule_row(diff: dict[str, Any]) -> dict[str, Any]:
+def _rule_titles(pack: str) -> dict[str, str]:
+    """What each rule of the shipped pack says when it denies, in the reader's language:
+    the officer reads the rule in words beside its id (the id is what an override names)."""
+    titles = {}
+    for rule in read_pack_file(pack).rules:
+        shown = rule.shown_parameters()
+        words = {language: render_message(text, shown) for language, text in rule.messages.items()}
+        titles[rule.id] = text_for_reader(words, "").replace("{fact}", "…")
+    return titles
+
+
+def _rule_row(diff: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
     return {
         "rule": diff["rule"],
+        "title": titles.get(diff["rule"], ""),
         "verdict": diff["verdict"],
         "verdict_words": VERDICTS[diff["verdict"]],
         "changes": [change_words(change) for change in diff["changes"]],

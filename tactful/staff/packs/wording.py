@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -72,10 +73,19 @@ def scenario_words(scenario: Mapping[str, Any]) -> str:
         "channel": CHANNEL_LABELS.get(scenario["channel"], scenario["channel"]),
         "role": RECIPIENT_ROLE_LABELS.get(scenario["role"], scenario["role"]),
         "purpose": PURPOSE_LABELS.get(scenario["purpose"], scenario["purpose"]),
-        "time": f"{scenario['weekday']} {scenario['local_time']}",
+        "time": f"{_weekday(scenario['weekday'])} {scenario['local_time']}",
         "days": scenario["days_past_due"],
     }
     return "; ".join([text, *_conditions(scenario)])
+
+
+_WEEKDAY_NUMBERS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _weekday(code: str) -> str:
+    """The sweep's weekday code ("mon") in the reader's language (Django's own names)."""
+    number = _WEEKDAY_NUMBERS.get(str(code).lower())
+    return str(WEEKDAYS_ABBR[number]) if number is not None else str(code)
 
 
 def _conditions(scenario: Mapping[str, Any]) -> list[str]:
