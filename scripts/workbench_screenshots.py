@@ -86,6 +86,8 @@ def _journeys(base: str) -> dict[str, list[tuple[str, str]]]:
         supervisor.append(("review", f"/staff/work/{review.loan.external_id}/#review"))
     compliance = [
         ("oversight", "/staff/oversight/?days=30"),
+        ("oversight-permits", "/staff/oversight/?days=30#permits-per-day"),
+        ("oversight-avoided", "/staff/oversight/?days=30#contacts-avoided"),
         ("packs", "/staff/packs/"),
         ("reports", "/staff/reports/"),
     ]
