@@ -12,8 +12,9 @@ denied, texts and calls, to the borrower and to three other kinds of recipient, 
 two reason categories on the denials. Then it rebuilds the roll-ups of the whole range
 (timed), rebuilds one day (the hourly job's share), and asks the dashboard over the last
 `--days` days `--repeats` times as a compliance officer (Django's test client: server time,
-no network), printing p50 and p95 in ms and the queries per page. Last, it checks that the
-dashboard's total equals a count(*) over the permits.
+no network), printing p50 and p95 in ms and the queries per page, and the records behind
+one day's bar likewise. Last, it checks that the dashboard's total equals a count(*) over
+the permits.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         cursor.execute("ANALYZE")
     roll_up(args.days)
     p95 = measure(args.days, args.repeats)
+    measure_records(args.repeats)
     check_total(args.days)
     print(f"dashboard p95 {p95:.0f} ms (target under {TARGET_MS:.0f} ms)")
     return 0 if p95 < TARGET_MS else 1
@@ -198,6 +200,31 @@ def measure(days: int, repeats: int) -> float:
     progress(f"dashboard ({query['days']} days): p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
              f"{len(queries)} queries")  # fmt: skip
     return p95
+
+
+def measure_records(repeats: int) -> None:
+    """Time the records behind one day's bar (the raw permits of a day, newest 200)."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from tactful.oversight.services import operating_zone
+
+    client = Client()
+    officer_client(client)
+    day = (timezone.now().astimezone(operating_zone()) - timedelta(days=1)).date().isoformat()
+    query = {"chart": "permits", "start": day, "end": day, "decision": "deny"}
+    client.get("/staff/oversight/records/", query)  # warm
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        response = client.get("/staff/oversight/records/", query)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    p50 = statistics.median(timings)
+    p95 = statistics.quantiles(timings, n=20)[18]
+    progress(f"records of one day's denials: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
 
 def officer_client(client: Client) -> None:
