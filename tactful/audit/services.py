@@ -56,7 +56,9 @@ def record_events(*, events: Sequence[NewEvent]) -> list[AuditEvent]:
     if not events:
         return []
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint when nested: an append that fails must fail the change it records, and a
+    # savepoint costs two round trips on every permit.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         rows = _chained(events, head, now)
         AuditEvent.objects.bulk_create(rows)
