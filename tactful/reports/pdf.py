@@ -1,19 +1,18 @@
 """A monthly report as a PDF: a heading, then one table per section, in the Chinese font.
 
-Drawn in the active language (`services.issue_report` switches to the report's), in the
-font and page of the portal's exports (`tactful.portal.pdf`, a face this workflow may not
-import): WenQuanYi Micro Hei, A4, 10 pt.
+Drawn in the active language (`services.issue_report` switches to the report's), on the
+page every PDF of Tactful shares (`tactful.pdf_pages`): WenQuanYi Micro Hei, A4, 10 pt.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from tactful.pdf_pages import new_document, write_line
 from tactful.reports.figures import Figure, MonthReport, Section
 from tactful.reports.wording import (
     EMPTY,
@@ -31,12 +30,6 @@ if TYPE_CHECKING:
     from fpdf import FPDF
 
 _LABEL_SHARE = 0.62
-PDF_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
-FONT_NAME = "wqy"
-
-
-class FontMissing(RuntimeError):
-    """The PDF needs a font with Chinese glyphs that is not installed."""
 
 
 def report_pdf(report: MonthReport, *, issued_at: datetime, gate_pack: str) -> bytes:
@@ -48,27 +41,6 @@ def report_pdf(report: MonthReport, *, issued_at: datetime, gate_pack: str) -> b
     for section in report.sections:
         _section(pdf, section, gate_pack)
     return bytes(pdf.output())
-
-
-def new_document() -> FPDF:
-    from fpdf import FPDF  # Imported here: only the PDFs need it.
-
-    if not PDF_FONT.exists():
-        raise FontMissing(
-            f"The reports need the font {PDF_FONT} (WenQuanYi Micro Hei); "
-            "install it with scripts/install-browser.sh (package fonts-wqy-microhei)."
-        )
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT_NAME, fname=str(PDF_FONT))
-    pdf.set_font(FONT_NAME, size=10)
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    return pdf
-
-
-def write_line(pdf: FPDF, text: str, *, size: int = 9, height: float = 5) -> None:
-    pdf.set_font(size=size)
-    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _heading(pdf: FPDF, report: MonthReport, issued_at: datetime) -> None:

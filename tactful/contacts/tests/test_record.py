@@ -5,6 +5,7 @@ import json
 import pytest
 from django.conf import settings
 
+from tactful import pdf_pages as pdf
 from tactful.audit.documents import signed
 from tactful.audit.keys import parse_audit_keys
 from tactful.audit.models import AuditEvent
@@ -16,8 +17,7 @@ from tactful.contacts.models import ContactAttempt
 from tactful.contacts.record import contact_record_of
 from tactful.contacts.services import recipients_for_borrower, report_outcome, request_permit
 from tactful.contacts.tests.conftest import NIGHT, NOW
-from tactful.portal import pdf
-from tactful.portal.pdf import FontMissing
+from tactful.pdf_pages import FontMissing
 from tactful.portal.privacy.pdf import contact_record_pdf
 from tactful.testing.personas import SECOND_PHONE, make_borrower, sign_in_borrower
 

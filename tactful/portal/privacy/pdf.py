@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tactful.borrowers.models import Borrower
 from tactful.contacts.record import RecordEntry, contact_record_of
-from tactful.portal.pdf import new_document
+from tactful.pdf_pages import new_document
 
 
 def contact_record_pdf(borrower: Borrower, *, now: datetime | None = None) -> bytes:

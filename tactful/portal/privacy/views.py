@@ -21,7 +21,7 @@ from tactful.consent.policy import privacy_terms
 from tactful.contacts import evidence
 from tactful.contacts.record import contact_record_of
 from tactful.errors import Conflict, InvalidInput, ServiceError
-from tactful.portal.pdf import FontMissing
+from tactful.pdf_pages import FontMissing
 from tactful.portal.privacy import pdf
 from tactful.portal.privacy.forms import (
     PORTAL_GRANTABLE,

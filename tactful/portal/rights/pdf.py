@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from tactful.borrowers.models import Borrower, Language
 from tactful.consent.models import Action, ConsentPurpose, Relationship
-from tactful.portal.pdf import new_document, write_line
+from tactful.pdf_pages import new_document, write_line
 from tactful.rights.models import RightsKind, RightsStatus
 from tactful.rights.selectors import export_of
 from tactful.rights.wording import correctable_field_label

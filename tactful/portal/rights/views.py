@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tactful.borrowers.models import Borrower
 from tactful.errors import Conflict, InvalidInput
-from tactful.portal.pdf import FontMissing
+from tactful.pdf_pages import FontMissing
 from tactful.portal.rights.forms import CorrectionForm
 from tactful.portal.rights.pdf import data_export_pdf
 from tactful.rights import selectors, services

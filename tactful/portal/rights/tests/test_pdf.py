@@ -7,9 +7,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from tactful import pdf_pages as pdf
 from tactful.consent import services
 from tactful.contacts.tests.conftest import NOW
-from tactful.portal import pdf
 from tactful.rights import selectors as rights_read
 from tactful.rights import services as rights
 from tactful.rights.models import RightsKind, RightsRequest, RightsStatus

@@ -1,7 +1,8 @@
-"""Readable PDF documents with Chinese text: the font and page set-up every export shares.
+"""Readable PDF documents with Chinese text: the font and page set-up every PDF shares.
 
-The contact record (`privacy.pdf.contact_record_pdf`) and the borrower's data export
-(`rights.pdf.data_export_pdf`) start from `new_document`, so both embed the same font.
+The contact record (`portal.privacy.pdf`), the borrower's data export (`portal.rights.pdf`)
+and the regulator's report (`reports.pdf`) start from `new_document`, so all embed the
+same font. It imports nothing of Tactful, so every layer may use it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def new_document() -> FPDF:
 
     if not PDF_FONT.exists():
         raise FontMissing(
-            f"The PDF exports need the font {PDF_FONT} (WenQuanYi Micro Hei); "
+            f"The PDFs need the font {PDF_FONT} (WenQuanYi Micro Hei); "
             "install it with scripts/install-browser.sh (package fonts-wqy-microhei)."
         )
     pdf = FPDF(format="A4")
