@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "tactful.casework",
     "tactful.training",
     "tactful.oversight",
+    "tactful.batches",
     "tactful.reports",
     "tactful.scheduling",
     "tactful.web",
@@ -206,6 +207,10 @@ LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "staff:home"
 
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=1)
+
+# Big days (the auto-debit run, the nightly plan) are batch runs: the process that opens
+# one works on it and asks this many task workers (`db_worker`) to share it.
+BATCH_HELPERS = env.integer("BATCH_HELPERS", 1)
 AXES_COOLOFF_TIME = env.integer("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -75,6 +75,19 @@ def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
     )
 
 
+def own_number_recipients_of(borrower_ids: Iterable[int]) -> dict[int, list[Recipient]]:
+    """Each borrower's own-number recipients, primary number first (one query for all)."""
+    rows = (
+        Recipient.objects.select_related("borrower", "phone_number")
+        .filter(borrower_id__in=list(borrower_ids), role="debtor", phone_number__isnull=False)
+        .order_by("borrower_id", "-phone_number__is_primary", "pk")
+    )
+    found: dict[int, list[Recipient]] = {}
+    for recipient in rows:
+        found.setdefault(recipient.borrower_id, []).append(recipient)
+    return found
+
+
 def number_of(recipient: Recipient) -> str | None:
     """Return the E.164 number that reaches `recipient`: its own, or its designation's.
 
@@ -155,6 +168,42 @@ def active_holds(*, loan: Loan | None, recipient_ids: list[int], now: datetime) 
         .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
         .order_by("starts_at", "pk")
     )
+
+
+def holds_in_force(
+    *, loan_ids: Iterable[int], recipient_ids: Iterable[int], now: datetime
+) -> list[Hold]:
+    """The holds in force at `now` on any of these loans or recipients (one query for all),
+    in the order `active_holds` gives them."""
+    scope = Q(recipient_id__in=list(recipient_ids)) | Q(loan_id__in=list(loan_ids))
+    return list(
+        Hold.objects.filter(scope, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .filter(Q(lift__isnull=True) | Q(lift__lifted_at__gt=now))
+        .order_by("starts_at", "pk")
+        .only("pk", "kind", "loan_id", "recipient_id", "starts_at")
+    )
+
+
+def recipients_opted_out(*, recipient_ids: Iterable[int], now: datetime) -> set[int]:
+    """Those of these recipients who opted out at or before `now` (one query for all)."""
+    rows = OptOut.objects.filter(recipient_id__in=list(recipient_ids), recorded_at__lte=now)
+    return set(rows.values_list("recipient_id", flat=True))
+
+
+def permitted_calls_between(
+    *, recipient_ids: Iterable[int], since: datetime, until: datetime
+) -> list[tuple[int, datetime, str | None]]:
+    """(recipient id, requested at, outcome) of the calls permitted to these recipients in
+    (`since`, `until`], oldest first (one query for all)."""
+    rows = ContactAttempt.objects.filter(
+        recipient_id__in=list(recipient_ids),
+        decision="allow",
+        channel="call",
+        requested_at__gt=since,
+        requested_at__lte=until,
+    ).order_by("requested_at", "pk")
+    return list(rows.values_list("recipient_id", "requested_at", "outcome__outcome"))
 
 
 def unlifted_hold(reference: UUID) -> Hold | None:

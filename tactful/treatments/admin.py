@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from tactful.audit.admin import ReadOnlyAdmin
-from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
+from tactful.treatments.models import DailyPlan, PlanCompletion, PlanEntry, StrategyVersion
 
 
 @admin.register(StrategyVersion)
@@ -20,3 +20,8 @@ class DailyPlanAdmin(ReadOnlyAdmin):
 class PlanEntryAdmin(ReadOnlyAdmin):
     list_display = ("plan", "loan", "days_past_due", "treatment", "channel", "allowed_now")
     list_filter = ("treatment",)
+
+
+@admin.register(PlanCompletion)
+class PlanCompletionAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "completed_at")

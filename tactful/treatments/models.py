@@ -1,6 +1,6 @@
 """The strategy tables in force and the plans they produced, one row per overdue loan a day.
 
-All three tables are append-only: a strategy changes by a new version, a plan by the
+All these tables are append-only: a strategy changes by a new version, a plan by the
 next day's plan. Each plan row says why (model scores, band, bucket, reason codes) and
 what the gate's planner answered, so anyone can later see what was planned and on what.
 """
@@ -57,7 +57,6 @@ class DailyPlan(AppendOnlyModel):
     model_id = models.CharField(max_length=32)
     # The instant the gate's planner was asked about each channel.
     planned_at = models.DateTimeField()
-    summary = models.JSONField(default=dict)
     created_at = models.DateTimeField()
     created_by = models.CharField(max_length=80)
 
@@ -71,6 +70,32 @@ class DailyPlan(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"plan {self.pack} {self.plan_date}"
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Counts per treatment, contacts avoided, blocked by the gate; empty until complete."""
+        completion = getattr(self, "completion", None)
+        return dict(completion.summary) if completion is not None else {}
+
+    @property
+    def complete(self) -> bool:
+        return getattr(self, "completion", None) is not None
+
+
+class PlanCompletion(AppendOnlyModel):
+    """A plan built in full: its rows are all written (a plan is built in chunks, by
+    several workers, and only a complete plan is shown or worked from)."""
+
+    plan = models.OneToOneField(DailyPlan, on_delete=models.PROTECT, related_name="completion")
+    summary = models.JSONField(default=dict)
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("plan completion")
+        verbose_name_plural = _("plan completions")
+
+    def __str__(self) -> str:
+        return f"{self.plan} complete"
 
 
 class PlanEntry(AppendOnlyModel):

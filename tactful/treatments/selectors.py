@@ -1,26 +1,30 @@
 """Read paths: the overdue accounts a plan is made of, and the plans made.
 
-`plan_accounts_frame` turns each overdue loan into one row of the pure planner's input:
+`accounts_frame_of` turns each overdue loan of a chunk into one row of the pure planner's input:
 the model's columns from the loan's ledger (`tactful.screening.ledger`), and the gate's
 columns (time zone, holds, opt-out, today's calls) from the contacts records.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet
 
 from tactful.contacts import selectors as contacts
-from tactful.contacts.facts import person_history, person_key
+from tactful.contacts.facts import PENDING_OUTCOME, person_key
 from tactful.loans import selectors as loans
-from tactful.loans.ledger_view import dues_of, entries_of
+from tactful.loans.ledger_view import entries_by_loan, schedules_of
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loan_status
+from tactful.loans.selectors import loans_with_zones, status_from_ledger
+from tactful.policy import HistoryEntry
 from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
+from tactful.policy.types import Outcome
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
 from tactful.screening.ledger import behaviour_from_ledger
 from tactful.screening.reasons import describe
@@ -36,9 +40,130 @@ def overdue_loans(*, as_of: date) -> QuerySet[Loan]:
     return loans.overdue_loans(as_of=as_of)
 
 
-def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:
+def overdue_loan_ids(*, as_of: date) -> list[int]:
+    """Return the ids of the loans overdue on `as_of`, in id order (what a plan is made of)."""
+    return list(overdue_loans(as_of=as_of).values_list("pk", flat=True))
+
+
+def plan_accounts_frame(*, as_of: date, at: datetime, chunk: int = 2000) -> pl.DataFrame:
     """Return one planner row per overdue loan (``account`` is the loan's primary key)."""
-    rows = [row for loan in overdue_loans(as_of=as_of) if (row := _account_row(loan, as_of, at))]
+    ids = overdue_loan_ids(as_of=as_of)
+    frames = [
+        accounts_frame_of(ids[start : start + chunk], as_of=as_of, at=at)
+        for start in range(0, len(ids), chunk)
+    ]
+    return pl.concat(frames) if frames else _frame([])
+
+
+def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.DataFrame:
+    """Return the planner rows of these loans, those overdue on `as_of`, in a fixed number
+    of queries whatever their count: the loans, their schedules and ledgers, the
+    borrowers' own numbers, holds, opt-outs and recent calls, one query each."""
+    loans = loans_with_zones(loan_ids)
+    schedules = schedules_of(loan_ids)
+    ledgers = entries_by_loan(loan_ids)
+    gate = _GateFacts.read(loans, at)
+    rows = []
+    for loan in loans:
+        schedule = schedules.get(loan.pk)
+        dues = list(schedule.dues) if schedule is not None else []
+        row = _row_from_ledger(loan, dues, ledgers[loan.pk], as_of)
+        if row is not None:
+            row.update(gate.columns(loan))
+            rows.append(row)
+    return _frame(rows)
+
+
+def _row_from_ledger(
+    loan: Loan, dues: list[Any], entries: list[Any], as_of: date
+) -> dict[str, Any] | None:
+    status = status_from_ledger(loan, dues, entries, as_of=as_of)
+    days = status.days_past_due
+    if days < 1:
+        return None
+    row: dict[str, Any] = behaviour_from_ledger(
+        dues,
+        entries,
+        opened_on=loan.disbursed_on,
+        as_of=as_of,
+        limit=loan.principal,
+        currency=loan.currency,
+    )
+    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(status.due_now))
+    return row
+
+
+@dataclass
+class _GateFacts:
+    """The gate's columns of a batch of loans, read once for the batch."""
+
+    at: datetime
+    recipients: dict[int, list[Any]]
+    holds: list[Any]
+    opted_out: set[int]
+    calls: dict[int, list[tuple[datetime, str | None]]]
+
+    @classmethod
+    def read(cls, loans: Sequence[Loan], at: datetime) -> _GateFacts:
+        recipients = contacts.own_number_recipients_of({loan.borrower_id for loan in loans})
+        person_ids = [recipient.pk for group in recipients.values() for recipient in group]
+        holds = contacts.holds_in_force(
+            loan_ids=[loan.pk for loan in loans], recipient_ids=person_ids, now=at
+        )
+        since = at - timedelta(days=CALL_HISTORY_DAYS + 1)
+        calls: dict[int, list[tuple[datetime, str | None]]] = {}
+        for recipient_id, requested_at, outcome in contacts.permitted_calls_between(
+            recipient_ids=person_ids, since=since, until=at
+        ):
+            calls.setdefault(recipient_id, []).append((requested_at, outcome))
+        opted = contacts.recipients_opted_out(recipient_ids=person_ids, now=at)
+        return cls(at, recipients, holds, opted, calls)
+
+    def columns(self, loan: Loan) -> dict[str, str]:
+        borrower = loan.borrower
+        zone = borrower.timezone_override or getattr(loan, "primary_zone", None) or ""
+        recipients = self.recipients.get(borrower.pk, [])
+        person = {recipient.pk for recipient in recipients}
+        holds = [h for h in self.holds if h.loan_id == loan.pk or h.recipient_id in person]
+        columns = {
+            "recipient_timezone": zone,
+            "holds": ";".join(hold.kind for hold in holds),
+            "opted_out": "true" if person & self.opted_out else "false",
+            # The plan's contacts are made by the system or by a certified collector; the
+            # permit asked at contact time checks the real collector's certificate.
+            "collector_certified": "true",
+        }
+        columns.update(self._call_counts(recipients, person, zone))
+        return columns
+
+    def _call_counts(self, recipients: list[Any], person: set[int], zone: str) -> dict[str, str]:
+        if not recipients or not zone:
+            return _no_calls()
+        key = person_key(recipients[0])
+        history = sorted(
+            (
+                HistoryEntry(
+                    at=requested_at,
+                    channel="call",
+                    recipient=key,
+                    outcome=cast(Outcome, outcome or PENDING_OUTCOME),
+                    debt=None,
+                )
+                for recipient_id in person
+                for requested_at, outcome in self.calls.get(recipient_id, ())
+            ),
+            key=lambda entry: entry.at,
+        )
+        return call_counts_from_history(
+            history, recipient=key, zone=zone, at=self.at, days=CALL_HISTORY_DAYS
+        )
+
+
+def _no_calls() -> dict[str, str]:
+    return {column: ";".join(["0"] * CALL_HISTORY_DAYS) for column in COUNT_COLUMN.values()}
+
+
+def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     schema: dict[str, Any] = dict.fromkeys(BEHAVIOUR_COLUMNS, pl.Float64)
     schema.update(
         account=pl.String,
@@ -53,56 +178,12 @@ def plan_accounts_frame(*, as_of: date, at: datetime) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def _account_row(loan: Loan, as_of: date, at: datetime) -> dict[str, Any] | None:
-    status = loan_status(loan, as_of=as_of)
-    days = status.days_past_due
-    if days < 1:
-        return None
-    row: dict[str, Any] = behaviour_from_ledger(
-        dues_of(loan),
-        entries_of(loan),
-        opened_on=loan.disbursed_on,
-        as_of=as_of,
-        limit=loan.principal,
-        currency=loan.currency,
-    )
-    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(status.due_now))
-    row.update(_gate_columns(loan, at))
-    return row
-
-
-def _gate_columns(loan: Loan, at: datetime) -> dict[str, str]:
-    borrower = loan.borrower
-    zone = borrower.time_zone or ""
-    recipients = list(contacts.own_number_recipients(borrower))
-    person = [recipient.pk for recipient in recipients]
-    holds = contacts.active_holds(loan=loan, recipient_ids=person, now=at)
-    columns = {
-        "recipient_timezone": zone,
-        "holds": ";".join(holds.values_list("kind", flat=True)),
-        "opted_out": "true" if contacts.opted_out(recipient_ids=person, now=at) else "false",
-        # The plan's contacts are made by the system or by a certified collector; the
-        # permit asked at contact time checks the real collector's certificate.
-        "collector_certified": "true",
-    }
-    columns.update(_call_counts(recipients, person, zone, at))
-    return columns
-
-
-def _call_counts(
-    recipients: list[Any], person: list[int], zone: str, at: datetime
-) -> dict[str, str]:
-    if not recipients or not zone:
-        return {column: ";".join(["0"] * CALL_HISTORY_DAYS) for column in COUNT_COLUMN.values()}
-    history = person_history(recipients[0], person, now=at)
-    return call_counts_from_history(
-        history, recipient=person_key(recipients[0]), zone=zone, at=at, days=CALL_HISTORY_DAYS
-    )
-
-
 def latest_plan(*, pack: str | None = None) -> DailyPlan | None:
     """Return the most recent plan (of `pack`, if given)."""
-    plans = DailyPlan.objects.select_related("strategy")
+    # Only a complete plan: one still being built has only some of its rows.
+    plans = DailyPlan.objects.select_related("strategy", "completion").filter(
+        completion__isnull=False
+    )
     if pack is not None:
         plans = plans.filter(pack=pack)
     return plans.order_by("-plan_date", "-pk").first()

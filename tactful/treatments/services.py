@@ -1,7 +1,9 @@
 """Write paths: record the strategy in force, build the day's plan.
 
 `build_daily_plan` is idempotent: a day's plan under a pack is built once; asking again
-returns it. The pack is the configured one (GATE_PACK, tightened by GATE_PACK_OVERRIDE); the models
+returns it. It is built in chunks (a batch run, `tactful.batches`) that several workers
+may share, and only a plan whose every chunk is stored is complete (`PlanCompletion`).
+The pack is the configured one (GATE_PACK, tightened by GATE_PACK_OVERRIDE); the models
 and the pack's strategy are read from the files shipped with Tactful.
 """
 
@@ -17,15 +19,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tactful.audit.services import record_event
+from tactful.batches import services as batches
+from tactful.batches.models import BatchRun
+from tactful.batches.services import Counts
+from tactful.batches.tasks import enqueue_helpers
 from tactful.contacts.packs import configured_pack
 from tactful.errors import Conflict
 from tactful.screening.daily import PlanSettings, plan_day, plan_summary
 from tactful.screening.model import ModelBundle, load_bundle
-from tactful.screening.strategy import Strategy, strategy_for_pack
+from tactful.screening.strategy import TREATMENTS, Strategy, strategy_for_pack
 from tactful.treatments import selectors
-from tactful.treatments.models import DailyPlan, PlanEntry, StrategyVersion
+from tactful.treatments.models import DailyPlan, PlanCompletion, PlanEntry, StrategyVersion
 
 NIGHTLY_ACTOR = "system:nightly-plan"
+JOB = "treatments.nightly_plan"
+# Loans per chunk: a chunk's reads are a fixed number of queries, its rows one insert.
+CHUNK_SIZE = 2000
 ACCOUNT = "account"
 AMOUNT_DUE = "amount_due"
 BATCH_SIZE = 2000
@@ -67,62 +76,147 @@ def record_strategy(*, strategy: Strategy, actor: str) -> StrategyVersion:
     return version
 
 
-def build_daily_plan(*, plan_date: date, at: datetime, actor: str) -> DailyPlan:
+def build_daily_plan(
+    *,
+    plan_date: date,
+    at: datetime,
+    actor: str,
+    chunk_size: int = CHUNK_SIZE,
+    helpers: int = 0,
+) -> DailyPlan:
     """Build and store the plan of `plan_date` under the configured pack (or return it).
 
     Every loan overdue on `plan_date` is scored from its ledger, given its strategy
     treatment, and the gate's planner says whether that treatment's channel may reach
     the borrower at `at`, and when it next may.
+
+    The plan is a batch run over the overdue loans in chunks of `chunk_size`
+    (`tactful.batches`): this process works on it and `helpers` task workers are asked to
+    share it; a plan left half built (its workers killed) is picked up where it stopped.
+    The plan returned is complete unless helpers are still on it.
+    """
+    plan, run = open_plan(plan_date=plan_date, at=at, actor=actor, chunk_size=chunk_size)
+    if run is not None:
+        enqueue_helpers(str(run.reference), helpers)
+        batches.drain(run)
+    return DailyPlan.objects.select_related("strategy", "completion").get(pk=plan.pk)
+
+
+def open_plan(
+    *, plan_date: date, at: datetime, actor: str, chunk_size: int = CHUNK_SIZE
+) -> tuple[DailyPlan, BatchRun | None]:
+    """Return the day's plan and the run building it (None once the plan is complete).
+
+    A new plan's header, its strategy and its run are stored together: a plan is never
+    without the run that builds it.
     """
     pack = configured_pack()
-    existing = DailyPlan.objects.filter(plan_date=plan_date, pack=pack.name).first()
+    existing = _plan_of(plan_date, pack.name)
     if existing is not None:
-        return existing
+        return existing, _run_building(existing)
     # Each pack has its own strategy (tactful/screening/strategies/<pack>.yaml); a pack
     # without one is refused with StrategyError naming the pack, before anything is stored.
-    settings = PlanSettings(shipped_bundle(), strategy_for_pack(pack.name), pack)
-    accounts = selectors.plan_accounts_frame(as_of=plan_date, at=at)
+    strategy = strategy_for_pack(pack.name)
+    try:
+        with transaction.atomic():
+            version = record_strategy(strategy=strategy, actor=actor)
+            plan = DailyPlan.objects.create(
+                plan_date=plan_date,
+                pack=pack.name,
+                strategy=version,
+                model_id=shipped_bundle().model_id,
+                planned_at=at,
+                created_at=timezone.now(),
+                created_by=actor,
+            )
+            run, _ = batches.open_run(
+                job=JOB,
+                key=_run_key(plan),
+                items=lambda: selectors.overdue_loan_ids(as_of=plan_date),
+                chunk_size=chunk_size,
+                chunk_function=f"{__name__}.plan_chunk",
+                finish_function=f"{__name__}.finish_plan",
+                arguments={"plan": plan.pk, "actor": actor},
+            )
+    except IntegrityError:
+        # Another worker opened the same day's plan first: share theirs.
+        plan = DailyPlan.objects.get(plan_date=plan_date, pack=pack.name)
+        return plan, _run_building(plan)
+    return plan, run
+
+
+def _plan_of(plan_date: date, pack: str) -> DailyPlan | None:
+    plans = DailyPlan.objects.select_related("strategy", "completion")
+    return plans.filter(plan_date=plan_date, pack=pack).first()
+
+
+def _run_building(plan: DailyPlan) -> BatchRun | None:
+    if plan.complete:
+        return None
+    return batches.unfinished_run(job=JOB, key=_run_key(plan))
+
+
+def _run_key(plan: DailyPlan) -> str:
+    return f"{plan.plan_date.isoformat()}:{plan.pack}"
+
+
+def plan_chunk(run: BatchRun, loan_ids: list[int]) -> Counts:
+    """Plan one chunk of loans and store their rows; return the chunk's summary.
+
+    Done twice, a chunk stores nothing the second time (one row per plan and loan).
+    """
+    plan = DailyPlan.objects.select_related("strategy").get(pk=run.arguments["plan"])
+    settings = _settings_of(plan)
+    accounts = selectors.accounts_frame_of(loan_ids, as_of=plan.plan_date, at=plan.planned_at)
+    if accounts.height == 0:
+        return {}
     # The amount due is for the collector's worklist, not the model: kept beside the plan.
     due = dict(zip(accounts.get_column(ACCOUNT), accounts.get_column(AMOUNT_DUE), strict=True))
-    plan = plan_day(accounts.drop(AMOUNT_DUE), settings=settings, at=at)
-    plan = plan.with_columns(pl.col(ACCOUNT).replace_strict(due, default=None).alias(AMOUNT_DUE))
-    try:
-        return _store(plan, settings=settings, plan_date=plan_date, at=at, actor=actor)
-    except IntegrityError:
-        # Another worker stored the same day's plan first: theirs stands.
-        return DailyPlan.objects.get(plan_date=plan_date, pack=pack.name)
+    rows = plan_day(accounts.drop(AMOUNT_DUE), settings=settings, at=plan.planned_at)
+    rows = rows.with_columns(pl.col(ACCOUNT).replace_strict(due, default=None).alias(AMOUNT_DUE))
+    PlanEntry.objects.bulk_create(
+        (_entry(plan, row) for row in rows.iter_rows(named=True)),
+        batch_size=BATCH_SIZE,
+        ignore_conflicts=True,
+    )
+    return dict(plan_summary(rows))
 
 
-def _store(
-    plan: pl.DataFrame, *, settings: PlanSettings, plan_date: date, at: datetime, actor: str
-) -> DailyPlan:
-    summary = plan_summary(plan)
-    with transaction.atomic():
-        strategy = record_strategy(strategy=settings.strategy, actor=actor)
-        daily = DailyPlan.objects.create(
-            plan_date=plan_date,
-            pack=settings.pack.name,
-            strategy=strategy,
-            model_id=settings.bundle.model_id,
-            planned_at=at,
-            summary=summary,
-            created_at=timezone.now(),
-            created_by=actor,
+def _settings_of(plan: DailyPlan) -> PlanSettings:
+    """The planner's settings the plan was opened with, checked against this process's."""
+    pack = configured_pack()
+    if pack.name != plan.pack:
+        raise Conflict(
+            "plan_pack_changed", f"plan {plan.pk} is of pack {plan.pack}, not {pack.name}"
         )
-        entries = (_entry(daily, row) for row in plan.iter_rows(named=True))
-        PlanEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-        record_event(
-            actor=actor,
-            action="treatments.plan_built",
-            target=daily,
-            payload={
-                "plan_date": plan_date.isoformat(),
-                "model_id": settings.bundle.model_id,
-                "strategy_version": settings.strategy.version,
-                **summary,
-            },
-        )
-    return daily
+    strategy = strategy_for_pack(pack.name)
+    bundle = shipped_bundle()
+    if (strategy.sha256, bundle.model_id) != (plan.strategy.sha256, plan.model_id):
+        # A worker on another release would plan with other rules than the plan says.
+        raise Conflict("plan_settings_changed", f"plan {plan.pk} was opened with other settings")
+    return PlanSettings(bundle, strategy, pack)
+
+
+def finish_plan(run: BatchRun, totals: Counts) -> None:
+    """Mark the plan complete with its summary (in the run's finishing transaction)."""
+    plan = DailyPlan.objects.select_related("strategy").get(pk=run.arguments["plan"])
+    summary = {name: int(value) for name, value in totals.items()}
+    for treatment in TREATMENTS:
+        summary.setdefault(treatment, 0)
+    for name in ("accounts", "contacts_avoided", "blocked_by_gate"):
+        summary.setdefault(name, 0)
+    PlanCompletion.objects.create(plan=plan, summary=summary, completed_at=timezone.now())
+    record_event(
+        actor=str(run.arguments.get("actor", NIGHTLY_ACTOR)),
+        action="treatments.plan_built",
+        target=plan,
+        payload={
+            "plan_date": plan.plan_date.isoformat(),
+            "model_id": plan.model_id,
+            "strategy_version": plan.strategy.version,
+            **summary,
+        },
+    )
 
 
 def _entry(daily: DailyPlan, row: dict[str, Any]) -> PlanEntry:

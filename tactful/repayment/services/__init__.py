@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tactful.repayment.services.debits import DebitRunReport, run_auto_debits
+from tactful.repayment.services.debits import DebitRunReport, open_debit_day, run_auto_debits
 from tactful.repayment.services.mandates import MandateRequest, cancel_mandate, set_up_mandate
 from tactful.repayment.services.notices import send_result_notices, send_upcoming_notices
 from tactful.repayment.services.offers import (
@@ -34,6 +34,7 @@ __all__ = [
     "redeem_points",
     "request_pause",
     "resume_pause",
+    "open_debit_day",
     "run_auto_debits",
     "send_result_notices",
     "send_upcoming_notices",

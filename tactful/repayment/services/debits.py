@@ -36,12 +36,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from itertools import islice
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tactful.audit.services import NewEvent, record_event, record_events
+from tactful.batches import services as batches
+from tactful.batches.models import BatchRun
+from tactful.batches.services import Counts
+from tactful.batches.tasks import enqueue_helpers
 from tactful.errors import ServiceError
 from tactful.loans import services as loans
 from tactful.loans.ledger_view import LedgerRead, read_ledgers
@@ -75,6 +80,7 @@ from tactful.telemetry import metrics
 logger = logging.getLogger(__name__)
 
 ACTOR = "portal:auto-debit"
+JOB = "repayment.auto_debit"
 CHUNK_SIZE = 500
 # A claimed attempt younger than this may belong to a run still in progress.
 RESUME_AFTER = timedelta(minutes=10)
@@ -96,7 +102,7 @@ CLAIM_FIELDS = (
     "loan__disbursed_on",
 )
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], None]  # chunks done, chunks in all
 
 
 @dataclass
@@ -121,28 +127,131 @@ def run_auto_debits(
     chunk_size: int = CHUNK_SIZE,
     resume_after: timedelta = RESUME_AFTER,
     progress: Progress | None = None,
+    helpers: int = 0,
 ) -> DebitRunReport:
-    """Collect what is due on ``as_of`` through every active mandate; return what happened."""
+    """Collect what is due on ``as_of`` through every active mandate; return what happened.
+
+    The day is a batch run of the due mandates in chunks of ``chunk_size``
+    (`tactful.batches`): this process works on it, and ``helpers`` task workers are asked
+    to share it. A run of the same day left unfinished (its workers killed) is picked up
+    where it stopped: a chunk leased longer than ``resume_after`` ago is done again, and
+    its attempts left without a result are asked of the processor again with the same keys.
+    """
     processor = port or payment_port()
-    rules = configured_rules()
-    report = DebitRunReport(as_of=as_of, run_id=uuid.uuid4())
+    run = open_debit_day(
+        as_of=as_of, port=processor, chunk_size=chunk_size, resume_after=resume_after
+    )
+    enqueue_helpers(str(run.reference), helpers)
+    with _collector_for_batches():
+        batches.drain(
+            run,
+            work=partial(_debit_chunk, processor=processor),
+            lease=resume_after,
+            progress=progress,
+        )
+    run.refresh_from_db()
+    return report_of(run)
+
+
+def open_debit_day(
+    *,
+    as_of: date,
+    port: PaymentPort | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    resume_after: timedelta = RESUME_AFTER,
+) -> BatchRun:
+    """Return the day's unfinished run, or open one over the mandates due on ``as_of``.
+
+    Opening a run first finishes what earlier runs left half done (attempts claimed more
+    than ``resume_after`` ago without a result); their counts join the new run's.
+    """
+    existing = batches.unfinished_run(job=JOB, key=as_of.isoformat())
+    if existing is not None:
+        return existing
+    processor = port or payment_port()
+    earlier = DebitRunReport(as_of=as_of, run_id=uuid.uuid4())
     with _collector_for_batches():
         for orphans in _batched(_orphaned_attempt_ids(timezone.now() - resume_after), chunk_size):
             attempts = _attempts(orphans)
-            report.resumed += len(attempts)
-            _charge_and_record(attempts, processor, rules, report, reads={})
-        mandate_ids = _due_mandate_ids(as_of)
-        report.mandates = len(mandate_ids)
-        done = 0
-        for chunk in _batched(mandate_ids, chunk_size):
-            attempts, reads = _claim(chunk, as_of, report.run_id)
-            report.attempts += len(attempts)
-            _charge_and_record(attempts, processor, rules, report, reads=reads)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(mandate_ids))
-    _record_run(report)
-    return report
+            earlier.resumed += len(attempts)
+            _charge_and_record(attempts, processor, configured_rules(), earlier, reads={})
+    run, _ = batches.open_run(
+        job=JOB,
+        key=as_of.isoformat(),
+        items=lambda: _due_mandate_ids(as_of),
+        chunk_size=chunk_size,
+        chunk_function=f"{__name__}.debit_chunk",
+        finish_function=f"{__name__}.finish_day",
+        arguments={"as_of": as_of.isoformat(), "earlier": _counts(earlier)},
+    )
+    return run
+
+
+def debit_chunk(run: BatchRun, mandate_ids: list[int]) -> Counts:
+    """Do one chunk of a day's run with the configured processor (a task worker's entry)."""
+    return _debit_chunk(run, mandate_ids, processor=payment_port())
+
+
+def _debit_chunk(run: BatchRun, mandate_ids: list[int], *, processor: PaymentPort) -> Counts:
+    """Claim, charge and record the chunk's mandates; first finish what a dead worker left.
+
+    Done twice, a chunk changes nothing the second time: its attempts exist (unique keys),
+    and those with a result are not recorded again.
+    """
+    as_of = date.fromisoformat(str(run.arguments["as_of"]))
+    rules = configured_rules()
+    report = DebitRunReport(as_of=as_of, run_id=run.reference, mandates=len(mandate_ids))
+    left = _left_by_this_run(run.reference, mandate_ids)
+    if left:
+        report.resumed += len(left)
+        _charge_and_record(left, processor, rules, report, reads={})
+    attempts, reads = _claim(mandate_ids, as_of, run.reference)
+    report.attempts += len(attempts)
+    _charge_and_record(attempts, processor, rules, report, reads=reads)
+    return _counts(report)
+
+
+def finish_day(run: BatchRun, totals: Counts) -> None:
+    """Record the day's run once every chunk is done (in the finishing transaction)."""
+    _record_run(report_of(run, totals))
+
+
+def report_of(run: BatchRun, totals: Counts | None = None) -> DebitRunReport:
+    """Return what the run did: its totals once finished, else the chunks done so far."""
+    counts = totals if totals is not None else (run.totals or batches.counts_so_far(run))
+    earlier = run.arguments.get("earlier", {})
+    every = batches.add_counts([counts, earlier if isinstance(earlier, dict) else {}])
+    return DebitRunReport(
+        as_of=date.fromisoformat(str(run.arguments["as_of"])),
+        run_id=run.reference,
+        mandates=int(counts.get("mandates", 0)),
+        attempts=int(every.get("attempts", 0)),
+        resumed=int(every.get("resumed", 0)),
+        collected=int(every.get("collected", 0)),
+        failed=int(every.get("failed", 0)),
+        unknown=int(every.get("unknown", 0)),
+        amount_collected=Decimal(str(every.get("amount_collected", "0"))),
+    )
+
+
+def _counts(report: DebitRunReport) -> Counts:
+    return {
+        "mandates": report.mandates,
+        "attempts": report.attempts,
+        "resumed": report.resumed,
+        "collected": report.collected,
+        "failed": report.failed,
+        "unknown": report.unknown,
+        "amount_collected": str(report.amount_collected),
+    }
+
+
+def _left_by_this_run(run_id: uuid.UUID, mandate_ids: list[int]) -> list[DebitAttempt]:
+    """This run's attempts at these mandates without a result: a worker died between them."""
+    rows = DebitAttempt.objects.filter(
+        run_id=run_id, mandate_id__in=mandate_ids, result__isnull=True
+    )
+    return list(rows.select_related("mandate", "loan").order_by("pk"))
 
 
 @contextmanager

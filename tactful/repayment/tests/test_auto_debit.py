@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tactful.audit.models import AuditEvent
+from tactful.batches.services import ChunksFailed
 from tactful.errors import Conflict, InvalidInput
 from tactful.loans.models import EntryKind, LedgerEntry
 from tactful.loans.selectors import loan_status
@@ -251,11 +252,12 @@ def test_a_crash_between_charge_and_record_never_charges_twice(borrower, process
             raise RuntimeError("the worker died after the processor took the money")
 
     processor.after_charge = crash_on_the_third
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ChunksFailed) as failed:
         run(run_day(), processor, chunk_size=2)
-    charged_before = len(processor.charges)
-    assert charged_before == 3
-    assert DebitResult.objects.count() == 2
+    assert isinstance(failed.value.__cause__, RuntimeError)
+    # The worker went on with the next chunk; the crashed one waits for the next run.
+    assert len(processor.charges) == 4
+    assert DebitResult.objects.count() == 3
     processor.after_charge = None
     report = run(run_day(), processor, chunk_size=2, resume_after=timedelta(0))
     # The crashed batch: one attempt charged but unrecorded, one never charged.
@@ -395,3 +397,81 @@ def test_an_unpostable_collection_is_left_alone_and_the_rest_of_its_batch_record
     assert collected_entries(odd).count() == 0
     assert not DebitResult.objects.filter(attempt__loan=odd).exists()
     assert all(collected_entries(loan).count() == 1 for loan in (loans[0], loans[2]))
+
+
+def _worker(db_name: str, journal: Path, run_reference: str, kill_after: int):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tactful.repayment.tests.crash_runner",
+            "--worker",
+            db_name,
+            str(journal),
+            run_reference,
+            str(kill_after),
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for_a_lease(day, process) -> None:
+    import time
+
+    from tactful.batches.models import BatchChunk
+
+    leases = BatchChunk.objects.filter(run=day, leased_by__endswith=f":{process.pid}")
+    deadline = time.monotonic() + 60
+    while not leases.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_day_and_one_killed_is_finished_without_double_effects(
+    borrower, tmp_path: Path
+) -> None:
+    from tactful.audit.verification import verify_chain
+    from tactful.batches.models import BatchChunk
+    from tactful.repayment.payments import use_payment_port
+
+    loans = [make_overdue_loan(borrower, external_id=f"l-share-{n}") for n in range(12)]
+    setup = FakeProcessor()
+    use_payment_port(setup)
+    try:
+        for loan in loans:
+            mandate_for(loan, setup, maximum="1100.16")
+    finally:
+        use_payment_port(None)
+    day = services.open_debit_day(as_of=run_day(), chunk_size=2)
+    assert day.chunks == 6
+    journal = tmp_path / "processor.jsonl"
+    database = str(connection.settings_dict["NAME"])
+    # The doomed worker dies after charging its first chunk, before recording it; the
+    # steady one starts once the doomed one holds that chunk and does the rest.
+    doomed = _worker(database, journal, str(day.reference), kill_after=2)
+    _wait_for_a_lease(day, doomed)
+    steady = _worker(database, journal, str(day.reference), kill_after=0)
+    assert doomed.wait(timeout=120) == -9, doomed.stderr.read().decode()[-2000:]
+    assert steady.wait(timeout=120) == 0, steady.stderr.read().decode()[-2000:]
+    day.refresh_from_db()
+    # The killed worker's chunk is still leased to it: the run is not finished.
+    assert day.finished_at is None
+    assert BatchChunk.objects.filter(run=day, done_at__isnull=True).count() == 1
+    assert len(journal.read_text().splitlines()) == len(loans)
+
+    survivor = FakeProcessor(journal=journal)
+    report = run(run_day(), survivor, chunk_size=2, resume_after=timedelta(0))
+
+    assert report.run_id == day.reference
+    assert report.collected == len(loans)
+    assert report.failed == report.unknown == 0
+    assert report.mandates == len(loans)
+    _assert_each_collected_once(loans, survivor)
+    assert len(journal.read_text().splitlines()) == len(loans)
+    day.refresh_from_db()
+    assert day.finished_at is not None
+    assert AuditEvent.objects.filter(action="repayment.auto_debit_run").count() == 1
+    assert verify_chain().intact

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -19,9 +20,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = _day(options["as_of"])
-        report = services.run_auto_debits(as_of=day)
+        # Shared with BATCH_HELPERS task workers; its totals so far if they are still on it.
+        report = services.run_auto_debits(as_of=day, helpers=settings.BATCH_HELPERS)
         self.stdout.write(
-            f"auto-debit {day}: {report.attempts} attempts, {report.resumed} resumed, "
+            f"auto-debit {day}: {report.mandates} mandates, {report.attempts} attempts, "
+            f"{report.resumed} resumed, "
             f"{report.collected} collected ({report.amount_collected}), {report.failed} failed, "
             f"{report.unknown} unknown"
         )

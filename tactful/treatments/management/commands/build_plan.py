@@ -2,7 +2,7 @@
 
 The nightly plan is the task `tactful.treatments.tasks.build_nightly_plan`; a scheduler
 runs this command once a night (or enqueues the task). It is idempotent: a day already
-planned is left as it is.
+planned is left as it is, and a plan left half built is finished.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -30,8 +31,14 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
         try:
-            plan = build_daily_plan(plan_date=day, at=now, actor=NIGHTLY_ACTOR)
+            # Shared with BATCH_HELPERS task workers (`db_worker`).
+            plan = build_daily_plan(
+                plan_date=day, at=now, actor=NIGHTLY_ACTOR, helpers=settings.BATCH_HELPERS
+            )
         except StrategyError as error:
             raise CommandError(str(error)) from None
+        if not plan.complete:
+            self.stdout.write(f"plan {plan.plan_date} ({plan.pack}): task workers finish the rest")
+            return
         counts = ", ".join(f"{key} {value}" for key, value in plan.summary.items())
         self.stdout.write(f"plan {plan.plan_date} ({plan.pack}, model {plan.model_id}): {counts}")
