@@ -425,12 +425,13 @@ def chart(seconds: float, posting: float, report: Any, args: argparse.Namespace)
     own = seconds - posting
     axis.barh(["run"], [own], color="#1f5f8b", label="claim, charge, record")
     axis.barh(["run"], [posting], left=[own], color="#9bb7d4", label="ledger posting")
-    axis.axvline(TARGET_SECONDS, color="#b03a2e", linestyle="--", label="target 60 s")
+    target = WORKERS_TARGET_SECONDS if args.workers >= 2 else TARGET_SECONDS
+    axis.axvline(target, color="#b03a2e", linestyle="--", label=f"target {target:.0f} s")
     axis.set_xlabel("seconds")
     axis.set_title(f"Auto-debit run: {args.mandates:,} mandates, {report.attempts:,} collections")
     axis.legend()
     figure.tight_layout()
-    path = OUTPUT / f"repayment_run_{args.mandates}_{args.spread_days}.png"
+    path = OUTPUT / f"repayment_run_{args.mandates}_{args.spread_days}_w{args.workers}.png"
     figure.savefig(path, dpi=120)
     return path
 

@@ -44,6 +44,7 @@ from tactful.money.ledger import (
     LedgerState,
     OpenReplay,
     replay,
+    replay_each,
 )
 from tactful.money.schedule import Method, ScheduledInstallment, ScheduleError, build_schedule
 
@@ -81,6 +82,7 @@ __all__ = [
     "parse_amount",
     "quantum",
     "replay",
+    "replay_each",
     "scheme_from_environ",
     "to_minor_precision",
 ]

@@ -29,7 +29,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from tactful.money import Due, Entry, EntryKind, InstallmentState, add_months, days_past_due, replay
+from tactful.money import (
+    Due,
+    Entry,
+    EntryKind,
+    InstallmentState,
+    add_months,
+    days_past_due,
+    replay_each,
+)
 from tactful.screening.columns import (
     BILL_COLUMNS,
     LIMIT_COLUMN,
@@ -64,14 +72,16 @@ def loan_cycles(
 ) -> list[MonthlyCycle]:
     """Return the loan's last six statement months, the most recent first."""
     reversed_ids = _reversed_by(entries, as_of)
+    ends = [add_months(as_of, -month) for month in range(MONTHS)]
+    # Each open month's state, from one replay of the ledger where it can be.
+    states = iter(replay_each(dues, entries, [end for end in ends if end >= opened_on]))
     cycles = []
-    for month in range(MONTHS):
-        end = add_months(as_of, -month)
+    for month, end in enumerate(ends):
         start = add_months(as_of, -month - 1)
         if end < opened_on:
             cycles.append(MonthlyCycle(end, -2, Decimal(0), Decimal(0)))
             continue
-        state = replay(dues, entries, end)
+        state = next(states)
         paid = _paid_between(entries, reversed_ids, start, end)
         cycles.append(
             MonthlyCycle(

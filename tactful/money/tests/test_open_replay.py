@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tactful.money import Due, Entry, EntryKind, LedgerError, OpenReplay, replay
+from tactful.money import Due, Entry, EntryKind, LedgerError, OpenReplay, replay, replay_each
 from tactful.money.tests.strategies import ledgers
 
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None)
@@ -103,3 +103,22 @@ def test_the_first_installments_replay_as_they_do_with_the_rest(ledger, data) ->
         assert {n: date_ for n, date_ in full.items() if n not in numbers} == {
             n: date_ for n, date_ in paid_off(dues, entries).items() if n not in numbers
         }
+
+
+@PROPERTY_SETTINGS
+@given(ledgers(), st.lists(st.integers(-60, 1500), min_size=0, max_size=8))
+def test_replaying_at_each_day_gives_what_a_replay_of_each_day_gives(ledger, offsets) -> None:
+    dues, entries = ledger
+    days = [dues[0].due_date + timedelta(days=offset) for offset in offsets]
+    assert replay_each(dues, entries, days) == [replay(dues, entries, day) for day in days]
+
+
+def test_a_reversal_between_two_days_takes_its_entry_out_of_the_later_one() -> None:
+    entries = [
+        Entry("1", EntryKind.PAYMENT, FEB, D("110.00")),
+        Entry("2", EntryKind.REVERSAL, MAR, D("110.00"), reverses="1"),
+    ]
+    before, after = replay_each(DUES, entries, [FEB, MAR])
+    assert before.installments[0].is_paid
+    assert not after.installments[0].is_paid
+    assert [before, after] == [replay(DUES, entries, FEB), replay(DUES, entries, MAR)]
