@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.utils import timezone
 
-from tactful.audit.partitions import KeyTable, MonthlyTable, partition_by_month, unpartition
+from tactful.audit.partitioning import KeyTable, MonthlyTable, partition_by_month, unpartition
 
 # On PostgreSQL, audit events become partitioned by the month they occurred in (ADR 0019).
 EVENTS = MonthlyTable(

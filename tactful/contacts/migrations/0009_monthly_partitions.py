@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.utils import timezone
 
-from tactful.audit.partitions import KeyTable, MonthlyTable, partition_by_month, unpartition
+from tactful.audit.partitioning import KeyTable, MonthlyTable, partition_by_month, unpartition
 
 # On PostgreSQL, attempts become partitioned by the month they were asked for (ADR 0019).
 # Every migration that made a foreign key to attempts runs first: from here on, such a

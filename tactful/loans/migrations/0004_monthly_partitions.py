@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.utils import timezone
 
-from tactful.audit.partitions import KeyTable, MonthlyTable, partition_by_month, unpartition
+from tactful.audit.partitioning import KeyTable, MonthlyTable, partition_by_month, unpartition
 
 # On PostgreSQL, ledger entries become partitioned by the month of their value date (ADR
 # 0019). Every migration that made a foreign key to entries runs first: from here on,
