@@ -95,12 +95,16 @@ def partition_by_month(
         _move_foreign_keys(cursor, table, before)
         cursor.execute(f"DROP TABLE {quote_name(plain)}")
         _name_identity_sequence(cursor, name)
-        _add_indexes(cursor, table, before.indexes)
+        _add_indexes(cursor, table, before)
 
 
 @dataclass(frozen=True)
 class _PlainTable:
+    """What the plain table had: its indexes that back no constraint (and the columns they
+    lead with), its foreign keys, and those of other tables pointing at it."""
+
     indexes: list[str]
+    indexed_columns: set[str]
     outgoing: list[_ForeignKey]
     incoming: list[_ForeignKey]
 
@@ -108,8 +112,10 @@ class _PlainTable:
 def _read_plain_table(cursor: CursorWrapper, name: str) -> _PlainTable:
     # Its own reference to itself (a reversal's entry) is among the outgoing ones.
     incoming = [key for key in _foreign_keys(cursor, "confrelid", name) if key.table != name]
+    indexes = _indexes(cursor, name)
     return _PlainTable(
-        indexes=_index_definitions(cursor, name),
+        indexes=[definition for definition, _ in indexes],
+        indexed_columns={column for _, column in indexes},
         outgoing=_foreign_keys(cursor, "conrelid", name),
         incoming=incoming,
     )
@@ -227,29 +233,33 @@ def _name_identity_sequence(cursor: CursorWrapper, table: str) -> None:
     cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {quote_name(f'{table}_id_seq')}")
 
 
-def _add_indexes(cursor: CursorWrapper, table: MonthlyTable, definitions: Iterable[str]) -> None:
+def _add_indexes(cursor: CursorWrapper, table: MonthlyTable, before: _PlainTable) -> None:
     name = table.table
     cursor.execute(
         f"ALTER TABLE {quote_name(name)} ADD CONSTRAINT {quote_name(f'{name}_pkey')} "
         f"PRIMARY KEY (id, {quote_name(table.column)})"
     )
-    for definition in definitions:
+    for definition in before.indexes:
         cursor.execute(definition)
-    # The unique columns are still looked up here; their uniqueness is the key table's.
-    for column in table.keys.columns:
+    # The unique columns are still looked up here, their uniqueness now the key table's. A
+    # text column's pattern index (Django's `_like`) serves equality already.
+    for column in sorted(set(table.keys.columns) - before.indexed_columns):
         index = quote_name(f"{name}_{column}_lookup")
         cursor.execute(f"CREATE INDEX {index} ON {quote_name(name)} ({quote_name(column)})")
 
 
-def _index_definitions(cursor: CursorWrapper, table: str) -> list[str]:
-    """Return the CREATE INDEX statements of `table`'s indexes that back no constraint."""
+def _indexes(cursor: CursorWrapper, table: str) -> list[tuple[str, str]]:
+    """Return the CREATE INDEX statement and first column of each of `table`'s indexes
+    that back no constraint."""
     cursor.execute(
-        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = %s::regclass "
+        "SELECT pg_get_indexdef(i.indexrelid), a.attname FROM pg_index i "
+        "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+        "WHERE i.indrelid = %s::regclass "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
         "ORDER BY i.indexrelid",
         [table],
     )
-    return [row[0] for row in cursor.fetchall()]
+    return [(definition, column) for definition, column in cursor.fetchall()]
 
 
 # --- foreign keys ---------------------------------------------------------------------------
