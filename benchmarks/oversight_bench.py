@@ -91,6 +91,7 @@ def write_attempts(count: int, days: int) -> None:
         progress(f"reusing {have} permits")
         return
     recipients = bench_recipients()
+    _prepare_months(days)
     started = time.perf_counter()
     table = ContactAttempt._meta.db_table
     chosen = _columns(recipients, days, count)
@@ -109,6 +110,19 @@ def write_attempts(count: int, days: int) -> None:
             )
             progress(f"permits {last}/{count}")
     progress(f"{count - have} permits written in {time.perf_counter() - started:.0f} s")
+
+
+def _prepare_months(days: int) -> None:
+    """Give each month the permits span a partition first (PostgreSQL), as the daily job
+    would have, rather than writing months of permits into the default partition."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tactful.audit.partitions import prepare_months
+
+    first = (timezone.now() - timedelta(days=days)).date()
+    prepare_months(today=first, ahead=days // 28 + 1)
 
 
 def _columns(recipients: list[int], days: int, count: int) -> dict[str, str]:

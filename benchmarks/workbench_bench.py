@@ -274,6 +274,7 @@ def write_attempts(count: int, collector: User, sample: str) -> None:
     """Bulk-write `count` earlier attempts over every recipient; 150 about the sample."""
     from django.utils import timezone
 
+    from tactful.audit.partitions import prepare_months
     from tactful.contacts.models import ContactAttempt, Recipient
     from tactful.loans.models import Loan
 
@@ -286,6 +287,9 @@ def write_attempts(count: int, collector: User, sample: str) -> None:
     sample_pairs = [(pk, sample_loan.pk) for pk, loan in pairs if loan == sample_loan.pk]
     rng = random.Random(11)
     now = timezone.now()
+    # The three months of history get their partitions first (PostgreSQL), as the daily
+    # job would have made them, rather than all landing in the default partition.
+    prepare_months(today=(now - timedelta(days=90)).date(), ahead=4)
     written = 0
     while written < count:
         size = min(BATCH, count - written)

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tactful.audit.models import AuditEvent, ChainHead
+from tactful.audit.models import AuditEvent, ChainHead, EventKey
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -31,3 +31,8 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(ChainHead)
 class ChainHeadAdmin(ReadOnlyAdmin):
     list_display = ("last_sequence", "last_hash")
+
+
+@admin.register(EventKey)
+class EventKeyAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "event_id", "hash")

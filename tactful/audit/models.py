@@ -58,6 +58,34 @@ class AuditEvent(AppendOnlyModel):
         return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
 
 
+class EventKey(models.Model):
+    """The keys of an audit event that are unique across every month: its id, its place
+    in the chain and its hash.
+
+    On PostgreSQL events are partitioned by the month they occurred in (ADR 0019), and a
+    partitioned table's unique constraints must include the month; so these are kept
+    here, written by a trigger in the same statement as the event. On SQLite the events'
+    own constraints hold and this table stays empty.
+    """
+
+    event = models.OneToOneField(
+        AuditEvent,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    sequence = models.PositiveBigIntegerField(unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event key")
+        verbose_name_plural = _("audit event keys")
+
+    def __str__(self) -> str:
+        return f"keys of event #{self.sequence}"
+
+
 class ChainHead(models.Model):
     """The single row that points at the newest event; locked to append in order."""
 

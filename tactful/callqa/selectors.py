@@ -35,7 +35,7 @@ def recordings_for(user: User) -> QuerySet[Recording]:
         Recording.objects.select_related(
             "attempt__recipient__borrower", "attempt__recipient__phone_number", "attempt__collector"
         )
-        .annotate(finding_count=Count("findings"))
+        .annotate(finding_count=_finding_count())
         .order_by("-uploaded_at", "-pk")
     )
     if user.has_role(*QUALITY_ROLES):
@@ -43,6 +43,20 @@ def recordings_for(user: User) -> QuerySet[Recording]:
     if user.has_role(Role.COLLECTOR):
         return recordings.filter(attempt__collector=user)
     return recordings.none()
+
+
+def _finding_count() -> Coalesce:
+    # Counted in a subquery, not by grouping the recordings: on PostgreSQL the permits read
+    # with them are partitioned by month, and a GROUP BY of a permit's id alone no longer
+    # covers its other columns (its primary key holds the month too; ADR 0019).
+    counts = (
+        Finding.objects.filter(recording=OuterRef("pk"))
+        .order_by()
+        .values("recording")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts), 0)
 
 
 def findings_waiting_for_review() -> QuerySet[Finding]:

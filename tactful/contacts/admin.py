@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from tactful.audit.admin import ReadOnlyAdmin
 from tactful.contacts.models import (
+    AttemptKey,
     CertificationSuspension,
     CollectorCertification,
     ContactAttempt,
@@ -77,3 +78,9 @@ class OutboxCallAdmin(ReadOnlyAdmin):
 @admin.register(CertificationSuspension)
 class CertificationSuspensionAdmin(ReadOnlyAdmin):
     list_display = ("collector", "source", "suspended_at", "suspended_by")
+
+
+@admin.register(AttemptKey)
+class AttemptKeyAdmin(ReadOnlyAdmin):
+    list_display = ("attempt_id", "permit_id", "verification_code")
+    search_fields = ("permit_id", "verification_code")

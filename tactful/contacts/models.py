@@ -271,6 +271,33 @@ class ContactAttempt(AppendOnlyModel):
         return self.decision == "allow"
 
 
+class AttemptKey(models.Model):
+    """The keys of a permit that are unique across every month: its id, permit id and code.
+
+    On PostgreSQL attempts are partitioned by month (ADR 0019), and a partitioned table's
+    unique constraints must include the month; so these are kept here, written by a
+    trigger in the same statement as the attempt, and the foreign keys to attempts point
+    here. On SQLite the attempts' own constraints hold and this table stays empty.
+    """
+
+    attempt = models.OneToOneField(
+        ContactAttempt,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    permit_id = models.UUIDField(unique=True)
+    verification_code = models.CharField(max_length=8, unique=True)
+
+    class Meta:
+        verbose_name = _("permit key")
+        verbose_name_plural = _("permit keys")
+
+    def __str__(self) -> str:
+        return f"keys of permit {self.verification_code}"
+
+
 class ContactOutcome(AppendOnlyModel):
     """How a permitted contact ended, reported once by whoever made it."""
 

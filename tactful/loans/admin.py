@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from tactful.audit.admin import ReadOnlyAdmin
-from tactful.loans.models import DelinquencySnapshot, Installment, LedgerEntry, Loan
+from tactful.loans.models import DelinquencySnapshot, EntryKey, Installment, LedgerEntry, Loan
 
 
 class InstallmentInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -36,3 +36,9 @@ class InstallmentAdmin(ReadOnlyAdmin):
     """The contractual schedule: fixed when the loan opens, `paid_off_on` derived."""
 
     list_display = ("loan", "n", "due_date", "principal", "interest", "paid_off_on")
+
+
+@admin.register(EntryKey)
+class EntryKeyAdmin(ReadOnlyAdmin):
+    list_display = ("entry_id", "reference", "reverses_id")
+    search_fields = ("reference",)

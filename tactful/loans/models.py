@@ -88,6 +88,36 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.kind} {self.amount} on {self.value_date}"
 
 
+class EntryKey(models.Model):
+    """The keys of a ledger entry that are unique across every month: its id, its
+    reference, and the entry it reverses (an entry is reversed at most once).
+
+    On PostgreSQL entries are partitioned by the month of their value date (ADR 0019), and
+    a partitioned table's unique constraints must include the month; so these are kept
+    here, written by a trigger in the same statement as the entry, and the foreign keys to
+    entries point here. On SQLite the entries' own constraints hold and this stays empty.
+    """
+
+    entry = models.OneToOneField(
+        LedgerEntry,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    reference = models.UUIDField(unique=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ledger entry key")
+        verbose_name_plural = _("ledger entry keys")
+
+    def __str__(self) -> str:
+        return f"keys of entry {self.reference}"
+
+
 class DelinquencySnapshot(AppendOnlyModel):
     """Days past due and bucket of a loan as recorded at the close of a day."""
 

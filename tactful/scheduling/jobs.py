@@ -107,6 +107,9 @@ JOBS: tuple[Job, ...] = (
     Job("build_plan", daily(0, 30), RunCommand("build_plan", day_option="--date")),
     # Takes no day: erasure is due once retention has ended, whenever it runs.
     Job("purge_expired_records", daily(1, 0), RunCommand("purge_expired_records")),
+    # Takes no day either: it prepares this month and the next three (PostgreSQL's monthly
+    # partitions, docs/capacity.md), so months of missed runs still lose nothing.
+    Job("prepare_partitions", daily(1, 10), RunCommand("prepare_partitions")),
     # A signed checkpoint of the audit chain's head, stored outside the database: the
     # newest hour of events is the most a truncation could remove unseen.
     Job("audit_checkpoint", hourly(0), RunCommand("audit_checkpoint")),

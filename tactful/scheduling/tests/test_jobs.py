@@ -46,7 +46,13 @@ def test_the_jobs_of_the_readme_are_all_scheduled():
     daily = {job.name for job in JOBS if job.timing.cadence is Cadence.DAILY}
     hourly = {job.name for job in JOBS if job.timing.cadence is Cadence.HOURLY}
 
-    assert daily == {"snapshot_delinquency", "repayment_day", "build_plan", "purge_expired_records"}
+    assert daily == {
+        "snapshot_delinquency",
+        "repayment_day",
+        "build_plan",
+        "purge_expired_records",
+        "prepare_partitions",
+    }
     assert hourly == {
         "audit_checkpoint",
         "escalate_due_complaints",

@@ -26,6 +26,7 @@ ALL_JOBS = {
     "repayment_day",
     "build_plan",
     "purge_expired_records",
+    "prepare_partitions",
     "audit_checkpoint",
     "escalate_due_complaints",
     "send_due_complaint_replies",
