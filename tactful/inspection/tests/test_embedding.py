@@ -6,7 +6,7 @@ import pytest
 
 from tactful.inspection import TextChecker
 from tactful.inspection.devset import load_authors
-from tactful.inspection.embedding import EmbeddingModel
+from tactful.inspection.embedding import NGRAM_BITS, EmbeddingModel, ngrams
 from tactful.inspection.embedding_training import LABELS, train
 
 
@@ -20,6 +20,8 @@ def test_the_shipped_model_has_a_classifier_and_threshold_per_label(model):
     for classifier in model.classifiers.values():
         assert 0 < classifier.threshold < 1
         assert classifier.weights.shape == (384 + 3,)
+        assert classifier.ngram_weights is not None
+        assert classifier.ngram_weights.shape == (1 << NGRAM_BITS,)
     figures = model.metadata["cross_author"]
     # Written when it was trained: measured on authors held out, never on its own lines.
     assert figures["violations_macro_f1_fused"] > figures["violations_macro_f1_rules"]
@@ -61,3 +63,11 @@ def test_training_measures_each_author_held_out_and_fits_on_all():
     assert report.clean_lines + sum(
         1 for lines in authors.values() for line in lines if line.labels
     ) == sum(len(lines) for lines in authors.values())
+
+
+def test_a_line_s_ngrams_do_not_depend_on_script_spacing_or_case():
+    assert ngrams("小心你的家人") == ngrams("小 心 你 的 家 人")
+    assert ngrams("你欠的錢") == ngrams("你欠的钱")
+    assert ngrams("YOU WILL REGRET") == ngrams("you will regret")
+    assert abs(sum(value * value for value in ngrams("还钱").values()) - 1.0) < 1e-9
+    assert ngrams("") == {}
