@@ -95,6 +95,13 @@ def _embedding_figures(authors: dict[str, list[Example]], rules_checker: TextChe
     )
     held_out = ", ".join(f"{author} {f1:.2f}" for author, f1 in report.per_author.items())
     print(f"per held-out author, violations macro F1: {held_out}")
+    for lang, tallies in sorted(report.per_language.items()):
+        distress = tallies["distress"]
+        print(
+            f"{lang:>8}: violations macro F1 {report.macro_f1(tallies, False):.2f}, "
+            f"signals macro F1 {report.macro_f1(tallies, True):.2f}, "
+            f"distress recall {distress.recall:.2f} precision {distress.precision:.2f}"
+        )
     fused_checker = TextChecker(embedding=EmbeddingModel.load())
     lines = [example for examples in authors.values() for example in examples][:200]
     single = []

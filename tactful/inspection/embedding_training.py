@@ -54,6 +54,8 @@ class CrossAuthorReport:
     calm_lines: int = 0
     calm_flagged: int = 0
     per_author: dict[str, float] = field(default_factory=dict)
+    # The fused tallies of each language's lines (zh-Hans, zh-Hant, en).
+    per_language: dict[str, dict[str, Tally]] = field(default_factory=dict)
 
     def macro_f1(self, tallies: dict[str, Tally], signals: bool) -> float:
         chosen = [t for label, t in tallies.items() if (label in SIGNAL_KINDS) == signals]
@@ -208,10 +210,13 @@ def _measure_held_out(
         fused = model_says | by_rules[label][test]
         expected = targets[label][test]
         tallies[label] = Tally()
-        for e, f, r in zip(expected, fused, by_rules[label][test], strict=True):
+        languages = [row.lang for row, inside in zip(rows, test, strict=True) if inside]
+        for e, f, r, lang in zip(expected, fused, by_rules[label][test], languages, strict=True):
             report.fused[label].count(expected=bool(e), predicted=bool(f))
             report.rules[label].count(expected=bool(e), predicted=bool(r))
             tallies[label].count(expected=bool(e), predicted=bool(f))
+            per_language = report.per_language.setdefault(lang, {})
+            per_language.setdefault(label, Tally()).count(expected=bool(e), predicted=bool(f))
         if label in SIGNAL_KINDS:
             fused_any_signal |= fused
         else:

@@ -58,6 +58,7 @@ def test_training_measures_each_author_held_out_and_fits_on_all():
     model, report = train(authors, rules, progress=lambda message: None)
 
     assert set(report.per_author) == set(authors)
+    assert set(report.per_language) == {line.lang for lines in authors.values() for line in lines}
     assert set(model.classifiers) == set(LABELS)
     assert model.metadata["fitted_on"] == {name: len(lines) for name, lines in authors.items()}
     assert report.clean_lines + sum(
