@@ -79,6 +79,38 @@ def ngrams(text: str) -> Grams:
 
 
 @dataclass(frozen=True)
+class GramBatch:
+    """The n-grams of a batch of lines, flat: for each (line, bucket) its value."""
+
+    lines: int
+    line_of: np.ndarray
+    buckets: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> GramBatch:
+        line_of: list[int] = []
+        buckets: list[int] = []
+        values: list[float] = []
+        for index, text in enumerate(texts):
+            for bucket, value in ngrams(text).items():
+                line_of.append(index)
+                buckets.append(bucket)
+                values.append(value)
+        return cls(
+            len(texts),
+            np.asarray(line_of, dtype=np.int64),
+            np.asarray(buckets, dtype=np.int64),
+            np.asarray(values, dtype=np.float64),
+        )
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """Each line's n-grams times `weights` (one weight per bucket)."""
+        products = weights[self.buckets].astype(np.float64) * self.values
+        return np.bincount(self.line_of, weights=products, minlength=self.lines)
+
+
+@dataclass(frozen=True)
 class Classifier:
     weights: np.ndarray
     bias: float
@@ -86,13 +118,10 @@ class Classifier:
     # One weight per n-gram bucket; None for a model of the embedding alone.
     ngram_weights: np.ndarray | None = None
 
-    def probabilities(self, rows: np.ndarray, grams: Sequence[Grams] | None = None) -> np.ndarray:
+    def probabilities(self, rows: np.ndarray, grams: GramBatch | None = None) -> np.ndarray:
         logits = np.asarray(rows @ self.weights + self.bias, dtype=np.float64)
         if self.ngram_weights is not None and grams is not None:
-            weights = self.ngram_weights
-            logits = logits + np.array(
-                [sum(float(weights[b]) * v for b, v in line.items()) for line in grams]
-            )
+            logits = logits + grams.dot(self.ngram_weights)
         return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
 
@@ -104,7 +133,7 @@ class EmbeddingModel:
     def predict(self, texts: Sequence[str], roles: Sequence[str]) -> list[dict[str, float]]:
         """For each text, the labels at or above their threshold, with their probability."""
         rows = features(embed(texts), roles)
-        grams = [ngrams(text) for text in texts]
+        grams = GramBatch.of(texts)
         found: list[dict[str, float]] = [{} for _ in texts]
         for label, classifier in self.classifiers.items():
             for index, probability in enumerate(classifier.probabilities(rows, grams)):

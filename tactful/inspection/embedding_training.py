@@ -26,9 +26,9 @@ from tactful.inspection.embedding import (
     ROLES,
     Classifier,
     EmbeddingModel,
+    GramBatch,
     embed,
     features,
-    ngrams,
 )
 from tactful.inspection.evaluation import Tally
 from tactful.inspection.types import CATEGORIES, SIGNAL_KINDS
@@ -90,15 +90,10 @@ def design(dense: np.ndarray, rows: Sequence[Example]) -> Any:
     """The classifiers' input: the embedding and role columns, then the n-gram buckets."""
     from scipy import sparse  # type: ignore[import-untyped]
 
-    values: list[float] = []
-    line_of: list[int] = []
-    buckets: list[int] = []
-    for index, row in enumerate(rows):
-        for bucket, value in ngrams(row.text).items():
-            line_of.append(index)
-            buckets.append(bucket)
-            values.append(value)
-    grams = sparse.csr_matrix((values, (line_of, buckets)), shape=(len(rows), 1 << NGRAM_BITS))
+    batch = GramBatch.of([row.text for row in rows])
+    grams = sparse.csr_matrix(
+        (batch.values, (batch.line_of, batch.buckets)), shape=(len(rows), 1 << NGRAM_BITS)
+    )
     return sparse.hstack([sparse.csr_matrix(dense), grams]).tocsr()
 
 

@@ -72,3 +72,14 @@ def test_a_line_s_ngrams_do_not_depend_on_script_spacing_or_case():
     assert ngrams("YOU WILL REGRET") == ngrams("you will regret")
     assert abs(sum(value * value for value in ngrams("还钱").values()) - 1.0) < 1e-9
     assert ngrams("") == {}
+
+
+def test_a_batch_scores_each_line_as_the_line_alone(model):
+    texts = ["再不还钱就等着坐牢吧", "", "您好，本月账单已出", "我真的撑不下去了"]
+    roles = ["debtor"] * len(texts)
+    together = model.predict(texts, roles)
+    alone = [model.predict([text], [role])[0] for text, role in zip(texts, roles, strict=True)]
+    for batch, single in zip(together, alone, strict=True):
+        assert batch.keys() == single.keys()
+        for label in batch:
+            assert abs(batch[label] - single[label]) < 1e-5
