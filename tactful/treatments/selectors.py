@@ -16,6 +16,7 @@ from typing import Any, cast
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet
 
+from tactful.batches import selectors as batches
 from tactful.contacts import selectors as contacts
 from tactful.contacts.facts import PENDING_OUTCOME, person_key
 from tactful.loans import selectors as loans
@@ -31,6 +32,8 @@ from tactful.screening.reasons import describe
 from tactful.screening.strategy import parse_strategy
 from tactful.treatments.models import DailyPlan, PlanEntry
 
+# The batch job that builds a plan (`services.build_daily_plan`).
+PLAN_JOB = "treatments.nightly_plan"
 # Days of call history the gate's planner is given; the longest cap window of any pack.
 CALL_HISTORY_DAYS = 7
 
@@ -176,6 +179,32 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
         **dict.fromkeys(COUNT_COLUMN.values(), pl.String),
     )
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True)
+class PlanInProgress:
+    """A plan whose rows are still being stored: how many of its parts are done."""
+
+    plan_date: date
+    pack: str
+    done: int
+    parts: int
+
+
+def plans_being_built() -> list[PlanInProgress]:
+    """The plans not yet complete whose batch run is under way, newest first."""
+    runs = {
+        row.key: row
+        for row in batches.recent_runs(limit=10, unfinished_only=True)
+        if row.job == PLAN_JOB
+    }
+    building = DailyPlan.objects.filter(completion__isnull=True).order_by("-plan_date", "pack")
+    found = []
+    for plan in building[:10]:
+        run = runs.get(f"{plan.plan_date.isoformat()}:{plan.pack}")
+        if run is not None:
+            found.append(PlanInProgress(plan.plan_date, plan.pack, run.done, run.chunks))
+    return found
 
 
 def latest_plan(*, pack: str | None = None) -> DailyPlan | None:

@@ -32,7 +32,7 @@ from tactful.treatments import selectors
 from tactful.treatments.models import DailyPlan, PlanCompletion, PlanEntry, StrategyVersion
 
 NIGHTLY_ACTOR = "system:nightly-plan"
-JOB = "treatments.nightly_plan"
+JOB = selectors.PLAN_JOB
 # Loans per chunk: a chunk's reads are a fixed number of queries, its rows one insert.
 CHUNK_SIZE = 2000
 ACCOUNT = "account"

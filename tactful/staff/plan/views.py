@@ -38,7 +38,11 @@ class PlanRow:
 @staff_required(*PLAN_READERS)
 def plan_page(request: HttpRequest) -> HttpResponse:
     plan = selectors.latest_plan()
-    context: dict[str, Any] = {"plan": plan, "can_build": _can_build(request)}
+    context: dict[str, Any] = {
+        "plan": plan,
+        "can_build": _can_build(request),
+        "building": selectors.plans_being_built(),
+    }
     if plan is not None:
         context.update(_plan_context(plan, request.GET.get("treatment", "")))
     return render(request, "staff/plan/plan.html", context)

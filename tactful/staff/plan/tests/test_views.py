@@ -56,6 +56,24 @@ def test_every_staff_role_reads_the_plan(client, role):
     assert "尚未生成计划" in response.content.decode()
 
 
+def test_a_plan_being_built_says_how_far_it_got_and_is_not_shown(client, portfolio):
+    from tactful.treatments.services import open_plan
+
+    _, run = open_plan(plan_date=DAY, at=MORNING, actor="test", chunk_size=5)
+    assert run is not None
+    sign_in_staff(client, make_staff("li", Role.COLLECTOR))
+
+    response = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.context["plan"] is None
+    page = response.content.decode()
+    assert (
+        f"The plan of {DAY.isoformat()} is being built: 0 of {run.chunks} parts are done." in page
+    )
+    hant = client.get(PAGE, HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert f"{DAY.isoformat()} 的計劃正在產生" in hant
+
+
 def test_the_page_shows_counts_the_strategy_table_and_reasons(client, portfolio):
     plan = build_daily_plan(plan_date=DAY, at=MORNING, actor="test")
     sign_in_staff(client, make_staff("li", Role.COLLECTOR))
