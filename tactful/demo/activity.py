@@ -60,7 +60,7 @@ CAST: tuple[tuple[Plot, str], ...] = (
     (Plot.PROMISE_KEPT, ""),
     (Plot.PROMISE_BROKEN, ""),
     (Plot.PROMISE_PENDING, ""),
-    (Plot.RECORDED, "legal_threat.wav"),
+    (Plot.RECORDED, "exposure_threat.wav"),
     (Plot.RECORDED, "greeting.wav"),
     (Plot.UNANSWERED, ""),
     (Plot.WRONG_NUMBER, ""),

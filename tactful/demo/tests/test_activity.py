@@ -177,7 +177,7 @@ def test_the_recordings_are_transcribed_by_the_real_engine_and_one_has_a_finding
         assert recording.status == Status.INSPECTED
         assert recording.engine == "faster-whisper"
         assert recording.attempt.collector.username == "collector"
-    assert Finding.objects.filter(category="threat").exists()
+    assert Finding.objects.filter(category="exposure_threat").exists()
 
 
 def test_no_activity_outside_demo_mode(settings):
