@@ -83,7 +83,7 @@ def open_run(
             )
             chunks = [
                 BatchChunk(run=run, number=number, item_ids=chunk)
-                for number, chunk in enumerate(_slices(ids, chunk_size))
+                for number, chunk in enumerate(in_chunks(ids, chunk_size))
             ]
             BatchChunk.objects.bulk_create(chunks, batch_size=1000)
             BatchRun.objects.filter(pk=run.pk).update(chunks=len(chunks))
@@ -233,7 +233,8 @@ def add_counts(rows: Iterable[Counts]) -> Counts:
     return totals
 
 
-def _slices(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+def in_chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    """Yield `ids` in lists of `size` (the last may be shorter), in the order given."""
     iterator = iter(ids)
     while chunk := list(islice(iterator, size)):
         yield chunk

@@ -17,6 +17,7 @@ import polars as pl
 from django.db.models import Count, OuterRef, QuerySet
 
 from tactful.batches import selectors as batches
+from tactful.batches.services import in_chunks
 from tactful.contacts import selectors as contacts
 from tactful.contacts.facts import PENDING_OUTCOME, person_key
 from tactful.loans import selectors as loans
@@ -51,10 +52,7 @@ def overdue_loan_ids(*, as_of: date) -> list[int]:
 def plan_accounts_frame(*, as_of: date, at: datetime, chunk: int = 2000) -> pl.DataFrame:
     """Return one planner row per overdue loan (``account`` is the loan's primary key)."""
     ids = overdue_loan_ids(as_of=as_of)
-    frames = [
-        accounts_frame_of(ids[start : start + chunk], as_of=as_of, at=at)
-        for start in range(0, len(ids), chunk)
-    ]
+    frames = [accounts_frame_of(part, as_of=as_of, at=at) for part in in_chunks(ids, chunk)]
     return pl.concat(frames) if frames else _frame([])
 
 
@@ -191,6 +189,11 @@ class PlanInProgress:
     parts: int
 
 
+def plan_run_key(plan_date: date, pack: str) -> str:
+    """The key of the batch run that builds the plan of `plan_date` under `pack`."""
+    return f"{plan_date.isoformat()}:{pack}"
+
+
 def plans_being_built() -> list[PlanInProgress]:
     """The plans not yet complete whose batch run is under way, newest first."""
     runs = {
@@ -201,7 +204,7 @@ def plans_being_built() -> list[PlanInProgress]:
     building = DailyPlan.objects.filter(completion__isnull=True).order_by("-plan_date", "pack")
     found = []
     for plan in building[:10]:
-        run = runs.get(f"{plan.plan_date.isoformat()}:{plan.pack}")
+        run = runs.get(plan_run_key(plan.plan_date, plan.pack))
         if run is not None:
             found.append(PlanInProgress(plan.plan_date, plan.pack, run.done, run.chunks))
     return found

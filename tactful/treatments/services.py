@@ -157,7 +157,7 @@ def _run_building(plan: DailyPlan) -> BatchRun | None:
 
 
 def _run_key(plan: DailyPlan) -> str:
-    return f"{plan.plan_date.isoformat()}:{plan.pack}"
+    return selectors.plan_run_key(plan.plan_date, plan.pack)
 
 
 def plan_chunk(run: BatchRun, loan_ids: list[int]) -> Counts:

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from itertools import islice
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -45,7 +44,7 @@ from django.utils import timezone
 from tactful.audit.services import NewEvent, record_event, record_events
 from tactful.batches import services as batches
 from tactful.batches.models import BatchRun
-from tactful.batches.services import Counts
+from tactful.batches.services import Counts, in_chunks
 from tactful.batches.tasks import enqueue_helpers
 from tactful.errors import ServiceError
 from tactful.loans import services as loans
@@ -171,7 +170,7 @@ def open_debit_day(
     processor = port or payment_port()
     earlier = DebitRunReport(as_of=as_of, run_id=uuid.uuid4())
     with _collector_for_batches():
-        for orphans in _batched(_orphaned_attempt_ids(timezone.now() - resume_after), chunk_size):
+        for orphans in in_chunks(_orphaned_attempt_ids(timezone.now() - resume_after), chunk_size):
             attempts = _attempts(orphans)
             earlier.resumed += len(attempts)
             _charge_and_record(attempts, processor, configured_rules(), earlier, reads={})
@@ -655,9 +654,3 @@ def _record_run(report: DebitRunReport) -> None:
         unknown=report.unknown,
         resumed=report.resumed,
     )
-
-
-def _batched(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    iterator = iter(ids)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
