@@ -10,7 +10,8 @@ Run from the repository root, on PostgreSQL (the figure the capacity plan rests 
 The book is written once per database (kept for the next run; `--accounts` more are added
 when it holds fewer): a template borrower and overdue loan made through the services, then
 copied in SQL (`INSERT … SELECT … generate_series`), each copy with its own external id
-and reference, its 12 installments, and on every third loan one payment. A run then opens
+and reference, a number and its recipient (as a borrower once contacted has), its 12
+installments, and on every third loan one payment. A run then opens
 the day's plan (listing the overdue loans and cutting them into chunks) and starts
 `--workers` processes of `manage.py batch_runs --drain`, as `db_worker` processes running
 the task `drain_batch_run` would; the time is from opening the run to its last chunk. Each
@@ -84,7 +85,14 @@ def write_book(accounts: int) -> int:
             count = min(100_000, accounts - start)
             copy_accounts(cursor, template, start, count)
             print(f"  written {start + count:,} / {accounts:,}", flush=True)
-        for table in ("borrowers_borrower", "loans_loan", "loans_installment", "loans_ledgerentry"):
+        for table in (
+            "borrowers_borrower",
+            "borrowers_phonenumber",
+            "contacts_recipient",
+            "loans_loan",
+            "loans_installment",
+            "loans_ledgerentry",
+        ):
             cursor.execute(f"ANALYZE {table}")
     return accounts - have
 
@@ -93,6 +101,7 @@ def template_loan() -> Any:
     """The borrower and overdue loan every account copies, made through the services once."""
     from decimal import Decimal
 
+    from tactful.contacts.services import recipients_for_borrower
     from tactful.loans.models import Loan
     from tactful.loans.services import post_payment
     from tactful.testing.personas import make_borrower, make_overdue_loan
@@ -101,6 +110,8 @@ def template_loan() -> Any:
     if found is not None:
         return found
     borrower = make_borrower(external_id="plan-template", phone="+8613800000001")
+    # A borrower once contacted has a recipient for their number: the plan reads it.
+    recipients_for_borrower(borrower=borrower)
     loan = make_overdue_loan(borrower, external_id="plan-template-loan", days_ago=120)
     first_due = loan.installments.order_by("n")[0]
     post_payment(loan=loan, amount=Decimal("500.00"), value_date=first_due.due_date, actor="bench")
@@ -124,11 +135,40 @@ def copy_accounts(cursor, template, start: int, count: int) -> None:  # type: ig
             f"t.id = {template.borrower_id}",
         )
     )
+    new_borrower = f"(SELECT id FROM borrowers_borrower WHERE external_id = '{PREFIX}b-' || g)"
+    # The copies share the template's (fictional) number; each needs its own blind index.
+    template_index = (
+        f"(SELECT e164_index FROM borrowers_phonenumber WHERE borrower_id = {template.borrower_id})"
+    )
+    copy_index = f"encode(sha256(({template_index} || '-' || g)::bytea), 'hex')"
+    number_columns = _columns(cursor, "borrowers_phonenumber")
+    cursor.execute(
+        _copy_sql(
+            "borrowers_phonenumber", number_columns,
+            {"borrower_id": new_borrower, "e164_index": copy_index},
+            series, f"t.borrower_id = {template.borrower_id}",
+        )
+    )  # fmt: skip
+    recipient_columns = _columns(cursor, "contacts_recipient")
+    cursor.execute(
+        _copy_sql(
+            "contacts_recipient", recipient_columns,
+            {
+                "borrower_id": new_borrower,
+                "public_id": "gen_random_uuid()",
+                "phone_number_id": (
+                    "(SELECT n.id FROM borrowers_phonenumber AS n "
+                    f"WHERE n.e164_index = {copy_index})"
+                ),
+            },
+            series, f"t.borrower_id = {template.borrower_id}",
+        )
+    )  # fmt: skip
     loan_columns = _columns(cursor, "loans_loan")
     overrides = {
         "reference": "gen_random_uuid()",
         "external_id": f"'{PREFIX}l-' || g",
-        "borrower_id": f"(SELECT id FROM borrowers_borrower WHERE external_id = '{PREFIX}b-' || g)",
+        "borrower_id": new_borrower,
     }
     cursor.execute(
         _copy_sql("loans_loan", loan_columns, overrides, series, f"t.id = {template.pk}")

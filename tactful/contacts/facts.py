@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from tactful.accounts.models import User
@@ -108,8 +109,13 @@ class GateInput:
 def person_key(recipient: Recipient) -> str:
     """Return the gate's name for the person `recipient` reaches (caps count per person)."""
     if recipient.is_own_number:
-        return f"borrower:{recipient.borrower.reference}"
+        return borrower_person_key(recipient.borrower.reference)
     return f"recipient:{recipient.public_id}"
+
+
+def borrower_person_key(reference: UUID) -> str:
+    """Return the gate's name for the borrower of this reference, whichever own number."""
+    return f"borrower:{reference}"
 
 
 def debt_key(loan: Loan | None) -> str | None:

@@ -75,16 +75,19 @@ def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
     )
 
 
-def own_number_recipients_of(borrower_ids: Iterable[int]) -> dict[int, list[Recipient]]:
-    """Each borrower's own-number recipients, primary number first (one query for all)."""
+def own_number_recipient_ids_of(borrower_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each borrower's own-number recipients' ids, primary number first (one query for all;
+    nothing is decrypted)."""
     rows = (
-        Recipient.objects.select_related("borrower", "phone_number")
-        .filter(borrower_id__in=list(borrower_ids), role="debtor", phone_number__isnull=False)
+        Recipient.objects.filter(
+            borrower_id__in=list(borrower_ids), role="debtor", phone_number__isnull=False
+        )
         .order_by("borrower_id", "-phone_number__is_primary", "pk")
+        .values_list("borrower_id", "pk")
     )
-    found: dict[int, list[Recipient]] = {}
-    for recipient in rows:
-        found.setdefault(recipient.borrower_id, []).append(recipient)
+    found: dict[int, list[int]] = {}
+    for borrower_id, recipient_id in rows:
+        found.setdefault(borrower_id, []).append(recipient_id)
     return found
 
 

@@ -163,7 +163,15 @@ def _effective_entries(entries: Sequence[Entry], as_of: date) -> list[Entry]:
 class _Slot:
     """The mutable running balance of one installment during a replay."""
 
-    __slots__ = ("due", "fees_due", "fees_paid", "interest_paid", "principal_paid", "paid_off_on")
+    __slots__ = (
+        "due",
+        "fees_due",
+        "fees_paid",
+        "frozen",
+        "interest_paid",
+        "principal_paid",
+        "paid_off_on",
+    )
 
     def __init__(self, due: Due) -> None:
         self.due = due
@@ -174,6 +182,9 @@ class _Slot:
         # An installment that never asked for anything is settled the day it falls due.
         asked = due.fees + due.interest + due.principal
         self.paid_off_on: date | None = due.due_date if asked == 0 else None
+        # The last state frozen, kept while nothing changes: a replay read on many days
+        # (`replay_each`) freezes each installment once per change, not once per day.
+        self.frozen: InstallmentState | None = None
 
     @property
     def outstanding(self) -> Decimal:
@@ -192,7 +203,11 @@ class _Slot:
         return self.due.principal - self.principal_paid
 
     def settle_if_cleared(self, on: date) -> None:
-        """Record ``on`` as the payoff date if this entry left nothing owed."""
+        """Record ``on`` as the payoff date if this entry left nothing owed.
+
+        Every change to a slot ends here, so this is also where its frozen state goes stale.
+        """
+        self.frozen = None
         if self.outstanding > 0:
             self.paid_off_on = None
         elif self.paid_off_on is None:
@@ -201,7 +216,9 @@ class _Slot:
     def freeze(self, as_of: date) -> InstallmentState:
         # Only the due-date payoff of an empty installment can lie after as_of.
         paid_off_on = self.paid_off_on if self.paid_off_on and self.paid_off_on <= as_of else None
-        return InstallmentState(
+        if self.frozen is not None and self.frozen.paid_off_on == paid_off_on:
+            return self.frozen
+        self.frozen = InstallmentState(
             n=self.due.n,
             due_date=self.due.due_date,
             fees_due=self.fees_due,
@@ -212,6 +229,7 @@ class _Slot:
             principal_paid=self.principal_paid,
             paid_off_on=paid_off_on,
         )
+        return self.frozen
 
 
 class _Book:

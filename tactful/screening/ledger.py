@@ -28,12 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from tactful.money import (
     Due,
     Entry,
     EntryKind,
     InstallmentState,
+    LedgerState,
     add_months,
     days_past_due,
     replay_each,
@@ -71,13 +73,28 @@ def loan_cycles(
     dues: Sequence[Due], entries: Sequence[Entry], *, opened_on: date, as_of: date
 ) -> list[MonthlyCycle]:
     """Return the loan's last six statement months, the most recent first."""
+    return ledger_reading(dues, entries, opened_on=opened_on, as_of=as_of)[1]
+
+
+def ledger_reading(
+    dues: Sequence[Due], entries: Sequence[Entry], *, opened_on: date, as_of: date
+) -> tuple[LedgerState, list[MonthlyCycle]]:
+    """Return the ledger as it stands on `as_of` and the last six statement months (the
+    most recent first), from one replay: a plan reads both for every overdue loan."""
     reversed_ids = _reversed_by(entries, as_of)
-    ends = [add_months(as_of, -month) for month in range(MONTHS)]
-    # Each open month's state, from one replay of the ledger where it can be.
-    states = iter(replay_each(dues, entries, [end for end in ends if end >= opened_on]))
+    bounds = _month_bounds(as_of)
+    ends = list(bounds[:MONTHS])
+    # Each open month's state, from one replay of the ledger where it can be; month 0 ends
+    # on `as_of`, so its state is today's.
+    open_ends = [end for end in ends if end >= opened_on]
+    if as_of not in open_ends:
+        open_ends.append(as_of)
+    replayed = replay_each(dues, entries, open_ends)
+    today = replayed[open_ends.index(as_of)]
+    states = iter(replayed)
     cycles = []
     for month, end in enumerate(ends):
-        start = add_months(as_of, -month - 1)
+        start = bounds[month + 1]
         if end < opened_on:
             cycles.append(MonthlyCycle(end, -2, Decimal(0), Decimal(0)))
             continue
@@ -88,7 +105,14 @@ def loan_cycles(
                 end, _status(state.installments, start, end), _bill(state.installments, end), paid
             )
         )
-    return cycles
+    return today, cycles
+
+
+@cache
+def _month_bounds(as_of: date) -> tuple[date, ...]:
+    """The statement dates of the six months and the day before the first one opened
+    (`as_of`, a month earlier, ...): the same for every loan of a plan."""
+    return tuple(add_months(as_of, -month) for month in range(MONTHS + 1))
 
 
 def _reversed_by(entries: Sequence[Entry], as_of: date) -> set[str]:

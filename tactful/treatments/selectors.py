@@ -16,19 +16,20 @@ from typing import Any, cast
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet
 
+from tactful import money
 from tactful.batches import selectors as batches
 from tactful.batches.services import in_chunks
 from tactful.contacts import selectors as contacts
-from tactful.contacts.facts import PENDING_OUTCOME, person_key
+from tactful.contacts.facts import PENDING_OUTCOME, borrower_person_key
 from tactful.loans import selectors as loans
 from tactful.loans.ledger_view import entries_by_loan, schedules_of
 from tactful.loans.models import Loan
-from tactful.loans.selectors import loans_with_zones, status_from_ledger
+from tactful.loans.selectors import PlanLoan, loans_for_planning
 from tactful.policy import HistoryEntry
 from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
 from tactful.policy.types import Outcome
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
-from tactful.screening.ledger import behaviour_from_ledger
+from tactful.screening.ledger import amount_scale, behaviour_row, ledger_reading
 from tactful.screening.reasons import describe
 from tactful.screening.strategy import parse_strategy
 from tactful.treatments.models import DailyPlan, PlanEntry
@@ -60,7 +61,7 @@ def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.D
     """Return the planner rows of these loans, those overdue on `as_of`, in a fixed number
     of queries whatever their count: the loans, their schedules and ledgers, the
     borrowers' own numbers, holds, opt-outs and recent calls, one query each."""
-    loans = loans_with_zones(loan_ids)
+    loans = loans_for_planning(loan_ids)
     schedules = schedules_of(loan_ids)
     ledgers = entries_by_loan(loan_ids)
     gate = _GateFacts.read(loans, at)
@@ -76,21 +77,16 @@ def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.D
 
 
 def _row_from_ledger(
-    loan: Loan, dues: list[Any], entries: list[Any], as_of: date
+    loan: PlanLoan, dues: list[Any], entries: list[Any], as_of: date
 ) -> dict[str, Any] | None:
-    status = status_from_ledger(loan, dues, entries, as_of=as_of)
-    days = status.days_past_due
+    today, cycles = ledger_reading(dues, entries, opened_on=loan.disbursed_on, as_of=as_of)
+    days = money.days_past_due(today.installments, as_of)
     if days < 1:
         return None
-    row: dict[str, Any] = behaviour_from_ledger(
-        dues,
-        entries,
-        opened_on=loan.disbursed_on,
-        as_of=as_of,
-        limit=loan.principal,
-        currency=loan.currency,
+    row: dict[str, Any] = behaviour_row(
+        cycles, limit=loan.principal, scale=amount_scale(loan.currency)
     )
-    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(status.due_now))
+    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(today.total_due_as_of))
     return row
 
 
@@ -99,15 +95,15 @@ class _GateFacts:
     """The gate's columns of a batch of loans, read once for the batch."""
 
     at: datetime
-    recipients: dict[int, list[Any]]
+    recipients: dict[int, list[int]]
     holds: list[Any]
     opted_out: set[int]
     calls: dict[int, list[tuple[datetime, str | None]]]
 
     @classmethod
-    def read(cls, loans: Sequence[Loan], at: datetime) -> _GateFacts:
-        recipients = contacts.own_number_recipients_of({loan.borrower_id for loan in loans})
-        person_ids = [recipient.pk for group in recipients.values() for recipient in group]
+    def read(cls, loans: Sequence[PlanLoan], at: datetime) -> _GateFacts:
+        recipients = contacts.own_number_recipient_ids_of({loan.borrower_id for loan in loans})
+        person_ids = [recipient for group in recipients.values() for recipient in group]
         holds = contacts.holds_in_force(
             loan_ids=[loan.pk for loan in loans], recipient_ids=person_ids, now=at
         )
@@ -120,27 +116,24 @@ class _GateFacts:
         opted = contacts.recipients_opted_out(recipient_ids=person_ids, now=at)
         return cls(at, recipients, holds, opted, calls)
 
-    def columns(self, loan: Loan) -> dict[str, str]:
-        borrower = loan.borrower
-        zone = borrower.timezone_override or getattr(loan, "primary_zone", None) or ""
-        recipients = self.recipients.get(borrower.pk, [])
-        person = {recipient.pk for recipient in recipients}
+    def columns(self, loan: PlanLoan) -> dict[str, str]:
+        person = set(self.recipients.get(loan.borrower_id, ()))
         holds = [h for h in self.holds if h.loan_id == loan.pk or h.recipient_id in person]
         columns = {
-            "recipient_timezone": zone,
+            "recipient_timezone": loan.zone,
             "holds": ";".join(hold.kind for hold in holds),
             "opted_out": "true" if person & self.opted_out else "false",
             # The plan's contacts are made by the system or by a certified collector; the
             # permit asked at contact time checks the real collector's certificate.
             "collector_certified": "true",
         }
-        columns.update(self._call_counts(recipients, person, zone))
+        columns.update(self._call_counts(loan, person))
         return columns
 
-    def _call_counts(self, recipients: list[Any], person: set[int], zone: str) -> dict[str, str]:
-        if not recipients or not zone:
+    def _call_counts(self, loan: PlanLoan, person: set[int]) -> dict[str, str]:
+        if not person or not loan.zone:
             return _no_calls()
-        key = person_key(recipients[0])
+        key = borrower_person_key(loan.borrower_reference)
         history = sorted(
             (
                 HistoryEntry(
@@ -156,7 +149,7 @@ class _GateFacts:
             key=lambda entry: entry.at,
         )
         return call_counts_from_history(
-            history, recipient=key, zone=zone, at=self.at, days=CALL_HISTORY_DAYS
+            history, recipient=key, zone=loan.zone, at=self.at, days=CALL_HISTORY_DAYS
         )
 
 

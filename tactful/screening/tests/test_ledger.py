@@ -1,11 +1,14 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tactful.money import Due, Entry, EntryKind
+from tactful.money import Due, Entry, EntryKind, replay
+from tactful.money.tests.strategies import ledgers
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
-from tactful.screening.ledger import behaviour_from_ledger, loan_cycles
+from tactful.screening.ledger import behaviour_from_ledger, ledger_reading, loan_cycles
 
 OPENED = date(2025, 1, 1)
 AS_OF = date(2025, 7, 15)
@@ -82,3 +85,43 @@ def test_the_row_has_every_model_column_with_amounts_scaled():
     assert set(row) == set(BEHAVIOUR_COLUMNS)
     assert row["LIMIT_BAL"] == pytest.approx(6000 * 4.4)
     assert row["PAY_0"] == 6  # Feb 1 unpaid: 164 days on Jul 15
+
+
+@settings(max_examples=150, deadline=None)
+@given(ledgers(), st.integers(-90, 900), st.integers(-400, 400))
+def test_one_reading_gives_todays_ledger_and_the_months_two_replays_give(
+    ledger, day, opened
+) -> None:
+    """A plan reads a loan once: today's state must be what replaying to today gives, and
+    the months what `loan_cycles` gave before it shared that replay."""
+    dues, entries = ledger
+    as_of = dues[0].due_date + timedelta(days=day)
+    opened_on = dues[0].due_date + timedelta(days=opened)
+    today, cycles = ledger_reading(dues, entries, opened_on=opened_on, as_of=as_of)
+    assert today == replay(dues, entries, as_of)
+    assert cycles == _cycles_replayed_month_by_month(dues, entries, opened_on, as_of)
+
+
+def _cycles_replayed_month_by_month(dues, entries, opened_on, as_of):
+    """The months read the slow way: one whole replay per statement date."""
+    from tactful.money import add_months, days_past_due
+    from tactful.screening.ledger import MonthlyCycle, _bill, _paid_between, _reversed_by
+
+    reversed_ids = _reversed_by(entries, as_of)
+    cycles = []
+    for month in range(6):
+        end, start = add_months(as_of, -month), add_months(as_of, -month - 1)
+        if end < opened_on:
+            cycles.append(MonthlyCycle(end, -2, Decimal(0), Decimal(0)))
+            continue
+        installments = replay(dues, entries, end).installments
+        late = days_past_due(installments, end)
+        if late > 0:
+            status = min(-(-late // 30), 8)
+        elif any(start < i.due_date <= end for i in installments):
+            status = -1
+        else:
+            status = -2 if all(i.outstanding == 0 for i in installments) else 0
+        paid = _paid_between(entries, reversed_ids, start, end)
+        cycles.append(MonthlyCycle(end, status, _bill(installments, end), paid))
+    return cycles
