@@ -101,7 +101,11 @@ class PlanCompletion(AppendOnlyModel):
 class PlanEntry(AppendOnlyModel):
     """One overdue loan in a day's plan. Scores are probabilities from 0 to 1."""
 
-    plan = models.ForeignKey(DailyPlan, on_delete=models.PROTECT, related_name="entries")
+    # No index of its own: the unique (plan, loan) and the other indexes begin with the plan,
+    # and a million rows a night pay for every index they are written into.
+    plan = models.ForeignKey(
+        DailyPlan, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="plan_entries")
     days_past_due = models.PositiveIntegerField()
     bucket = models.CharField(max_length=16)
