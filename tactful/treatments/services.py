@@ -194,7 +194,9 @@ def _settings_of(plan: DailyPlan) -> PlanSettings:
     if (strategy.sha256, bundle.model_id) != (plan.strategy.sha256, plan.model_id):
         # A worker on another release would plan with other rules than the plan says.
         raise Conflict("plan_settings_changed", f"plan {plan.pk} was opened with other settings")
-    return PlanSettings(bundle, strategy, pack)
+    # A chunk's worker is one of several sharing the cores: each scores on one thread, so
+    # the workers' scoring threads do not outnumber the cores and wait on each other.
+    return PlanSettings(bundle, strategy, pack, threads=1)
 
 
 def finish_plan(run: BatchRun, totals: Counts) -> None:
