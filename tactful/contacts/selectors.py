@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, tzinfo
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from tactful.accounts.models import User
@@ -42,28 +43,27 @@ def same_person(recipient: Recipient) -> QuerySet[Recipient]:
     by two borrowers (or a borrower's own number named by another) is one person, so a
     hold or opt-out placed through one record reaches them through every record.
     """
+    # The numbers are a subquery, not a list read first: one statement, which the permit's
+    # person lock (`services._lock_person`) takes its row locks with.
+    indexes: QuerySet[Recipient, Any]
     if recipient.is_own_number:
         own = Q(borrower_id=recipient.borrower_id, role="debtor")
-        indexes = list(
-            Recipient.objects.filter(own, phone_number__isnull=False).values_list(
-                "phone_number__e164_index", flat=True
-            )
+        indexes = Recipient.objects.filter(own, phone_number__isnull=False).values(
+            "phone_number__e164_index"
         )
     else:
         own = Q(pk=recipient.pk)
-        index = (
-            Recipient.objects.filter(pk=recipient.pk)
-            .values_list("emergency_contact__phone_index", flat=True)
-            .first()
+        # A designation erased, or none: no number, so no one else.
+        indexes = (
+            Recipient.objects.filter(pk=recipient.pk, emergency_contact__phone_index__isnull=False)
+            .exclude(emergency_contact__phone_index="")
+            .values("emergency_contact__phone_index")
         )
-        indexes = [index] if index else []
-    return Recipient.objects.filter(own | _at_numbers(indexes))
-
-
-def _at_numbers(indexes: Sequence[str]) -> Q:
-    if not indexes:
-        return Q(pk__in=[])
-    return Q(emergency_contact__phone_index__in=indexes) | Q(phone_number__e164_index__in=indexes)
+    return Recipient.objects.filter(
+        own
+        | Q(emergency_contact__phone_index__in=indexes)
+        | Q(phone_number__e164_index__in=indexes)
+    )
 
 
 def own_number_recipients(borrower: Borrower) -> QuerySet[Recipient]:
@@ -256,13 +256,18 @@ def holds_valid_certification(collector: User, *, now: datetime) -> bool:
 
     A suspension voids the certificates recorded before it; one recorded after it counts.
     """
-    valid = CollectorCertification.objects.filter(
-        collector=collector, valid_from__lte=now, valid_until__gt=now
+    # "Recorded after the latest suspension" is "no suspension since it was recorded": one
+    # statement instead of the latest suspension read first (a permit by a collector asks).
+    suspended_since = CertificationSuspension.objects.filter(
+        collector=collector, suspended_at__lte=now, suspended_at__gte=OuterRef("recorded_at")
     )
-    suspended_at = latest_suspension_at(collector, now=now)
-    if suspended_at is not None:
-        valid = valid.filter(recorded_at__gt=suspended_at)
-    return valid.exists()
+    return (
+        CollectorCertification.objects.filter(
+            collector=collector, valid_from__lte=now, valid_until__gt=now
+        )
+        .filter(~Exists(suspended_since))
+        .exists()
+    )
 
 
 def latest_suspension_at(collector: User, *, now: datetime) -> datetime | None:
