@@ -243,7 +243,7 @@ def write_plan(loan_ids: list[int], sample: str) -> None:
 
     from tactful.loans.models import Loan
     from tactful.screening.strategy import load_strategy
-    from tactful.treatments.models import DailyPlan, PlanEntry
+    from tactful.treatments.models import DailyPlan, PlanCompletion, PlanEntry
     from tactful.treatments.services import record_strategy
 
     now = timezone.now()
@@ -252,8 +252,7 @@ def write_plan(loan_ids: list[int], sample: str) -> None:
         plan_date=now.date() + timedelta(days=3650),  # later than any real plan: the latest
         pack="cn",
         defaults={"strategy": strategy, "model_id": "bench", "planned_at": now,
-                  "summary": {"accounts": len(loan_ids) + 1}, "created_at": now,
-                  "created_by": "bench"},
+                  "created_at": now, "created_by": "bench"},
     )  # fmt: skip
     rng = random.Random(7)
     treatments = ("call", "reminder", "offer", "review", "wait")
@@ -267,6 +266,10 @@ def write_plan(loan_ids: list[int], sample: str) -> None:
             )
             for pk in ids[start : start + BATCH]
         )  # fmt: skip
+    # Only a complete plan is shown (`treatments.selectors.latest_plan`).
+    PlanCompletion.objects.get_or_create(
+        plan=plan, defaults={"summary": {"accounts": len(ids)}, "completed_at": now}
+    )
     progress(f"plan rows: {len(ids)}")
 
 

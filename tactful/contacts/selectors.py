@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from tactful.accounts.models import User
+from tactful.batches.lookups import among
 from tactful.borrowers.models import Borrower
 from tactful.contacts.models import (
     CertificationSuspension,
@@ -80,7 +81,7 @@ def own_number_recipient_ids_of(borrower_ids: Iterable[int]) -> dict[int, list[i
     nothing is decrypted)."""
     rows = (
         Recipient.objects.filter(
-            borrower_id__in=list(borrower_ids), role="debtor", phone_number__isnull=False
+            among("borrower_id", list(borrower_ids)), role="debtor", phone_number__isnull=False
         )
         .order_by("borrower_id", "-phone_number__is_primary", "pk")
         .values_list("borrower_id", "pk")
@@ -178,7 +179,7 @@ def holds_in_force(
 ) -> list[Hold]:
     """The holds in force at `now` on any of these loans or recipients (one query for all),
     in the order `active_holds` gives them."""
-    scope = Q(recipient_id__in=list(recipient_ids)) | Q(loan_id__in=list(loan_ids))
+    scope = Q(among("recipient_id", list(recipient_ids))) | Q(among("loan_id", list(loan_ids)))
     return list(
         Hold.objects.filter(scope, starts_at__lte=now)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
@@ -190,7 +191,7 @@ def holds_in_force(
 
 def recipients_opted_out(*, recipient_ids: Iterable[int], now: datetime) -> set[int]:
     """Those of these recipients who opted out at or before `now` (one query for all)."""
-    rows = OptOut.objects.filter(recipient_id__in=list(recipient_ids), recorded_at__lte=now)
+    rows = OptOut.objects.filter(among("recipient_id", list(recipient_ids)), recorded_at__lte=now)
     return set(rows.values_list("recipient_id", flat=True))
 
 
@@ -200,7 +201,7 @@ def permitted_calls_between(
     """(recipient id, requested at, outcome) of the calls permitted to these recipients in
     (`since`, `until`], oldest first (one query for all)."""
     rows = ContactAttempt.objects.filter(
-        recipient_id__in=list(recipient_ids),
+        among("recipient_id", list(recipient_ids)),
         decision="allow",
         channel="call",
         requested_at__gt=since,

@@ -11,6 +11,7 @@ from functools import cache
 from django.conf import settings
 
 from tactful import money
+from tactful.batches.lookups import among
 from tactful.loans.models import Installment, LedgerEntry, Loan
 
 
@@ -58,7 +59,7 @@ def schedules_of(loan_ids: Iterable[int], *, due_before: date | None = None) -> 
     a loan with none maps to an empty schedule.
     """
     ids = list(loan_ids)
-    rows = Installment.objects.filter(loan_id__in=ids)
+    rows = Installment.objects.filter(among("loan_id", ids))
     if due_before is not None:
         rows = rows.filter(due_date__lt=due_before)
     pks: dict[int, list[int]] = defaultdict(list)
@@ -129,7 +130,7 @@ def entries_by_loan(loan_ids: Iterable[int]) -> dict[int, list[money.Entry]]:
     maps to an empty list.
     """
     fields = ("loan_id", "id", "kind", "value_date", "amount", "reverses_id", "installment_n")
-    rows = LedgerEntry.objects.filter(loan_id__in=list(loan_ids)).order_by("loan_id", "id")
+    rows = LedgerEntry.objects.filter(among("loan_id", list(loan_ids))).order_by("loan_id", "id")
     entries: dict[int, list[money.Entry]] = defaultdict(list)
     for loan_id, pk, kind, value_date, amount, reverses_id, installment_n in rows.values_list(
         *fields

@@ -14,6 +14,7 @@ import polars as pl
 from django.db.models import Exists, F, Max, Q, QuerySet
 
 from tactful import money
+from tactful.batches.lookups import among
 from tactful.borrowers.models import Borrower
 from tactful.borrowers.selectors import primary_zone_column
 from tactful.errors import NotFound
@@ -82,7 +83,7 @@ class PlanLoan:
 def loans_for_planning(loan_ids: Iterable[int]) -> list[PlanLoan]:
     """These loans, in id order, as a plan reads them (one query)."""
     rows = (
-        Loan.objects.filter(pk__in=list(loan_ids))
+        Loan.objects.filter(among("pk", list(loan_ids)))
         .annotate(primary_zone=primary_zone_column("borrower"))
         .order_by("pk")
         .values_list(
