@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, timedelta
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -146,6 +147,20 @@ def test_a_plan_in_small_chunks_is_the_plan_made_whole_in_memory(portfolio) -> N
     assert sorted(stored.values_list("loan_id", "treatment", "channel", "allowed_now")) == expected
     assert chunked.summary == plan_summary(whole)
     assert len(expected) > 3
+    # Every field arrives as planned (on PostgreSQL the rows are copied in, not inserted).
+    due = dict(zip(accounts.get_column("account"), accounts.get_column("amount_due"), strict=True))
+    for row in whole.iter_rows(named=True):
+        entry = stored.get(loan_id=int(row["account"]))
+        planned_next = row["next_allowed_at"]
+        if planned_next is not None and planned_next.tzinfo is None:
+            planned_next = planned_next.replace(tzinfo=UTC)
+        assert (
+            entry.days_past_due, entry.bucket, entry.band, entry.blocked_by, entry.reasons
+        ) == (row["days_past_due"], row["bucket"], row["band"], row["blocked_by"] or "",
+              row["reasons"] or "")  # fmt: skip
+        assert (entry.risk, entry.self_cure) == pytest.approx((row["risk"], row["self_cure"]))
+        assert entry.next_allowed_at == planned_next
+        assert entry.amount_due == Decimal(due[row["account"]])
 
 
 @pytest.mark.django_db
