@@ -46,6 +46,7 @@ from tactful.money.ledger import (
     replay,
     replay_each,
 )
+from tactful.money.ledger_checks import validate_ledger
 from tactful.money.schedule import Method, ScheduledInstallment, ScheduleError, build_schedule
 
 __all__ = [
@@ -85,4 +86,5 @@ __all__ = [
     "replay_each",
     "scheme_from_environ",
     "to_minor_precision",
+    "validate_ledger",
 ]

@@ -82,7 +82,7 @@ def ledger_reading(
     """Return the ledger as it stands on `as_of` and the last six statement months (the
     most recent first), from one replay: a plan reads both for every overdue loan."""
     reversed_ids = _reversed_by(entries, as_of)
-    bounds = _month_bounds(as_of)
+    bounds = month_bounds(as_of)
     ends = list(bounds[:MONTHS])
     # Each open month's state, from one replay of the ledger where it can be; month 0 ends
     # on `as_of`, so its state is today's.
@@ -109,7 +109,7 @@ def ledger_reading(
 
 
 @cache
-def _month_bounds(as_of: date) -> tuple[date, ...]:
+def month_bounds(as_of: date) -> tuple[date, ...]:
     """The statement dates of the six months and the day before the first one opened
     (`as_of`, a month earlier, ...): the same for every loan of a plan."""
     return tuple(add_months(as_of, -month) for month in range(MONTHS + 1))

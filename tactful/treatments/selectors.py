@@ -16,7 +16,6 @@ from typing import Any, cast
 import polars as pl
 from django.db.models import Count, OuterRef, QuerySet
 
-from tactful import money
 from tactful.batches import selectors as batches
 from tactful.batches.services import in_chunks
 from tactful.contacts import selectors as contacts
@@ -29,7 +28,7 @@ from tactful.policy import HistoryEntry
 from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
 from tactful.policy.types import Outcome
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
-from tactful.screening.ledger import amount_scale, behaviour_row, ledger_reading
+from tactful.screening.ledger_arrays import LoanBook, read_books
 from tactful.screening.reasons import describe
 from tactful.screening.strategy import parse_strategy
 from tactful.treatments.models import DailyPlan, PlanEntry
@@ -65,29 +64,29 @@ def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.D
     schedules = schedules_of(loan_ids)
     ledgers = entries_by_loan(loan_ids)
     gate = _GateFacts.read(loans, at)
+    books = [
+        LoanBook(
+            dues=schedules[loan.pk].dues if loan.pk in schedules else (),
+            entries=ledgers[loan.pk],
+            opened_on=loan.disbursed_on,
+            limit=loan.principal,
+            currency=loan.currency,
+        )
+        for loan in loans
+    ]
     rows = []
-    for loan in loans:
-        schedule = schedules.get(loan.pk)
-        dues = list(schedule.dues) if schedule is not None else []
-        row = _row_from_ledger(loan, dues, ledgers[loan.pk], as_of)
-        if row is not None:
-            row.update(gate.columns(loan))
-            rows.append(row)
+    for loan, reading in zip(loans, read_books(books, as_of=as_of), strict=True):
+        if reading.days_past_due < 1:
+            continue
+        row: dict[str, Any] = dict(reading.behaviour)
+        row.update(
+            account=str(loan.pk),
+            days_past_due=reading.days_past_due,
+            amount_due=str(reading.due_now),
+        )
+        row.update(gate.columns(loan))
+        rows.append(row)
     return _frame(rows)
-
-
-def _row_from_ledger(
-    loan: PlanLoan, dues: list[Any], entries: list[Any], as_of: date
-) -> dict[str, Any] | None:
-    today, cycles = ledger_reading(dues, entries, opened_on=loan.disbursed_on, as_of=as_of)
-    days = money.days_past_due(today.installments, as_of)
-    if days < 1:
-        return None
-    row: dict[str, Any] = behaviour_row(
-        cycles, limit=loan.principal, scale=amount_scale(loan.currency)
-    )
-    row.update(account=str(loan.pk), days_past_due=days, amount_due=str(today.total_due_as_of))
-    return row
 
 
 @dataclass

@@ -1,0 +1,243 @@
+"""The model's columns of a whole chunk of loans at once, in arrays.
+
+A nightly plan reads a million loans. Replaying each ledger in Python
+(`ledger.ledger_reading`) cost more than every other part of planning a loan, and a leaner
+loop did not help: the arithmetic itself is the cost (docs/capacity.md). This module does
+the same arithmetic for all the loans of a chunk together, in whole numbers of cents.
+
+It takes the ledgers that hold only payments and reversals of payments. For those, the
+waterfall needs no replay: a payment goes to the installments in due order, each filled
+before the next, whatever its value date. So on any day, an installment has received what
+the effective payments (valued by then, not reversed by then) exceed the installments
+before it by, up to what it asks for, fees first, then interest, then principal. Any
+other ledger (fees, waivers, an amount that is not whole cents) is replayed as before.
+The property test in `tests/test_ledger_arrays.py` holds the two paths to the same
+columns, day and cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+
+from tactful.money import Due, Entry, EntryKind, days_past_due, validate_ledger
+from tactful.screening.columns import (
+    BILL_COLUMNS,
+    LIMIT_COLUMN,
+    MONTHS,
+    PAYMENT_COLUMNS,
+    STATUS_COLUMNS,
+)
+from tactful.screening.ledger import (
+    DAYS_PER_MONTH_LATE,
+    MOST_MONTHS_LATE,
+    amount_scale,
+    behaviour_row,
+    ledger_reading,
+    month_bounds,
+)
+
+NEVER = np.iinfo(np.int64).max  # the day of a reversal that never came
+# Sums are made in float64, exact in whole cents below 2**53: no amount may come near.
+MOST_CENTS = 10**13
+
+
+@dataclass(frozen=True)
+class LoanBook:
+    """What a plan knows of one loan's money: its schedule, its ledger, when it opened."""
+
+    dues: Sequence[Due]
+    entries: Sequence[Entry]
+    opened_on: date
+    limit: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class LoanReading:
+    """A loan as the plan reads it on a day: how late, what is due, the model's columns."""
+
+    days_past_due: int
+    due_now: Decimal
+    behaviour: dict[str, float]
+
+
+def read_books(books: Sequence[LoanBook], *, as_of: date) -> list[LoanReading]:
+    """Return each loan's reading on `as_of`, in the order given.
+
+    Raise `money.LedgerError` for a ledger no replay could get right, as a replay does.
+    """
+    readings: list[LoanReading | None] = [None] * len(books)
+    arrays = _Arrays()
+    for index, book in enumerate(books):
+        validate_ledger(book.dues, book.entries)
+        if not arrays.add(index, book):
+            readings[index] = _replayed(book, as_of)
+    for index, reading in arrays.read(books, as_of):
+        readings[index] = reading
+    return [reading for reading in readings if reading is not None]
+
+
+def _replayed(book: LoanBook, as_of: date) -> LoanReading:
+    today, cycles = ledger_reading(book.dues, book.entries, opened_on=book.opened_on, as_of=as_of)
+    return LoanReading(
+        days_past_due(today.installments, as_of),
+        today.total_due_as_of,
+        behaviour_row(cycles, limit=book.limit, scale=amount_scale(book.currency)),
+    )
+
+
+def _cents(amount: Decimal) -> int | None:
+    """The amount in whole cents, or None when it is not a whole number of cents."""
+    scaled = amount.scaleb(2)
+    whole = int(scaled)
+    return whole if whole == scaled else None
+
+
+class _Arrays:
+    """The installments and payments of the loans read in arrays, loan by loan."""
+
+    def __init__(self) -> None:
+        self.books: list[int] = []  # the book index of each loan taken
+        self.due_loan: list[int] = []
+        self.due_day: list[int] = []
+        self.charges: list[int] = []  # fees and interest, paid before the principal
+        self.principal: list[int] = []
+        self.pay_loan: list[int] = []
+        self.pay_day: list[int] = []
+        self.pay_cents: list[int] = []
+        self.reversed_on: list[int] = []
+
+    def add(self, index: int, book: LoanBook) -> bool:
+        """Take the loan if its ledger is payments and their reversals; tell whether taken."""
+        payments = {e.entry_id: e for e in book.entries if e.kind is EntryKind.PAYMENT}
+        reversals: dict[str, int] = {}
+        for entry in book.entries:
+            if entry.kind is EntryKind.REVERSAL and entry.reverses in payments:
+                reversals[entry.reverses] = entry.value_date.toordinal()
+            elif entry.kind is not EntryKind.PAYMENT:
+                return False
+        dues = sorted(book.dues, key=lambda due: (due.due_date, due.n))
+        due_cents = [(_cents(due.fees + due.interest), _cents(due.principal)) for due in dues]
+        pay_cents = [_cents(payment.amount) for payment in payments.values()]
+        amounts = [*(c for pair in due_cents for c in pair), *pay_cents]
+        if any(cents is None or cents > MOST_CENTS for cents in amounts):
+            return False
+        loan = len(self.books)
+        self.books.append(index)
+        for due, (charges, principal) in zip(dues, due_cents, strict=True):
+            self.due_loan.append(loan)
+            self.due_day.append(due.due_date.toordinal())
+            self.charges.append(charges or 0)
+            self.principal.append(principal or 0)
+        # Only the totals by each day count here, so the payments' order does not matter.
+        for payment, cents in zip(payments.values(), pay_cents, strict=True):
+            self.pay_loan.append(loan)
+            self.pay_day.append(payment.value_date.toordinal())
+            self.pay_cents.append(cents or 0)
+            self.reversed_on.append(reversals.get(payment.entry_id, NEVER))
+        return True
+
+    def read(self, books: Sequence[LoanBook], as_of: date) -> list[tuple[int, LoanReading]]:
+        if not self.books:
+            return []
+        chunk = _Chunk(self)
+        bounds = month_bounds(as_of)
+        today = as_of.toordinal()
+        late_today, owed_today = chunk.late_and_owed(today)
+        months = [chunk.month(bounds[m].toordinal(), bounds[m + 1].toordinal(), today)
+                  for m in range(MONTHS)]  # fmt: skip
+        readings = []
+        for loan, index in enumerate(self.books):
+            book = books[index]
+            opened = book.opened_on.toordinal()
+            scale = amount_scale(book.currency)
+            row = {LIMIT_COLUMN: float(book.limit) * scale}
+            for month, (end, status, bill, paid) in enumerate(months):
+                if end < opened:
+                    row[STATUS_COLUMNS[month]] = -2.0
+                    row[BILL_COLUMNS[month]] = 0.0
+                    row[PAYMENT_COLUMNS[month]] = 0.0
+                    continue
+                row[STATUS_COLUMNS[month]] = float(status[loan])
+                row[BILL_COLUMNS[month]] = float(bill[loan]) / 100 * scale
+                row[PAYMENT_COLUMNS[month]] = float(paid[loan]) / 100 * scale
+            due_now = Decimal(int(owed_today[loan])).scaleb(-2)
+            readings.append((index, LoanReading(int(late_today[loan]), due_now, row)))
+        return readings
+
+
+class _Chunk:
+    """The arrays of a chunk, and the balances they give on any day."""
+
+    def __init__(self, arrays: _Arrays) -> None:
+        self.loans = len(arrays.books)
+        self.due_loan = np.asarray(arrays.due_loan, dtype=np.int64)
+        self.due_day = np.asarray(arrays.due_day, dtype=np.int64)
+        self.charges = np.asarray(arrays.charges, dtype=np.int64)
+        self.principal = np.asarray(arrays.principal, dtype=np.int64)
+        self.asked = self.charges + self.principal
+        # What the installments before each one ask for, within its loan: the running total
+        # over the chunk less the running total where the loan's installments begin.
+        before_all = np.cumsum(self.asked) - self.asked
+        first = np.searchsorted(self.due_loan, np.arange(self.loans), side="left")
+        base = np.append(before_all, 0)[first]
+        self.before = before_all - base[self.due_loan]
+        self.pay_loan = np.asarray(arrays.pay_loan, dtype=np.int64)
+        self.pay_day = np.asarray(arrays.pay_day, dtype=np.int64)
+        self.pay_cents = np.asarray(arrays.pay_cents, dtype=np.int64)
+        self.reversed_on = np.asarray(arrays.reversed_on, dtype=np.int64)
+
+    def received(self, day: int) -> np.ndarray:
+        """What each installment has received by `day` (fees and interest first)."""
+        live = (self.pay_day <= day) & (self.reversed_on > day)
+        paid = np.bincount(self.pay_loan[live], weights=self.pay_cents[live], minlength=self.loans)
+        total = np.rint(paid).astype(np.int64)  # whole cents: exact below 2**53
+        received: np.ndarray = np.clip(total[self.due_loan] - self.before, 0, self.asked)
+        return received
+
+    def late_and_owed(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Each loan's days past due on `day`, and what it owes on installments due by then."""
+        outstanding = self.asked - self.received(day)
+        return self._late(outstanding, day), self._sum(outstanding, self.due_day <= day)
+
+    def month(
+        self, end: int, start: int, today: int
+    ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """(end, status, bill, paid) of each loan for the month (start, end]."""
+        received = self.received(end)
+        outstanding = self.asked - received
+        late = self._late(outstanding, end)
+        fell_due = self._sum(
+            np.ones_like(outstanding), (self.due_day > start) & (self.due_day <= end)
+        )
+        owes = self._sum(outstanding, np.ones_like(outstanding, dtype=bool))
+        status = np.where(
+            late > 0,
+            np.minimum(-(-late // DAYS_PER_MONTH_LATE), MOST_MONTHS_LATE),
+            np.where(fell_due > 0, -1, np.where(owes == 0, -2, 0)),
+        )
+        principal_paid = np.clip(received - self.charges, 0, self.principal)
+        unpaid_charges = self.charges - np.minimum(received, self.charges)
+        bill = self._sum(self.principal - principal_paid, np.ones_like(outstanding, dtype=bool))
+        bill = bill + self._sum(unpaid_charges, self.due_day <= end)
+        kept = (self.reversed_on > today) & (self.pay_day > start) & (self.pay_day <= end)
+        paid = np.bincount(self.pay_loan[kept], weights=self.pay_cents[kept], minlength=self.loans)
+        return end, status, bill, np.rint(paid).astype(np.int64)
+
+    def _late(self, outstanding: np.ndarray, day: int) -> np.ndarray:
+        overdue = (self.due_day < day) & (outstanding > 0)
+        oldest = np.full(self.loans, day, dtype=np.int64)
+        np.minimum.at(oldest, self.due_loan[overdue], self.due_day[overdue])
+        return day - oldest
+
+    def _sum(self, values: np.ndarray, where: np.ndarray) -> np.ndarray:
+        return (
+            np.bincount(self.due_loan[where], weights=values[where], minlength=self.loans)
+            .round()
+            .astype(np.int64)
+        )
