@@ -19,6 +19,11 @@ run plans a new day (the book's next unplanned date), so runs can be repeated on
 
 It prints the time, accounts planned per second, the plan's summary, that every overdue
 loan has exactly one row, and each worker's share.
+
+`--measure-chunks N` plans N chunks of the last run in the bench's own process instead,
+rolling each back, and prints the CPU and wall time per chunk: run it alternately on two
+versions of the code to compare them (this machine's speed drifts too much for one run
+against another made an hour apart).
 """
 
 from __future__ import annotations
@@ -43,6 +48,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=2000, help="loans per chunk")
+    parser.add_argument(
+        "--measure-chunks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of a run: plan N chunks of the last run in this process, each rolled "
+        "back, and print the CPU and wall time per chunk (to compare two versions of the code)",
+    )
     return parser.parse_args(argv)
 
 
@@ -67,7 +80,47 @@ def main(argv: list[str] | None = None) -> int:
         f"book: {args.accounts:,} accounts "
         f"({written:,} written now, {time.perf_counter() - started:.0f} s)"
     )
+    if args.measure_chunks > 0:
+        return measure_chunks(args.measure_chunks)
     return plan(args)
+
+
+class _RolledBack(Exception):
+    """Raised to undo a measured chunk's rows."""
+
+
+def measure_chunks(count: int) -> int:
+    """Plan `count` chunks of the last run in this process, rolling each back; print the
+    mean CPU and wall time per chunk (the first chunk, which loads the models, untimed)."""
+    from django.db import transaction
+
+    from tactful.batches.models import BatchChunk, BatchRun
+    from tactful.treatments.selectors import PLAN_JOB
+    from tactful.treatments.services import plan_chunk
+
+    run = BatchRun.objects.filter(job=PLAN_JOB).order_by("-pk").first()
+    if run is None:
+        print("no plan run yet: run the bench once without --measure-chunks", file=sys.stderr)
+        return 2
+    chunks = list(BatchChunk.objects.filter(run=run).order_by("number")[: count + 1])
+    cpu = wall = 0.0
+    for number, chunk in enumerate(chunks):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        try:
+            with transaction.atomic():
+                plan_chunk(run, list(chunk.item_ids))
+                raise _RolledBack
+        except _RolledBack:
+            pass
+        if number > 0:
+            cpu += time.process_time() - started_cpu
+            wall += time.perf_counter() - started
+    measured = max(len(chunks) - 1, 1)
+    print(
+        f"chunks measured  {len(chunks) - 1} of {run.chunks} ({run.key}), each rolled back\n"
+        f"per chunk        CPU {cpu / measured * 1000:.0f} ms, wall {wall / measured * 1000:.0f} ms"
+    )
+    return 0
 
 
 def write_book(accounts: int) -> int:
