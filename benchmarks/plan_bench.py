@@ -20,8 +20,9 @@ run plans a new day (the book's next unplanned date), so runs can be repeated on
 It prints the time, accounts planned per second, the plan's summary, that every overdue
 loan has exactly one row, and each worker's share.
 
-`--measure-chunks N` plans N chunks of the last run in the bench's own process instead,
-rolling each back, and prints the CPU and wall time per chunk: run it alternately on two
+`--measure-chunks N` instead opens the next day's plan and plans its first N chunks in the
+bench's own process, storing their rows, then rolls it all back; it prints the CPU and
+wall time per chunk: run it alternately on two
 versions of the code to compare them (this machine's speed drifts too much for one run
 against another made an hour apart).
 """
@@ -53,8 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=0,
         metavar="N",
-        help="instead of a run: plan N chunks of the last run in this process, each rolled "
-        "back, and print the CPU and wall time per chunk (to compare two versions of the code)",
+        help="instead of a run: plan N chunks of the next day in this process, then roll it "
+        "all back, and print the CPU and wall time per chunk (to compare two versions of code)",
     )
     return parser.parse_args(argv)
 
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({written:,} written now, {time.perf_counter() - started:.0f} s)"
     )
     if args.measure_chunks > 0:
-        return measure_chunks(args.measure_chunks)
+        return measure_chunks(args.measure_chunks, args.chunk)
     return plan(args)
 
 
@@ -89,35 +90,35 @@ class _RolledBack(Exception):
     """Raised to undo a measured chunk's rows."""
 
 
-def measure_chunks(count: int) -> int:
-    """Plan `count` chunks of the last run in this process, rolling each back; print the
-    mean CPU and wall time per chunk (the first chunk, which loads the models, untimed)."""
+def measure_chunks(count: int, chunk_size: int) -> int:
+    """Open the next day's plan, plan its first `count` + 1 chunks in this process and roll
+    everything back; print the mean CPU and wall time per chunk (the first chunk, which
+    loads the models, untimed). The chunks store their rows, as in a real run."""
     from django.db import transaction
 
-    from tactful.batches.models import BatchChunk, BatchRun
-    from tactful.treatments.selectors import PLAN_JOB
-    from tactful.treatments.services import plan_chunk
+    from tactful.treatments.services import NIGHTLY_ACTOR, open_plan, plan_chunk
 
-    run = BatchRun.objects.filter(job=PLAN_JOB).order_by("-pk").first()
-    if run is None:
-        print("no plan run yet: run the bench once without --measure-chunks", file=sys.stderr)
-        return 2
-    chunks = list(BatchChunk.objects.filter(run=run).order_by("number")[: count + 1])
+    day = _next_day()
+    at = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=2)
     cpu = wall = 0.0
-    for number, chunk in enumerate(chunks):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        try:
-            with transaction.atomic():
+    measured = 0
+    try:
+        with transaction.atomic():
+            _, run = open_plan(plan_date=day, at=at, actor=NIGHTLY_ACTOR, chunk_size=chunk_size)
+            assert run is not None
+            for number, chunk in enumerate(run.chunk_rows.order_by("number")[: count + 1]):
+                started, started_cpu = time.perf_counter(), time.process_time()
                 plan_chunk(run, list(chunk.item_ids))
-                raise _RolledBack
-        except _RolledBack:
-            pass
-        if number > 0:
-            cpu += time.process_time() - started_cpu
-            wall += time.perf_counter() - started
-    measured = max(len(chunks) - 1, 1)
+                if number > 0:
+                    cpu += time.process_time() - started_cpu
+                    wall += time.perf_counter() - started
+                    measured += 1
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    measured = max(measured, 1)
     print(
-        f"chunks measured  {len(chunks) - 1} of {run.chunks} ({run.key}), each rolled back\n"
+        f"chunks measured  {measured} of the plan of {day} (rolled back)\n"
         f"per chunk        CPU {cpu / measured * 1000:.0f} ms, wall {wall / measured * 1000:.0f} ms"
     )
     return 0
