@@ -48,13 +48,6 @@ def loan_status(loan: Loan, *, as_of: date) -> LoanStatus:
     return _status(loan, state, as_of)
 
 
-def status_from_ledger(
-    loan: Loan, dues: list[money.Due], entries: list[money.Entry], *, as_of: date
-) -> LoanStatus:
-    """The loan's status from a schedule and ledger already read (a batch reads many at once)."""
-    return _status(loan, money.replay(dues, entries, as_of), as_of)
-
-
 def _status(loan: Loan, state: money.LedgerState, as_of: date) -> LoanStatus:
     days = money.days_past_due(state.installments, as_of)
     return LoanStatus(
