@@ -232,6 +232,13 @@ def handle_train_embedding(args: argparse.Namespace) -> int:
         "per held-out author, violations macro F1: "
         + ", ".join(f"{name} {value:.2f}" for name, value in report.per_author.items())
     )
+    for lang, tallies in sorted(report.per_language.items()):
+        distress = tallies["distress"]
+        print(
+            f"{lang:>8}: violations macro F1 {report.macro_f1(tallies, False):.2f}, "
+            f"signals macro F1 {report.macro_f1(tallies, True):.2f}, "
+            f"distress recall {distress.recall:.2f} precision {distress.precision:.2f}"
+        )
     print(f"wrote {args.output}")
     return 0
 

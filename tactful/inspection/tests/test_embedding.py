@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tactful.inspection import TextChecker
 from tactful.inspection.devset import load_authors
-from tactful.inspection.embedding import NGRAM_BITS, EmbeddingModel, ngrams
+from tactful.inspection.embedding import GRAM_WIDTH, EmbeddingModel, grams, ngrams
 from tactful.inspection.embedding_training import LABELS, train
 
 
@@ -21,7 +22,7 @@ def test_the_shipped_model_has_a_classifier_and_threshold_per_label(model):
         assert 0 < classifier.threshold < 1
         assert classifier.weights.shape == (384 + 3,)
         assert classifier.ngram_weights is not None
-        assert classifier.ngram_weights.shape == (1 << NGRAM_BITS,)
+        assert classifier.ngram_weights.shape == (GRAM_WIDTH,)
     figures = model.metadata["cross_author"]
     # Written when it was trained: measured on authors held out, never on its own lines.
     assert figures["violations_macro_f1_fused"] > figures["violations_macro_f1_rules"]
@@ -74,6 +75,17 @@ def test_a_line_s_ngrams_do_not_depend_on_script_spacing_or_case():
     assert ngrams("") == {}
 
 
+def test_words_and_four_grams_have_their_own_blocks():
+    features = grams("We will GARNISH your wages")
+    blocks = {bucket * 3 // GRAM_WIDTH for bucket in features}
+    assert blocks == {0, 1, 2}
+    assert grams("garnish wages") != grams("wages garnish")  # word pairs keep the order
+    assert grams("坐牢判刑") == grams("坐 牢 判 刑")
+    for block in range(3):
+        part = [v for b, v in features.items() if b * 3 // GRAM_WIDTH == block]
+        assert abs(sum(value * value for value in part) - 1.0) < 1e-9
+
+
 def test_a_batch_scores_each_line_as_the_line_alone(model):
     texts = ["再不还钱就等着坐牢吧", "", "您好，本月账单已出", "我真的撑不下去了"]
     roles = ["debtor"] * len(texts)
@@ -83,3 +95,25 @@ def test_a_batch_scores_each_line_as_the_line_alone(model):
         assert batch.keys() == single.keys()
         for label in batch:
             assert abs(batch[label] - single[label]) < 1e-5
+
+
+def test_no_line_is_scored_by_a_classifier_fitted_on_its_own_author(monkeypatch):
+    from tactful.inspection import embedding_training
+
+    authors = {name: lines[::80] for name, lines in list(load_authors().items())[:4]}
+    names = np.array([line.author for name in sorted(authors) for line in authors[name]])
+    fits = []
+    original = embedding_training._fitted_and_scored
+
+    def recording(table, target, train, test):
+        fits.append((set(names[train]), set(names[test])))
+        return original(table, target, train, test)
+
+    monkeypatch.setattr(embedding_training, "_fitted_and_scored", recording)
+    checker = TextChecker()
+    train(authors, lambda example: set(checker.inspect(example.text).labels), lambda _: None)
+
+    assert fits
+    assert all(not (fitted_on & scored) for fitted_on, scored in fits)
+    # Every classifier that scores for thresholds leaves at least one author out.
+    assert all(len(fitted_on) < len(authors) for fitted_on, scored in fits if scored)
