@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
-from tactful.oversight.services import roll_up_recent
+from tactful.oversight.services import operating_zone, roll_up_recent
 from tactful.oversight.tests import records
 from tactful.testing.personas import make_borrower, make_staff
 from tests.browser.sessions import fits, staff_page, wider_than_screen
@@ -34,11 +34,11 @@ def _a_week_of_contacts() -> list[str]:
     debtor = records.recipient(borrower, "debtor")
     now = timezone.now()
     for days_ago in range(7):
-        records.attempt(debtor, at=now - timedelta(days=days_ago, minutes=5))
+        records.attempt(debtor, at=_into_the_day(now, days_ago))
     denied = [
         records.attempt(
             debtor,
-            at=now - timedelta(days=days_ago, minutes=3),
+            at=_into_the_day(now, days_ago),
             decision="deny",
             channel="call",
             categories=("time_window",),
@@ -50,6 +50,17 @@ def _a_week_of_contacts() -> list[str]:
     for days_ago in range(31):
         roll_up_recent(now=now - timedelta(days=days_ago))
     return [attempt.verification_code for attempt in denied]
+
+
+def _into_the_day(now: datetime, days_ago: int) -> datetime:
+    """An instant on the day `days_ago` before today in the operating zone, half as far into
+    it as now is into today: on that day whatever the time of day, and never in the future.
+    (Minutes before now would fall on the day before just after midnight.)"""
+    zone = operating_zone()
+    today = now.astimezone(zone).date()
+    midnight = datetime.combine(today, time(0), tzinfo=zone)
+    day = datetime.combine(today - timedelta(days=days_ago), time(0), tzinfo=zone)
+    return day + (now - midnight) / 2
 
 
 @pytest.mark.browser
