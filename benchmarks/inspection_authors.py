@@ -5,7 +5,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/inspection_authors.py            # rules and rules + model
     .venv/bin/python benchmarks/inspection_authors.py --misses 5 # and five misses per label
-    .venv/bin/python benchmarks/inspection_authors.py --embedding  # + the embedding layer (~35 min)
+    .venv/bin/python benchmarks/inspection_authors.py --embedding  # + the learned layer, nested
     .venv/bin/python benchmarks/inspection_authors.py --speed      # the fused checker's speed only
 
 For each author (tactful/inspection/data/authors/<author>.jsonl) and for all of them, prints
@@ -141,9 +141,7 @@ def _speed(authors: dict[str, list[Example]]) -> None:
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--misses", type=int, default=0, help="print N misses per label")
-    parser.add_argument(
-        "--embedding", action="store_true", help="also measure the embedding layer (~35 min)"
-    )
+    parser.add_argument("--embedding", action="store_true", help="also the learned layer, nested")
     parser.add_argument("--speed", action="store_true", help="only the fused checker's speed")
     return parser.parse_args(argv)
 
