@@ -74,8 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _embedding_figures(authors: dict[str, list[Example]], rules_checker: TextChecker) -> None:
-
-    from tactful.inspection.embedding_training import LABELS, train
+    from tactful.inspection.embedding_training import train
 
     def rules(example: Example) -> set[str]:
         found = rules_checker.inspect(example.text, example.recipient_role)
@@ -83,27 +82,7 @@ def _embedding_figures(authors: dict[str, list[Example]], rules_checker: TextChe
 
     print("\n=== rules + embedding layer, each author held out in turn ===")
     _, report = train(authors, rules, progress=lambda message: None)
-    print(f"{'label':>24} {'rules recall':>12} {'fused recall':>12} {'fused precision':>15}")
-    for label in LABELS:
-        rule, fused = report.rules[label], report.fused[label]
-        print(f"{label:>24} {rule.recall:>12.2f} {fused.recall:>12.2f} {fused.precision:>15.2f}")
-    print(
-        f"violations macro F1 {report.macro_f1(report.fused, False):.2f} "
-        f"(rules {report.macro_f1(report.rules, False):.2f}); signals macro F1 "
-        f"{report.macro_f1(report.fused, True):.2f} "
-        f"(rules {report.macro_f1(report.rules, True):.2f}); "
-        f"clean lines flagged {report.clean_flagged / report.clean_lines:.1%}; "
-        f"no-signal lines flagged {report.calm_flagged / report.calm_lines:.1%}"
-    )
-    held_out = ", ".join(f"{author} {f1:.2f}" for author, f1 in report.per_author.items())
-    print(f"per held-out author, violations macro F1: {held_out}")
-    for lang, tallies in sorted(report.per_language.items()):
-        distress = tallies["distress"]
-        print(
-            f"{lang:>8}: violations macro F1 {report.macro_f1(tallies, False):.2f}, "
-            f"signals macro F1 {report.macro_f1(tallies, True):.2f}, "
-            f"distress recall {distress.recall:.2f} precision {distress.precision:.2f}"
-        )
+    print("\n".join(report.lines()))
     _speed(authors)
 
 

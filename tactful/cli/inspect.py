@@ -203,7 +203,7 @@ def handle_train(args: argparse.Namespace) -> int:
 
 def handle_train_embedding(args: argparse.Namespace) -> int:
     from tactful.inspection.devset import load_authors
-    from tactful.inspection.embedding_training import LABELS, train
+    from tactful.inspection.embedding_training import train
 
     checker = TextChecker()
 
@@ -216,29 +216,7 @@ def handle_train_embedding(args: argparse.Namespace) -> int:
 
     model, report = train(load_authors(), rules, progress=progress)
     model.save(Path(args.output))
-    print(f"{'label':>24} {'rules recall':>12} {'fused recall':>12} {'fused precision':>15}")
-    for label in LABELS:
-        rule, fused = report.rules[label], report.fused[label]
-        print(f"{label:>24} {rule.recall:>12.2f} {fused.recall:>12.2f} {fused.precision:>15.2f}")
-    figures = model.metadata["cross_author"]
-    print(
-        f"cross-author: violations macro F1 {figures['violations_macro_f1_fused']} "
-        f"(rules {figures['violations_macro_f1_rules']}), signals macro F1 "
-        f"{figures['signals_macro_f1_fused']} (rules {figures['signals_macro_f1_rules']}), "
-        f"clean lines flagged {figures['clean_lines_flagged']:.1%}, "
-        f"no-signal lines flagged {figures['no_signal_lines_flagged']:.1%}"
-    )
-    print(
-        "per held-out author, violations macro F1: "
-        + ", ".join(f"{name} {value:.2f}" for name, value in report.per_author.items())
-    )
-    for lang, tallies in sorted(report.per_language.items()):
-        distress = tallies["distress"]
-        print(
-            f"{lang:>8}: violations macro F1 {report.macro_f1(tallies, False):.2f}, "
-            f"signals macro F1 {report.macro_f1(tallies, True):.2f}, "
-            f"distress recall {distress.recall:.2f} precision {distress.precision:.2f}"
-        )
+    print("\n".join(report.lines()))
     print(f"wrote {args.output}")
     return 0
 

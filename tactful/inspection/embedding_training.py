@@ -66,6 +66,33 @@ class CrossAuthorReport:
         chosen = [t for label, t in tallies.items() if (label in SIGNAL_KINDS) == signals]
         return sum(t.f1 for t in chosen) / len(chosen)
 
+    def lines(self) -> list[str]:
+        """The report as printed by training and by the benchmark: per label, overall, per
+        held-out author, per language."""
+        out = [f"{'label':>24} {'rules recall':>12} {'fused recall':>12} {'fused precision':>15}"]
+        for label in LABELS:
+            rule, fused = self.rules[label], self.fused[label]
+            out.append(
+                f"{label:>24} {rule.recall:>12.2f} {fused.recall:>12.2f} {fused.precision:>15.2f}"
+            )
+        out.append(
+            f"violations macro F1 {self.macro_f1(self.fused, False):.3f} "
+            f"(rules {self.macro_f1(self.rules, False):.3f}); signals macro F1 "
+            f"{self.macro_f1(self.fused, True):.3f} (rules {self.macro_f1(self.rules, True):.3f}); "
+            f"clean lines flagged {self.clean_flagged / max(self.clean_lines, 1):.1%}; "
+            f"no-signal lines flagged {self.calm_flagged / max(self.calm_lines, 1):.1%}"
+        )
+        held_out = ", ".join(f"{author} {f1:.2f}" for author, f1 in self.per_author.items())
+        out.append(f"per held-out author, violations macro F1: {held_out}")
+        for lang, tallies in sorted(self.per_language.items()):
+            distress = tallies["distress"]
+            out.append(
+                f"{lang:>8}: violations macro F1 {self.macro_f1(tallies, False):.2f}, "
+                f"signals macro F1 {self.macro_f1(tallies, True):.2f}, "
+                f"distress recall {distress.recall:.3f} precision {distress.precision:.3f}"
+            )
+        return out
+
 
 def train(
     authors: dict[str, list[Example]], rules: Rules, progress: Progress = print, jobs: int = 2
