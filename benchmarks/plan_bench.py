@@ -96,6 +96,7 @@ def measure_chunks(count: int, chunk_size: int) -> int:
     loads the models, untimed). The chunks store their rows, as in a real run."""
     from django.db import transaction
 
+    from tactful.batches.services import do_chunk_paused
     from tactful.treatments.services import NIGHTLY_ACTOR, open_plan, plan_chunk
 
     day = _next_day()
@@ -108,7 +109,7 @@ def measure_chunks(count: int, chunk_size: int) -> int:
             assert run is not None
             for number, chunk in enumerate(run.chunk_rows.order_by("number")[: count + 1]):
                 started, started_cpu = time.perf_counter(), time.process_time()
-                plan_chunk(run, list(chunk.item_ids))
+                do_chunk_paused(plan_chunk, run, list(chunk.item_ids))
                 if number > 0:
                     cpu += time.process_time() - started_cpu
                     wall += time.perf_counter() - started

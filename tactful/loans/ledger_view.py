@@ -6,9 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 
 from django.conf import settings
+from django.db.models import BigIntegerField, F, Value
+from django.db.models.functions import Cast, Round
 
 from tactful import money
 from tactful.batches.lookups import among
@@ -77,6 +80,23 @@ def schedules_of(loan_ids: Iterable[int], *, due_before: date | None = None) -> 
         for loan_id in ids
         if loan_id in pks or due_before is not None
     }
+
+
+def schedule_rows_of(loan_ids: Iterable[int]) -> list[tuple[int, int, date, int, int]]:
+    """Return the installments of many loans as (loan id, number, due date, principal in
+    cents, interest in cents), in one query, in no particular order.
+
+    For a plan, which takes them as columns (`screening.ledger_arrays.Schedules`): the
+    amounts come as whole numbers, exact, since the columns hold two decimal places.
+    """
+    rows = Installment.objects.filter(among("loan_id", list(loan_ids)))
+    return list(
+        rows.values_list("loan_id", "n", "due_date", _cents("principal"), _cents("interest"))
+    )
+
+
+def _cents(column: str) -> Cast:
+    return Cast(Round(F(column) * Value(Decimal(100))), BigIntegerField())
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from tactful.money.ledger import (
     replay,
     replay_each,
 )
-from tactful.money.ledger_checks import validate_ledger
+from tactful.money.ledger_checks import validate_entries, validate_ledger
 from tactful.money.schedule import Method, ScheduledInstallment, ScheduleError, build_schedule
 
 __all__ = [
@@ -86,5 +86,6 @@ __all__ = [
     "replay_each",
     "scheme_from_environ",
     "to_minor_precision",
+    "validate_entries",
     "validate_ledger",
 ]

@@ -21,10 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 import numpy as np
 
-from tactful.money import Due, Entry, EntryKind, days_past_due, validate_ledger
+from tactful.money import Due, Entry, EntryKind, days_past_due, validate_entries, validate_ledger
 from tactful.screening.columns import (
     BILL_COLUMNS,
     LIMIT_COLUMN,
@@ -57,6 +58,17 @@ class LoanBook:
     currency: str
 
 
+class _Opened(Protocol):
+    """What the readings need of a loan besides its money: when it opened, its limit."""
+
+    @property
+    def opened_on(self) -> date: ...
+    @property
+    def limit(self) -> Decimal: ...
+    @property
+    def currency(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class LoanReading:
     """A loan as the plan reads it on a day: how late, what is due, the model's columns."""
@@ -64,6 +76,132 @@ class LoanReading:
     days_past_due: int
     due_now: Decimal
     behaviour: dict[str, float]
+
+
+@dataclass(frozen=True)
+class LoanLedger:
+    """A loan without its schedule, which `Schedules` holds for the chunk: `key` finds it."""
+
+    key: int
+    entries: Sequence[Entry]
+    opened_on: date
+    limit: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Schedules:
+    """Many loans' installments in whole cents, in columns: one row per installment, each
+    loan's rows together in due order (due date, then number), the loans in key order.
+
+    A plan reads 24,000 installments a chunk; as columns they cost no object each
+    (docs/capacity.md). The interest column is what the installment charges before its
+    principal (its fees are none: a fee is a ledger entry).
+    """
+
+    loan: np.ndarray
+    n: np.ndarray
+    day: np.ndarray  # the due date's proleptic ordinal
+    interest: np.ndarray
+    principal: np.ndarray
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[tuple[int, int, date, int, int]]) -> Schedules:
+        """Columns from (loan key, number, due date, principal cents, interest cents) rows
+        in any order."""
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, empty)
+        loan, n, due, principal, interest = zip(*rows, strict=True)
+        day = [due_date.toordinal() for due_date in due]
+        columns = [np.asarray(c, dtype=np.int64) for c in (loan, n, day, interest, principal)]
+        order = np.lexsort((columns[1], columns[2], columns[0]))
+        loan_, n_, day_, interest_, principal_ = (column[order] for column in columns)
+        return cls(loan_, n_, day_, interest_, principal_)
+
+    def rows_of(self, key: int) -> slice:
+        """Where the loan `key`'s installments are (an empty slice for a loan with none)."""
+        return slice(
+            int(np.searchsorted(self.loan, key, side="left")),
+            int(np.searchsorted(self.loan, key, side="right")),
+        )
+
+    def dues_of(self, rows: slice) -> list[Due]:
+        """The installments of `rows` as the replay takes them."""
+        return [
+            Due(
+                n=int(n),
+                due_date=date.fromordinal(int(day)),
+                principal=Decimal(int(principal)).scaleb(-2),
+                interest=Decimal(int(interest)).scaleb(-2),
+            )
+            for n, day, principal, interest in zip(
+                self.n[rows], self.day[rows], self.principal[rows], self.interest[rows], strict=True
+            )
+        ]
+
+    def arrayable(self) -> set[int]:
+        """The keys of the loans whose schedules the arrays take: numbers unique within the
+        loan, amounts from zero to `MOST_CENTS`. The others are replayed (and a replay
+        refuses what no ledger could hold, as it would for any loan)."""
+        if self.loan.size == 0:
+            return set()
+        by_number = np.lexsort((self.n, self.loan))
+        loan, n = self.loan[by_number], self.n[by_number]
+        repeated = loan[1:][(loan[1:] == loan[:-1]) & (n[1:] == n[:-1])]
+        amounts = np.concatenate([self.interest, self.principal])
+        bad = (amounts < 0) | (amounts > MOST_CENTS)
+        unsound = np.concatenate([repeated, np.concatenate([self.loan, self.loan])[bad]])
+        return set(np.unique(self.loan).tolist()) - set(unsound.tolist())
+
+
+def read_chunk(
+    ledgers: Sequence[LoanLedger], schedules: Schedules, *, as_of: date
+) -> list[LoanReading]:
+    """Return each loan's reading on `as_of`, in the order given: what `read_books` gives
+    for the same loans, with their schedules in `schedules`.
+
+    Raise `money.LedgerError` for a ledger no replay could get right, as a replay does.
+    """
+    keys = [ledger.key for ledger in ledgers]
+    if len(set(keys)) < len(keys):
+        raise ValueError("two loans of a chunk have the same key")
+    readings: list[LoanReading | None] = [None] * len(ledgers)
+    arrayable = schedules.arrayable()
+    taken: list[tuple[int, int, list[tuple[int, int, int]]]] = []  # (key, index, payments)
+    for index, ledger in enumerate(ledgers):
+        rows = schedules.rows_of(ledger.key)
+        payments = None
+        if ledger.key in arrayable or rows.start == rows.stop:
+            validate_entries(ledger.entries, set(schedules.n[rows].tolist()))
+            payments = _payments_in_cents(ledger.entries)
+        if payments is None:
+            book = LoanBook(
+                schedules.dues_of(rows),
+                ledger.entries,
+                ledger.opened_on,
+                ledger.limit,
+                ledger.currency,
+            )
+            validate_ledger(book.dues, book.entries)
+            readings[index] = _replayed(book, as_of)
+        else:
+            taken.append((ledger.key, index, payments))
+    if taken:
+        taken.sort()
+        arrays = _Arrays()
+        for loan, (_, index, payments) in enumerate(taken):
+            arrays.books.append(index)
+            arrays.add_payments(loan, payments)
+        keys_taken = np.asarray([key for key, _, _ in taken], dtype=np.int64)
+        mine = np.isin(schedules.loan, keys_taken)
+        arrays.due_loan = np.searchsorted(keys_taken, schedules.loan[mine]).tolist()
+        arrays.due_day = schedules.day[mine].tolist()
+        arrays.charges = schedules.interest[mine].tolist()
+        arrays.principal = schedules.principal[mine].tolist()
+        for index, reading in arrays.read(ledgers, as_of):
+            readings[index] = reading
+    return [reading for reading in readings if reading is not None]
 
 
 def read_books(books: Sequence[LoanBook], *, as_of: date) -> list[LoanReading]:
@@ -91,6 +229,27 @@ def _replayed(book: LoanBook, as_of: date) -> LoanReading:
     )
 
 
+def _payments_in_cents(entries: Sequence[Entry]) -> list[tuple[int, int, int]] | None:
+    """(value day, cents, day reversed or `NEVER`) of each payment, when the ledger holds
+    only payments and reversals of payments, each in whole cents up to `MOST_CENTS`;
+    else None. Only the totals by each day count, so the payments' order does not matter."""
+    payments = {e.entry_id: e for e in entries if e.kind is EntryKind.PAYMENT}
+    reversals: dict[str, int] = {}
+    for entry in entries:
+        if entry.kind is EntryKind.REVERSAL and entry.reverses in payments:
+            reversals[entry.reverses] = entry.value_date.toordinal()
+        elif entry.kind is not EntryKind.PAYMENT:
+            return None
+    found = []
+    for payment in payments.values():
+        cents = _cents(payment.amount)
+        if cents is None or cents > MOST_CENTS:
+            return None
+        day = payment.value_date.toordinal()
+        found.append((day, cents, reversals.get(payment.entry_id, NEVER)))
+    return found
+
+
 def _cents(amount: Decimal) -> int | None:
     """The amount in whole cents, or None when it is not a whole number of cents."""
     scaled = amount.scaleb(2)
@@ -114,17 +273,12 @@ class _Arrays:
 
     def add(self, index: int, book: LoanBook) -> bool:
         """Take the loan if its ledger is payments and their reversals; tell whether taken."""
-        payments = {e.entry_id: e for e in book.entries if e.kind is EntryKind.PAYMENT}
-        reversals: dict[str, int] = {}
-        for entry in book.entries:
-            if entry.kind is EntryKind.REVERSAL and entry.reverses in payments:
-                reversals[entry.reverses] = entry.value_date.toordinal()
-            elif entry.kind is not EntryKind.PAYMENT:
-                return False
+        payments = _payments_in_cents(book.entries)
+        if payments is None:
+            return False
         dues = sorted(book.dues, key=lambda due: (due.due_date, due.n))
         due_cents = [(_cents(due.fees + due.interest), _cents(due.principal)) for due in dues]
-        pay_cents = [_cents(payment.amount) for payment in payments.values()]
-        amounts = [*(c for pair in due_cents for c in pair), *pay_cents]
+        amounts = [c for pair in due_cents for c in pair]
         if any(cents is None or cents > MOST_CENTS for cents in amounts):
             return False
         loan = len(self.books)
@@ -134,15 +288,18 @@ class _Arrays:
             self.due_day.append(due.due_date.toordinal())
             self.charges.append(charges or 0)
             self.principal.append(principal or 0)
-        # Only the totals by each day count here, so the payments' order does not matter.
-        for payment, cents in zip(payments.values(), pay_cents, strict=True):
-            self.pay_loan.append(loan)
-            self.pay_day.append(payment.value_date.toordinal())
-            self.pay_cents.append(cents or 0)
-            self.reversed_on.append(reversals.get(payment.entry_id, NEVER))
+        self.add_payments(loan, payments)
         return True
 
-    def read(self, books: Sequence[LoanBook], as_of: date) -> list[tuple[int, LoanReading]]:
+    def add_payments(self, loan: int, payments: list[tuple[int, int, int]]) -> None:
+        """Add (value day, cents, day reversed) of each of loan `loan`'s payments."""
+        for day, cents, reversed_on in payments:
+            self.pay_loan.append(loan)
+            self.pay_day.append(day)
+            self.pay_cents.append(cents)
+            self.reversed_on.append(reversed_on)
+
+    def read(self, books: Sequence[_Opened], as_of: date) -> list[tuple[int, LoanReading]]:
         if not self.books:
             return []
         chunk = _Chunk(self)

@@ -21,14 +21,14 @@ from tactful.batches.services import in_chunks
 from tactful.contacts import selectors as contacts
 from tactful.contacts.facts import PENDING_OUTCOME, borrower_person_key
 from tactful.loans import selectors as loans
-from tactful.loans.ledger_view import entries_by_loan, schedules_of
+from tactful.loans.ledger_view import entries_by_loan, schedule_rows_of
 from tactful.loans.models import Loan
 from tactful.loans.selectors import PlanLoan, loans_for_planning
 from tactful.policy import HistoryEntry
 from tactful.policy.plan import COUNT_COLUMN, call_counts_from_history
 from tactful.policy.types import Outcome
 from tactful.screening.columns import BEHAVIOUR_COLUMNS
-from tactful.screening.ledger_arrays import LoanBook, read_books
+from tactful.screening.ledger_arrays import LoanLedger, Schedules, read_chunk
 from tactful.screening.reasons import describe
 from tactful.screening.strategy import parse_strategy
 from tactful.treatments.models import DailyPlan, PlanEntry
@@ -61,13 +61,13 @@ def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.D
     of queries whatever their count: the loans, their schedules and ledgers, the
     borrowers' own numbers, holds, opt-outs and recent calls, one query each."""
     loans = loans_for_planning(loan_ids)
-    schedules = schedules_of(loan_ids)
-    ledgers = entries_by_loan(loan_ids)
+    schedules = Schedules.of_rows(schedule_rows_of(loan_ids))
+    entries = entries_by_loan(loan_ids)
     gate = _GateFacts.read(loans, at)
-    books = [
-        LoanBook(
-            dues=schedules[loan.pk].dues if loan.pk in schedules else (),
-            entries=ledgers[loan.pk],
+    ledgers = [
+        LoanLedger(
+            key=loan.pk,
+            entries=entries[loan.pk],
             opened_on=loan.disbursed_on,
             limit=loan.principal,
             currency=loan.currency,
@@ -75,7 +75,7 @@ def accounts_frame_of(loan_ids: list[int], *, as_of: date, at: datetime) -> pl.D
         for loan in loans
     ]
     rows = []
-    for loan, reading in zip(loans, read_books(books, as_of=as_of), strict=True):
+    for loan, reading in zip(loans, read_chunk(ledgers, schedules, as_of=as_of), strict=True):
         if reading.days_past_due < 1:
             continue
         row: dict[str, Any] = dict(reading.behaviour)

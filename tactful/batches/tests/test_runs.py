@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -182,3 +183,31 @@ def test_the_task_drains_a_run_and_ignores_one_finished_or_unknown() -> None:
     assert drain_batch_run.call(str(run.reference)) == 4
     assert drain_batch_run.call(str(run.reference)) == 0
     assert drain_batch_run.call("00000000-0000-0000-0000-000000000000") == 0
+
+
+def test_a_chunk_runs_with_the_cycle_collector_paused_and_it_is_back_after() -> None:
+    run, _ = open_test_run(items=range(1, 3), chunk_size=1)
+    seen: list[bool] = []
+    calls = 0
+
+    def work(run, item_ids):
+        nonlocal calls
+        calls += 1
+        seen.append(gc.isenabled())
+        if calls == 1:
+            raise RuntimeError("the first chunk fails")
+        return {"items": len(item_ids)}
+
+    assert gc.isenabled()
+    with pytest.raises(services.ChunksFailed):
+        services.drain(run, work=work)
+    assert seen == [False, False]
+    # Back on after the chunk that failed and after the one that was done.
+    assert gc.isenabled()
+    # A caller that had it off finds it off.
+    gc.disable()
+    try:
+        assert services.do_chunk_paused(lambda run, ids: {"items": 0}, run, []) == {"items": 0}
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tactful.audit.models import AuditEvent
 from tactful.audit.verification import verify_chain
 from tactful.errors import InvalidInput
-from tactful.loans.ledger_view import ledger_state, read_ledgers
+from tactful.loans.ledger_view import ledger_state, read_ledgers, schedule_rows_of, schedules_of
 from tactful.loans.models import Installment, LedgerEntry, Loan
 from tactful.loans.services import (
     PaymentRequest,
@@ -248,3 +248,25 @@ def test_a_fee_on_a_later_installment_has_the_loan_read_in_full(borrower) -> Non
     assert len(ledgers[loans["b"].pk].schedule.dues) == 12
     whole = ledger_state(loans["b"], as_of=FEB).installments
     assert ledgers[loans["b"].pk].replay.state(FEB).installments == whole
+
+
+def test_schedule_rows_give_each_installment_in_exact_cents(borrower) -> None:
+    loans = open_loans(borrower, "cents")
+    first = next(iter(loans.values()))
+    # Amounts a float would get wrong, and the largest the column holds in practice.
+    Installment.objects.filter(loan=first, n=1).update(principal=Decimal("0.29"))
+    Installment.objects.filter(loan=first, n=2).update(interest=Decimal("1234567890123.57"))
+    ids = [loan.pk for loan in loans.values()]
+
+    rows = schedule_rows_of(ids)
+
+    expected = [
+        (loan_id, due.n, due.due_date, int(due.principal * 100), int(due.interest * 100))
+        for loan_id, schedule in schedules_of(ids).items()
+        for due in schedule.dues
+    ]
+    assert sorted(rows) == sorted(expected)
+    assert (first.pk, 1) in {(row[0], row[1]) for row in rows}
+    assert all(isinstance(value, int) for row in rows for value in (row[3], row[4]))
+    assert 29 in {row[3] for row in rows if row[0] == first.pk}
+    assert 123456789012357 in {row[4] for row in rows if row[0] == first.pk}

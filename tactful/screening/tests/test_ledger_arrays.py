@@ -6,12 +6,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tactful.money import Due, Entry, EntryKind, LedgerError
 from tactful.money.tests.strategies import ledgers
-from tactful.screening.ledger_arrays import LoanBook, _Arrays, _replayed, read_books
+from tactful.screening.ledger_arrays import (
+    MOST_CENTS,
+    LoanBook,
+    LoanLedger,
+    Schedules,
+    _Arrays,
+    _cents,
+    _replayed,
+    read_books,
+    read_chunk,
+)
 
 
 @st.composite
@@ -96,3 +106,89 @@ def test_a_payment_reversed_after_its_month_is_not_counted_in_it() -> None:
 
     assert reading == _replayed(book, date(2026, 4, 1))
     assert reading.behaviour["PAY_AMT3"] == 0.0
+
+
+def in_columns(chunk: list[LoanBook], keys: list[int]) -> tuple[list[LoanLedger], Schedules] | None:
+    """The chunk as a plan reads it from the database: ledgers, and schedules in cents
+    (None when an installment is not in whole cents, which the database cannot hold)."""
+    rows = []
+    for key, book in zip(keys, chunk, strict=True):
+        for due in book.dues:
+            principal, interest = _cents(due.principal), _cents(due.interest)
+            if principal is None or interest is None or due.fees != 0:
+                return None
+            rows.append((key, due.n, due.due_date, principal, interest))
+    ledgers = [
+        LoanLedger(key, book.entries, book.opened_on, book.limit, book.currency)
+        for key, book in zip(keys, chunk, strict=True)
+    ]
+    return ledgers, Schedules.of_rows(rows[::-1])  # in no particular order
+
+
+def outcome(read, *args, **kwargs):
+    try:
+        return read(*args, **kwargs)
+    except LedgerError as error:
+        return ("refused", type(error))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(books(), min_size=1, max_size=6), st.integers(-60, 1500), st.randoms())
+def test_a_chunk_in_columns_reads_each_loan_as_its_books_do(chunk, offset, random) -> None:
+    as_of = chunk[0].dues[0].due_date + timedelta(days=offset)
+    keys = random.sample(range(1, 1000), len(chunk))
+    columns = in_columns(chunk, keys)
+    assume(columns is not None)
+    assert columns is not None
+    ledgers, schedules = columns
+
+    assert outcome(read_chunk, ledgers, schedules, as_of=as_of) == outcome(
+        read_books, chunk, as_of=as_of
+    )
+
+
+@pytest.mark.parametrize(
+    "dues",
+    [
+        # The same installment twice, a negative amount: refused, as the books refuse them.
+        [
+            Due(1, date(2026, 2, 1), principal=Decimal("100.00"), interest=Decimal(0)),
+            Due(1, date(2026, 3, 1), principal=Decimal("100.00"), interest=Decimal(0)),
+        ],
+        [Due(1, date(2026, 2, 1), principal=Decimal("-1.00"), interest=Decimal(0))],
+        # Too large for the arrays' sums: replayed instead.
+        [Due(1, date(2026, 2, 1), principal=Decimal(MOST_CENTS), interest=Decimal(0))],
+        # No installments at all.
+        [],
+    ],
+)
+def test_schedules_the_arrays_cannot_take_are_read_as_the_books_read_them(dues) -> None:
+    book = LoanBook(
+        dues,
+        [Entry("p", EntryKind.PAYMENT, date(2026, 2, 1), Decimal("1.00"))],
+        date(2026, 1, 1),
+        Decimal(100),
+        "CNY",
+    )
+    other = LoanBook(
+        [Due(1, date(2026, 2, 1), principal=Decimal("50.00"), interest=Decimal("1.00"))],
+        [],
+        date(2026, 1, 1),
+        Decimal(100),
+        "CNY",
+    )
+    columns = in_columns([other, book], [7, 3])
+    assert columns is not None
+    ledgers, schedules = columns
+
+    expected = outcome(read_books, [other, book], as_of=date(2026, 3, 1))
+    assert outcome(read_chunk, ledgers, schedules, as_of=date(2026, 3, 1)) == expected
+
+
+def test_two_loans_with_one_key_are_refused() -> None:
+    with pytest.raises(ValueError, match="same key"):
+        read_chunk(
+            [LoanLedger(1, [], date(2026, 1, 1), Decimal(1), "CNY")] * 2,
+            Schedules.of_rows([]),
+            as_of=date(2026, 3, 1),
+        )
