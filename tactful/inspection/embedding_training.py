@@ -8,8 +8,8 @@ author's lines are scored with the rules and the classifier fused (a label count
 finds it). The shipped model is then fitted on every author, its thresholds chosen on every
 author's out-of-group scores. The fits of one step run in parallel, one per core.
 Thresholds serve each label's purpose: the best F1, except distress, where recall comes first
-(the lowest threshold whose precision stays at or above 0.81 on the other authors: 0.80 on an
-unseen author, with a point to spare).
+(the lowest threshold whose precision stays at or above 0.80, the target's floor, on the other
+authors).
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from tactful.inspection.evaluation import Tally
 from tactful.inspection.types import CATEGORIES, SIGNAL_KINDS
 
 LABELS: tuple[str, ...] = (*(c for c in CATEGORIES if c != "unreadable"), *SIGNAL_KINDS)
-# The target is precision 0.80 on an author never seen; a threshold chosen on the other
-# authors lands a little below on the held-out one, so it is chosen a point above.
-DISTRESS_PRECISION = 0.81
+# The target is precision 0.80 on an author never seen. Chosen a point above (0.81) on the
+# other authors, the held-out authors' precision came out higher still (0.817 over fifteen),
+# not lower: the floor itself is the threshold's aim.
+DISTRESS_PRECISION = 0.80
 C = 16.0
 # Out-of-author scores for choosing thresholds: the authors in this many groups.
 THRESHOLD_GROUPS = 5
