@@ -35,17 +35,22 @@ def recipient_by_public_id(public_id: UUID) -> Recipient | None:
     )
 
 
-def same_person(recipient: Recipient) -> QuerySet[Recipient]:
-    """Return every recipient that reaches the same person as `recipient`, itself included.
+def same_person_ids(recipient: Recipient) -> QuerySet[Recipient, Any]:
+    """Return the ids (rows of ``pk``) of every recipient that reaches the same person as
+    `recipient`, itself included.
 
     The borrower's own numbers all reach the borrower: caps, holds and opt-outs count
     for the person, not per number, or a second number would double every cap. And a
     number is one person whoever named it: the same number named as an emergency contact
     by two borrowers (or a borrower's own number named by another) is one person, so a
     hold or opt-out placed through one record reaches them through every record.
+
+    One query that reads only by index: three lookups joined by UNION (the person's own
+    records, and the records of their numbers named as an emergency contact or as
+    someone's own number). Asked as one filter over outer joins, they became one scan of
+    every recipient, whose cost grew with the book (13 ms a permit at 20,000 recipients;
+    docs/capacity.md).
     """
-    # The numbers are a subquery, not a list read first: one statement, which the permit's
-    # person lock (`services._lock_person`) takes its row locks with.
     indexes: QuerySet[Recipient, Any]
     if recipient.is_own_number:
         own = Q(borrower_id=recipient.borrower_id, role="debtor")
@@ -60,10 +65,10 @@ def same_person(recipient: Recipient) -> QuerySet[Recipient]:
             .exclude(emergency_contact__phone_index="")
             .values("emergency_contact__phone_index")
         )
-    return Recipient.objects.filter(
-        own
-        | Q(emergency_contact__phone_index__in=indexes)
-        | Q(phone_number__e164_index__in=indexes)
+    ids = Recipient.objects.values("pk")
+    return ids.filter(own).union(
+        ids.filter(emergency_contact__phone_index__in=indexes),
+        ids.filter(phone_number__e164_index__in=indexes),
     )
 
 

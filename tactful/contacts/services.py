@@ -155,9 +155,11 @@ def _lock_person(recipient: Recipient) -> list[int]:
     PostgreSQL: a second request for the same person waits here until the first commits,
     then reads its permit. SQLite: the IMMEDIATE transaction already serializes writers.
     """
-    # Only the recipient rows: the person query joins designations and numbers (outer joins).
-    rows = selectors.same_person(recipient).select_for_update(no_key=True, of=("self",))
-    rows = rows.order_by("pk")
+    # The ids first (by index), then their rows locked by primary key: locking through the
+    # person query itself scanned every recipient (docs/capacity.md). The rows the two
+    # requests for one person lock are the same, so the second still waits for the first.
+    ids = [row["pk"] for row in selectors.same_person_ids(recipient)]
+    rows = Recipient.objects.filter(pk__in=ids).select_for_update(no_key=True).order_by("pk")
     return list(rows.values_list("pk", flat=True))
 
 
