@@ -188,20 +188,28 @@ def read_chunk(
         else:
             taken.append((ledger.key, index, payments))
     if taken:
-        taken.sort()
-        arrays = _Arrays()
-        for loan, (_, index, payments) in enumerate(taken):
-            arrays.books.append(index)
-            arrays.add_payments(loan, payments)
-        keys_taken = np.asarray([key for key, _, _ in taken], dtype=np.int64)
-        mine = np.isin(schedules.loan, keys_taken)
-        arrays.due_loan = np.searchsorted(keys_taken, schedules.loan[mine]).tolist()
-        arrays.due_day = schedules.day[mine].tolist()
-        arrays.charges = schedules.interest[mine].tolist()
-        arrays.principal = schedules.principal[mine].tolist()
-        for index, reading in arrays.read(ledgers, as_of):
+        for index, reading in _arrays_of(taken, schedules).read(ledgers, as_of):
             readings[index] = reading
     return [reading for reading in readings if reading is not None]
+
+
+def _arrays_of(
+    taken: list[tuple[int, int, list[tuple[int, int, int]]]], schedules: Schedules
+) -> _Arrays:
+    """The arrays of the loans taken, (key, index, payments) each: the loans in key order,
+    as the schedules' rows are, so that each loan's installments stay together."""
+    taken = sorted(taken)
+    arrays = _Arrays()
+    for loan, (_, index, payments) in enumerate(taken):
+        arrays.books.append(index)
+        arrays.add_payments(loan, payments)
+    keys = np.asarray([key for key, _, _ in taken], dtype=np.int64)
+    mine = np.isin(schedules.loan, keys)
+    arrays.due_loan = np.searchsorted(keys, schedules.loan[mine]).tolist()
+    arrays.due_day = schedules.day[mine].tolist()
+    arrays.charges = schedules.interest[mine].tolist()
+    arrays.principal = schedules.principal[mine].tolist()
+    return arrays
 
 
 def read_books(books: Sequence[LoanBook], *, as_of: date) -> list[LoanReading]:
