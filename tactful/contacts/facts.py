@@ -155,7 +155,7 @@ def gather_facts_for_channels(
     recipient = request.recipient
     zone = zone_named(recipient.time_zone) if recipient.time_zone else None
     if person is None:
-        person = sorted(row["pk"] for row in selectors.same_person_ids(recipient))
+        person = sorted(selectors.same_person_ids(recipient))
     history = person_history(recipient, person, now=now)
     days_past_due = _days_past_due(request.loan, zone, now)
     holds = _hold_kinds(request.loan, person, now)

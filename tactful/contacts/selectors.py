@@ -35,8 +35,8 @@ def recipient_by_public_id(public_id: UUID) -> Recipient | None:
     )
 
 
-def same_person_ids(recipient: Recipient) -> QuerySet[Recipient, Any]:
-    """Return the ids (rows of ``pk``) of every recipient that reaches the same person as
+def same_person_ids(recipient: Recipient) -> QuerySet[Recipient, int]:
+    """Return the ids of every recipient that reaches the same person as
     `recipient`, itself included.
 
     The borrower's own numbers all reach the borrower: caps, holds and opt-outs count
@@ -65,7 +65,7 @@ def same_person_ids(recipient: Recipient) -> QuerySet[Recipient, Any]:
             .exclude(emergency_contact__phone_index="")
             .values("emergency_contact__phone_index")
         )
-    ids = Recipient.objects.values("pk")
+    ids = Recipient.objects.values_list("pk", flat=True)
     return ids.filter(own).union(
         ids.filter(emergency_contact__phone_index__in=indexes),
         ids.filter(phone_number__e164_index__in=indexes),

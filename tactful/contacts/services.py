@@ -158,7 +158,7 @@ def _lock_person(recipient: Recipient) -> list[int]:
     # The ids first (by index), then their rows locked by primary key: locking through the
     # person query itself scanned every recipient (docs/capacity.md). The rows the two
     # requests for one person lock are the same, so the second still waits for the first.
-    ids = [row["pk"] for row in selectors.same_person_ids(recipient)]
+    ids = list(selectors.same_person_ids(recipient))
     rows = Recipient.objects.filter(pk__in=ids).select_for_update(no_key=True).order_by("pk")
     return list(rows.values_list("pk", flat=True))
 

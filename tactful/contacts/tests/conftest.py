@@ -13,10 +13,11 @@ import pytest
 from django.utils import timezone
 
 from tactful.accounts.roles import Role
+from tactful.borrowers.services import BorrowerDetails, upsert_borrower
 from tactful.contacts.channels.voice import InMemoryVoiceDialer, use_voice_dialer
 from tactful.contacts.services import certify_collector, recipients_for_borrower
 from tactful.testing.api import create_loan
-from tactful.testing.personas import FIRST_PHONE, make_borrower, make_staff
+from tactful.testing.personas import FIRST_PHONE, SECOND_PHONE, make_borrower, make_staff
 
 NOW = datetime(2026, 3, 2, 5, 30, tzinfo=UTC)  # Monday 13:30 in Asia/Shanghai
 NIGHT = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # Monday 23:00 in Asia/Shanghai
@@ -37,6 +38,23 @@ def loan(borrower):
 def recipient(borrower):
     [own_number] = recipients_for_borrower(borrower=borrower)
     return own_number
+
+
+@pytest.fixture
+def both_numbers(borrower):
+    """The borrower given a second number of their own: one person, two recipients."""
+    upsert_borrower(
+        details=BorrowerDetails(
+            external_id="b-1",
+            name="李华",
+            id_country="cn",
+            national_id="11010519491231002X",
+            phones=[FIRST_PHONE, SECOND_PHONE],
+            timezone_override="Asia/Shanghai",
+        ),
+        actor="test",
+    )
+    return recipients_for_borrower(borrower=borrower)
 
 
 @pytest.fixture

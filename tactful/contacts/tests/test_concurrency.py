@@ -14,7 +14,6 @@ from tactful.contacts.facts import PermitRequest
 from tactful.contacts.models import ContactAttempt
 from tactful.contacts.services import request_permit
 from tactful.contacts.tests.conftest import NOW
-from tactful.testing.personas import FIRST_PHONE, SECOND_PHONE
 
 THREADS = 50
 CN_CONNECTED_CALLS_PER_DAY = 3
@@ -42,20 +41,29 @@ def ask(loan, recipient, collector, start, decisions, errors) -> None:
         connection.close()
 
 
-@pytest.mark.db_concurrency
-@pytest.mark.django_db(transaction=True)
-def test_fifty_parallel_requests_for_one_person_yield_exactly_the_cap(loan, recipient, collector):
+def ask_at_once(loan, recipients, collector) -> tuple[list[str], list[Exception]]:
+    """Ask for THREADS call permits at one moment, through `recipients` in turn."""
     start = threading.Barrier(THREADS)
     decisions: list[str] = []
     errors: list[Exception] = []
     threads = [
-        threading.Thread(target=ask, args=(loan, recipient, collector, start, decisions, errors))
-        for _ in range(THREADS)
+        threading.Thread(
+            target=ask,
+            args=(loan, recipients[number % len(recipients)], collector, start, decisions, errors),
+        )
+        for number in range(THREADS)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return decisions, errors
+
+
+@pytest.mark.db_concurrency
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_requests_for_one_person_yield_exactly_the_cap(loan, recipient, collector):
+    decisions, errors = ask_at_once(loan, [recipient], collector)
 
     assert errors == []
     assert Counter(decisions) == {"allow": CN_CONNECTED_CALLS_PER_DAY, "deny": THREADS - 3}
@@ -68,38 +76,10 @@ def test_fifty_parallel_requests_for_one_person_yield_exactly_the_cap(loan, reci
 @pytest.mark.db_concurrency
 @pytest.mark.django_db(transaction=True)
 def test_parallel_requests_through_both_numbers_of_one_person_yield_exactly_the_cap(
-    borrower, loan, collector
+    both_numbers, loan, collector
 ):
-    from tactful.borrowers.services import BorrowerDetails, upsert_borrower
-    from tactful.contacts.services import recipients_for_borrower
-
-    upsert_borrower(
-        details=BorrowerDetails(
-            external_id="b-1",
-            name="李华",
-            id_country="cn",
-            national_id="11010519491231002X",
-            phones=[FIRST_PHONE, SECOND_PHONE],
-            timezone_override="Asia/Shanghai",
-        ),
-        actor="test",
-    )
-    numbers = recipients_for_borrower(borrower=borrower)
-    assert len(numbers) == 2
-    start = threading.Barrier(THREADS)
-    decisions: list[str] = []
-    errors: list[Exception] = []
-    threads = [
-        threading.Thread(
-            target=ask,
-            args=(loan, numbers[number % 2], collector, start, decisions, errors),
-        )
-        for number in range(THREADS)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert len(both_numbers) == 2
+    decisions, errors = ask_at_once(loan, both_numbers, collector)
 
     assert errors == []
     # One person, two records: the cap is the person's, whichever number each asks through.

@@ -157,22 +157,8 @@ class TestCaps:
         assert seventh.decision == "deny"
         assert seventh.reasons[0]["rule"] == "cn.cba2026.unanswered_attempt_cap"
 
-    def test_caps_count_every_own_number_of_the_person(self, borrower, loan, collector):
-        from tactful.borrowers.services import BorrowerDetails, upsert_borrower
-        from tactful.contacts.services import recipients_for_borrower
-
-        upsert_borrower(
-            details=BorrowerDetails(
-                external_id="b-1",
-                name="李华",
-                id_country="cn",
-                national_id="11010519491231002X",
-                phones=[FIRST_PHONE, SECOND_PHONE],
-                timezone_override="Asia/Shanghai",
-            ),
-            actor="test",
-        )
-        first, second = recipients_for_borrower(borrower=borrower)
+    def test_caps_count_every_own_number_of_the_person(self, both_numbers, loan, collector):
+        first, second = both_numbers
         for minute in range(3):
             call(loan, first, collector, now=NOW + timedelta(minutes=minute))
 
