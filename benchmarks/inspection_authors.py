@@ -7,6 +7,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/inspection_authors.py --misses 5 # and five misses per label
     .venv/bin/python benchmarks/inspection_authors.py --embedding  # + the learned layer, nested
     .venv/bin/python benchmarks/inspection_authors.py --speed      # the fused checker's speed only
+    .venv/bin/python benchmarks/inspection_authors.py --fresh      # shipped checker, fresh author
 
 For each author (tactful/inspection/data/authors/<author>.jsonl) and for all of them, prints
 recall and precision per violation label and per signal, the macro F1 of the violations and
@@ -24,6 +25,7 @@ lines (every 60th line of all of them: 200 lines, long and short), after a warm-
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +39,7 @@ from tactful.inspection.model import AbuseModel  # noqa: E402
 from tactful.inspection.types import CATEGORIES, SIGNAL_KINDS  # noqa: E402
 
 OUTPUT = Path(__file__).resolve().parents[1] / "benchmarks" / "output"
+FRESH = Path(__file__).resolve().parents[1] / "tactful" / "inspection" / "data" / "fresh"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.speed:
         _speed(authors)
+        return 0
+    if args.fresh:
+        _fresh()
         return 0
     checkers = {"rules": TextChecker(), "rules+model": TextChecker(model=AbuseModel.load())}
     every = [example for examples in authors.values() for example in examples]
@@ -117,11 +123,45 @@ def _speed(authors: dict[str, list[Example]]) -> None:
     )
 
 
+def _fresh() -> None:
+    from tactful.inspection.embedding import EmbeddingModel
+
+    checkers = {
+        "rules": TextChecker(),
+        "rules + embedding layer (shipped)": TextChecker(embedding=EmbeddingModel.load()),
+    }
+    for author, written in sorted(load_authors(FRESH).items()):
+        views = {"as written": written, "said within the debt": _within_debt(written)}
+        for name, checker in checkers.items():
+            for view, examples in views.items():
+                print(f"\n=== {name} on {author}, {view} ===")
+                report = _evaluate(checker, examples)
+                _summary(author, examples, report)
+                _table(report)
+                for lang in sorted({example.lang for example in examples}):
+                    mine = [example for example in examples if example.lang == lang]
+                    part = _evaluate(checker, mine)
+                    print(
+                        f"{lang:>8}: violations macro F1 {_macro(part):.2f}, "
+                        f"signals macro F1 {_macro(part, signals=True):.2f}"
+                    )
+
+
+def _within_debt(examples: list[Example]) -> list[Example]:
+    return [
+        example
+        if example.speaker == "collector"
+        else dataclasses.replace(example, recipient_role="debtor")
+        for example in examples
+    ]
+
+
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--misses", type=int, default=0, help="print N misses per label")
     parser.add_argument("--embedding", action="store_true", help="also the learned layer, nested")
     parser.add_argument("--speed", action="store_true", help="only the fused checker's speed")
+    parser.add_argument("--fresh", action="store_true", help="the shipped checker, fresh authors")
     return parser.parse_args(argv)
 
 

@@ -62,7 +62,7 @@ class TextChecker:
         findings = _findings(folded, [hit for hit in hits if not hit.rule.is_signal])
         if self._model is not None:
             findings = self._model.add_findings(folded, findings)
-        if not findings and has_han(text):
+        if not findings and has_han(text) and not self._names_a_violation(folded.text):
             findings = self._reversed_findings(skeleton, text, non_party=non_party)
         signals = _signals(folded, [hit for hit in hits if hit.rule.is_signal])
         if skeleton != text:
@@ -112,6 +112,13 @@ class TextChecker:
     def check(self, text: str, recipient_role: str) -> tuple[str, ...]:
         """Return the labels of `text` (the gate's `ContentChecker` protocol)."""
         return tuple(self.inspect(text, recipient_role).labels)
+
+    def _names_a_violation(self, text: str) -> bool:
+        """Whether a violation's words appear forwards, standing or not: a text that reads
+        forwards (不会因此被抓去关, where the negation cancelled the words) is not read
+        backwards as well."""
+        found = [*self._lexicon.hits(text), *self._patterns.hits(text)]
+        return any(not hit.rule.is_signal for hit in found)
 
     def _standing_hits(self, text: str, *, non_party: bool) -> list[Hit]:
         negation = self._rules.negation

@@ -27,6 +27,8 @@ class Example:
     # Who wrote the line: empty for the development set, an author's name for the lines
     # written apart from the rules (data/authors/), so figures can be told per author.
     author: str = ""
+    # Who says it (collector, borrower, third_party), where the author wrote it down.
+    speaker: str = ""
 
 
 def load_devset(path: Path | None = None) -> list[Example]:
@@ -75,6 +77,7 @@ def _example(row: dict[str, object]) -> Example:
         signals=frozenset(_strings(row.get("signals"))),
         note=str(row.get("note", "")),
         author=str(row.get("author", "")),
+        speaker=str(row.get("speaker", "")),
     )
 
 

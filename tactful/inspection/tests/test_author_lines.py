@@ -4,6 +4,7 @@ each author kept apart, enough of them to tell figures per author."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -14,14 +15,26 @@ LANGUAGES = {"zh-Hans", "zh-Hant", "en"}
 DEBT_PARTIES = {"debtor"}
 
 
-@pytest.fixture(scope="module")
-def authors():
-    return load_authors()
+FRESH = Path(__file__).resolve().parents[1] / "data" / "fresh"
 
 
-def test_five_authors_and_four_thousand_lines(authors):
+@pytest.fixture(scope="module", params=["fitted", "fresh"])
+def authors(request):
+    """The fifteen authors the layer is fitted on, and the fresh ones it never saw."""
+    return load_authors() if request.param == "fitted" else load_authors(FRESH)
+
+
+def test_five_authors_and_four_thousand_lines():
+    authors = load_authors()
     assert len(authors) >= 5
     assert sum(len(lines) for lines in authors.values()) >= 4000
+
+
+def test_the_fresh_authors_are_none_of_the_fitted_ones():
+    fresh = load_authors(FRESH)
+    assert fresh
+    assert not set(fresh) & set(load_authors())
+    assert all(line.speaker for lines in fresh.values() for line in lines)
 
 
 def test_every_line_is_well_formed_and_names_its_author(authors):
