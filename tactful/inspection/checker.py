@@ -7,6 +7,7 @@ negation) → optional learned model for what the rules missed → overlapping m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -29,6 +30,8 @@ from tactful.inspection.types import (
 
 # Recipients to whom the debt may be named; anyone else (whatever the role) may not.
 DEBT_PARTIES = frozenset({"debtor", "guarantor"})
+# A clause, for reading Chinese backwards clause by clause.
+_CLAUSE = re.compile(r"[^，。！？；,.!?;\n]+")
 
 
 class TextChecker:
@@ -58,12 +61,13 @@ class TextChecker:
         # Look-alike letters fold one for one: offsets into the skeleton are offsets into text.
         skeleton = latin_skeleton(text)
         folded = normalise(skeleton)
-        hits = self._standing_hits(folded.text, non_party=non_party)
+        found = self._hits(folded.text)
+        hits = self._standing(found, folded.text, non_party=non_party)
         findings = _findings(folded, [hit for hit in hits if not hit.rule.is_signal])
         if self._model is not None:
             findings = self._model.add_findings(folded, findings)
-        if not findings and has_han(text) and not self._names_a_violation(folded.text):
-            findings = self._reversed_findings(skeleton, text, non_party=non_party)
+        if not findings and has_han(text):
+            findings = self._reversed_findings(folded.text, found, text, non_party=non_party)
         signals = _signals(folded, [hit for hit in hits if hit.rule.is_signal])
         if skeleton != text:
             findings = tuple(replace(f, evidence=text[f.start : f.end]) for f in findings)
@@ -95,15 +99,38 @@ class TextChecker:
         return tuple(added_findings), tuple(added_signals)
 
     def _reversed_findings(
-        self, skeleton: str, text: str, *, non_party: bool
+        self, folded: str, found: list[Hit], text: str, *, non_party: bool
     ) -> tuple[Finding, ...]:
-        """Chinese written backwards (再不还钱 as 钱还不再): the violations it holds, if any."""
-        # Only the Chinese is read backwards: a reversed code or word of Latin letters
-        # ("TBED" in a random reference) must not spell anything.
-        backwards = normalise(chinese_only(skeleton)[::-1])
-        hits = self._standing_hits(backwards.text, non_party=non_party)
-        labels = sorted({hit.rule.label for hit in hits if not hit.rule.is_signal})
-        return tuple(_whole(text, label, "adversarial.reversed") for label in labels)
+        """Chinese written backwards (再不还钱 as 钱还不再): the violations it holds, if any.
+
+        Only the clauses of the folded text that name no violation forwards are read
+        backwards (`found`: every match forwards, standing or not), so a clause that reads
+        forwards is not read backwards too, and a plain clause added forwards does not stop
+        a reversed one from being read. Backwards, a pattern must match three characters or
+        more: two are too often chance (被抓去关 holds 去抓 backwards).
+        """
+        named = [
+            (hit.start, hit.end)
+            for hit in found
+            if not hit.rule.is_signal and (non_party or not hit.rule.non_party_only)
+        ]
+        clauses = [
+            # Only the Chinese is read backwards: a reversed code or word of Latin letters
+            # ("TBED" in a random reference) must not spell anything.
+            chinese_only(clause.group())[::-1]
+            for clause in _CLAUSE.finditer(folded)
+            if has_han(clause.group())
+            and not any(start < clause.end() and clause.start() < end for start, end in named)
+        ]
+        if not clauses:
+            return ()
+        backwards = normalise("，".join(clauses)).text
+        labels = {
+            hit.rule.label
+            for hit in self._standing(self._hits(backwards), backwards, non_party=non_party)
+            if not hit.rule.is_signal and (hit.source == "lexicon" or hit.end - hit.start >= 3)
+        }
+        return tuple(_whole(text, label, "adversarial.reversed") for label in sorted(labels))
 
     @property
     def has_model(self) -> bool:
@@ -113,16 +140,12 @@ class TextChecker:
         """Return the labels of `text` (the gate's `ContentChecker` protocol)."""
         return tuple(self.inspect(text, recipient_role).labels)
 
-    def _names_a_violation(self, text: str) -> bool:
-        """Whether a violation's words appear forwards, standing or not: a text that reads
-        forwards (不会因此被抓去关, where the negation cancelled the words) is not read
-        backwards as well."""
-        found = [*self._lexicon.hits(text), *self._patterns.hits(text)]
-        return any(not hit.rule.is_signal for hit in found)
+    def _hits(self, text: str) -> list[Hit]:
+        """Every match of the lexicon and the patterns, standing or not."""
+        return [*self._lexicon.hits(text), *self._patterns.hits(text)]
 
-    def _standing_hits(self, text: str, *, non_party: bool) -> list[Hit]:
+    def _standing(self, found: list[Hit], text: str, *, non_party: bool) -> list[Hit]:
         negation = self._rules.negation
-        found = [*self._lexicon.hits(text), *self._patterns.hits(text)]
         return [hit for hit in found if counts(hit, text, non_party=non_party, negation=negation)]
 
 

@@ -28,6 +28,12 @@ def test_each_known_bypass_is_refused_or_caught(text, role):
     assert CHECKER.inspect(text, role).labels
 
 
+def test_reading_backwards_finds_no_chance_words():
+    assert CHECKER.inspect("欠款是民事問題，不會因此被抓去關。", "debtor").labels == ()
+    # ... but a plain clause added forwards does not hide a reversed one.
+    assert "insult" in CHECKER.inspect("物废个这你，我们不会让你坐牢。", "debtor").labels
+
+
 def test_hidden_order_and_mixed_look_alikes_are_unreadable_not_checked():
     assert CHECKER.inspect("\u202e好你", "debtor").labels == ("unreadable",)
     assert CHECKER.inspect("pay tоday", "debtor").labels == ("unreadable",)
