@@ -121,6 +121,28 @@ def _speed(authors: dict[str, list[Example]]) -> None:
         f"characters): one line p50 {statistics.median(single) * 1000:.0f} ms; "
         f"learned layer in batches of 64: {batched:.0f} lines/s"
     )
+    _encoder_speeds(texts)
+
+
+def _encoder_speeds(texts: list[str]) -> None:
+    """The encoder alone, the shipped six layers beside all twelve, in the same run."""
+    import time
+
+    from tactful.inspection.embedding import ENCODER_LAYERS, first_layers_encoder
+
+    rates = {}
+    for layers in (ENCODER_LAYERS, 12):
+        encoder = first_layers_encoder(layers)
+        encoder.passage(texts[:20])
+        started = time.perf_counter()
+        for start in range(0, len(texts), 64):
+            encoder.passage(texts[start : start + 64])
+        rates[layers] = len(texts) / (time.perf_counter() - started)
+    print(
+        f"encoder alone in batches of 64: first {ENCODER_LAYERS} layers "
+        f"{rates[ENCODER_LAYERS]:.0f} lines/s, all 12 layers {rates[12]:.0f} lines/s "
+        f"({rates[ENCODER_LAYERS] / rates[12]:.2f}x)"
+    )
 
 
 def _fresh() -> None:

