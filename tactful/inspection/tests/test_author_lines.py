@@ -20,7 +20,7 @@ FRESH = Path(__file__).resolve().parents[1] / "data" / "fresh"
 
 @pytest.fixture(scope="module", params=["fitted", "fresh"])
 def authors(request):
-    """The fifteen authors the layer is fitted on, and the fresh ones it never saw."""
+    """The authors the layer is fitted on, and the fresh ones it never saw."""
     return load_authors() if request.param == "fitted" else load_authors(FRESH)
 
 
